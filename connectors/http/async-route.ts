@@ -1,0 +1,11 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Principal } from './context';
+
+/** Express 4 does not catch rejected promises: route them to the error middleware. */
+export const asyncRoute =
+  (fn: (req: Request, res: Response) => Promise<unknown>): RequestHandler =>
+  (req: Request, res: Response, next: NextFunction) => {
+    fn(req, res).catch(next);
+  };
+
+export const principalOf = (req: Request): Principal => (req as Request & { principal: Principal }).principal;
