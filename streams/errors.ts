@@ -113,7 +113,7 @@ export class RateLimitError extends TrustError {
 
 /** A failure worth retrying (broker unavailable, SQLITE_BUSY, a worker crash). */
 export class TransientError extends TrustError {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super('UNAVAILABLE', message);
   }
 }
