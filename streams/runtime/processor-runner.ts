@@ -8,7 +8,7 @@ import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
 import { TrustError, isTransient } from '../errors';
 import type { SqliteEventLog } from '../log/sqlite/sqlite-event-log';
 import { CatchUpLoop } from './catch-up-loop';
-import { deadLetters, processedEvents, processorLag, transientRetries } from './metrics';
+import { countAppended, deadLetters, processedEvents, processorLag, transientRetries } from '../metrics';
 import type { Decision, EmittedEvent, ProcessorDefinition } from './processor';
 
 export const PROCESSOR_STATE_DDL = `
@@ -39,6 +39,8 @@ export class ProcessorRunner<S> extends CatchUpLoop {
   private readonly batchSize: number;
   private readonly maxAttempts: number;
   private readonly keyOf: (e: RecordedEvent) => string;
+  /** Types appended by the batch in flight, counted once it commits. */
+  private appendedTypes: string[] = [];
 
   constructor(
     private readonly log: SqliteEventLog,
@@ -78,8 +80,10 @@ export class ProcessorRunner<S> extends CatchUpLoop {
         .immediate();
     } catch (err) {
       this.cache.clear(); // states in the cache may be ahead of what was committed
+      this.appendedTypes = [];
       throw err;
     }
+    countAppended(this.appendedTypes.splice(0));
     if (handled > 0) {
       processedEvents.inc({ processor: this.def.name }, handled);
       this.log.notify();
@@ -129,11 +133,13 @@ export class ProcessorRunner<S> extends CatchUpLoop {
         causationId: input.id,
       };
     });
-    this.log.appendInTransaction(events, `${this.def.name}.emit`);
+    const results = this.log.appendInTransaction(events, `${this.def.name}.emit`);
+    results.forEach((r, i) => r.duplicate || this.appendedTypes.push(events[i].type));
   }
 
   private deadLetter(e: RecordedEvent, err: unknown, attempts: number): void {
     deadLetters.inc({ processor: this.def.name });
+    this.appendedTypes.push('DeadLettered');
     this.log.appendInTransaction([
       {
         id: derivedEventId(this.def.name, e.id, 'dead-letter'),

@@ -11,6 +11,7 @@ import { Observable, Subject } from 'rxjs';
 import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { IdempotencyConflictError, VersionConflictError } from '../../errors';
+import { countAppended } from '../../metrics';
 import { eventHash, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { EVENT_COLUMNS, INSERT_EVENT, LOG_DDL, pragmas, type SyncMode } from './ddl';
@@ -57,6 +58,7 @@ export class SqliteEventLog implements EventLog {
 
   async append(events: readonly NewEvent[]): Promise<AppendResult[]> {
     const results = this.db.transaction(() => this.appendInTransaction(events)).immediate();
+    countAppended(events.filter((_, i) => !results[i].duplicate).map((e) => e.type));
     this.notify();
     return results;
   }

@@ -1,4 +1,4 @@
-/** Runtime metrics (prom-client default registry): one definition each, shared by every runner. */
+/** Metrics of the log and the runtime (prom-client default registry): one definition each. */
 import { Counter, Gauge } from 'prom-client';
 
 export const processedEvents = new Counter({
@@ -24,3 +24,16 @@ export const transientRetries = new Counter({
   help: 'Transient failures retried by the runtime (bounded per event)',
   labelNames: ['processor'] as const,
 });
+
+export const eventsAppended = new Counter({
+  name: 'trust_events_appended_total',
+  help: 'Events appended to the log (duplicates of an existing id not counted)',
+  labelNames: ['type'] as const,
+});
+
+/** Count appended events by type after their transaction committed. */
+export function countAppended(types: Iterable<string>): void {
+  const counts = new Map<string, number>();
+  for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const [type, n] of counts) eventsAppended.inc({ type }, n);
+}

@@ -1,0 +1,115 @@
+import { startTestService, type TestService } from './testing';
+
+const note = (text: string, extra: Record<string, unknown> = {}) => ({
+  type: 'AnnotationAdded',
+  stream: 'notes-acme',
+  payload: { subject: 'release-1.7', text, author: 'ci', tags: [] },
+  ...extra,
+});
+
+describe('HTTP service (embedded log)', () => {
+  let svc: TestService;
+  let producer: string;
+  let auditor: string;
+  beforeAll(async () => {
+    svc = await startTestService();
+    producer = await svc.keyFor('acme', 'producer');
+    auditor = await svc.keyFor('audit-co', 'auditor');
+  });
+  afterAll(() => svc.stop());
+
+  test('/healthz and /metrics are open; /v1 needs a key', async () => {
+    expect((await svc.request('GET', '/healthz')).body).toMatchObject({ status: 'ok', log: 'embedded' });
+    const metrics = await svc.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    const none = await svc.request('GET', '/v1/events');
+    expect(none).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
+    const bad = await svc.request('GET', '/v1/events', 'tf_000000000000_' + 'x'.repeat(43));
+    expect(bad).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED', message: 'unknown API key' } });
+  });
+
+  test('one event is accepted with 202 and its position; replaying its id answers the original position', async () => {
+    const first = await svc.request('POST', '/v1/events', producer, note('k1', { id: 'evt-k1' }));
+    expect(first.status).toBe(202);
+    expect(first.body.positions).toHaveLength(1);
+    const again = await svc.request('POST', '/v1/events', producer, note('k1', { id: 'evt-k1' }));
+    expect(again.status).toBe(202);
+    expect(again.body.positions).toEqual(first.body.positions);
+    expect(again.body.duplicates).toEqual([true]);
+  });
+
+  test('a batch is all or nothing, and the bad field is named', async () => {
+    const before = await svc.service.log.head();
+    const res = await svc.request('POST', '/v1/events', producer, { events: [note('ok'), note('bad', { payload: { subject: 'r', text: 7, author: 'ci' } })] });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('SCHEMA_VIOLATION');
+    expect(res.body.details.problems).toEqual([{ field: 'events[1].payload.text', problem: 'must be a string, got 7' }]);
+    expect(await svc.service.log.head()).toBe(before);
+  });
+
+  test('bad input gets 4xx naming the problem, never 500', async () => {
+    const cases: [unknown, number, string, RegExp][] = [
+      ['{"type": ', 400, 'VALIDATION_FAILED', /body: is not valid JSON/],
+      [{ ...note('x'), type: 'NoSuchEvent' }, 422, 'UNKNOWN_EVENT_TYPE', /event\.type: unknown event type 'NoSuchEvent'/],
+      [{ ...note('x'), stream: undefined }, 400, 'VALIDATION_FAILED', /event\.stream: is required/],
+      [{ ...note('x'), expectedVersion: -1 }, 400, 'VALIDATION_FAILED', /event\.expectedVersion/],
+      [{ ...note('x'), occurredAt: 'yesterday' }, 400, 'VALIDATION_FAILED', /event\.occurredAt: must be an ISO-8601/],
+      [{ ...note('x'), colour: 'red' }, 400, 'VALIDATION_FAILED', /event\.colour: is not an event field/],
+      [{ events: [] }, 400, 'VALIDATION_FAILED', /events: must hold at least one event/],
+      [[1, 2], 400, 'VALIDATION_FAILED', /event: must be an event object|event\[0\]/],
+      [{ type: 'TenantKeyIssued', stream: 's', payload: { tenant: 'acme', keyId: 'k', role: 'admin', keyHash: 'h' } }, 422, 'SCHEMA_VIOLATION', /recorded by the service itself/],
+    ];
+    for (const [body, status, code, message] of cases) {
+      const res = await svc.request('POST', '/v1/events', producer, body);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+      expect(res.body.message).toMatch(message);
+    }
+  });
+
+  test('an oversized body is refused with 413', async () => {
+    const huge = { ...note('x'), payload: { subject: 's', text: 'y'.repeat(1_100_000), author: 'ci' } };
+    const res = await svc.request('POST', '/v1/events', producer, huge);
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  test('a version conflict is a 409 with both versions', async () => {
+    await svc.request('POST', '/v1/events', producer, note('v1', { stream: 'occ-acme', expectedVersion: 0 }));
+    const res = await svc.request('POST', '/v1/events', producer, note('v2', { stream: 'occ-acme', expectedVersion: 0 }));
+    expect(res).toMatchObject({ status: 409, body: { code: 'VERSION_CONFLICT', details: { expectedVersion: 0, actualVersion: 1 } } });
+  });
+
+  test('tenancy: another tenant in the body is 403; auditors read every tenant but cannot write', async () => {
+    const other = await svc.request('POST', '/v1/events', producer, { ...note('x'), tenant: 'globex' });
+    expect(other).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    const write = await svc.request('POST', '/v1/events', auditor, note('x'));
+    expect(write).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    const peek = await svc.request('GET', '/v1/events?tenant=audit-co', producer);
+    expect(peek.status).toBe(403);
+    const all = await svc.request('GET', '/v1/events?limit=1000', auditor);
+    expect(all.status).toBe(200);
+    expect(new Set(all.body.events.map((e: { tenant: string }) => e.tenant))).toEqual(new Set(['acme', 'audit-co']));
+  });
+
+  test('GET /v1/events pages through the history with next', async () => {
+    await svc.request('POST', '/v1/events', producer, { events: [note('p1', { stream: 'page' }), note('p2', { stream: 'page' }), note('p3', { stream: 'page' })] });
+    const p1 = await svc.request('GET', '/v1/events?stream=page&limit=2', producer);
+    expect(p1.body.events.map((e: { payload: { text: string } }) => e.payload.text)).toEqual(['p1', 'p2']);
+    const p2 = await svc.request('GET', `/v1/events?stream=page&limit=2&from=${p1.body.next}`, producer);
+    expect(p2.body.events.map((e: { payload: { text: string } }) => e.payload.text)).toEqual(['p3']);
+    expect((await svc.request('GET', '/v1/events?limit=5000', producer)).status).toBe(400);
+  });
+
+  test('GET /v1/schemas lists every type with version, topic and Avro schema', async () => {
+    const res = await svc.request('GET', '/v1/schemas', producer);
+    const revokedSchema = res.body.schemas.find((s: { type: string }) => s.type === 'AnnotationAdded');
+    expect(revokedSchema).toMatchObject({ version: 1, topic: 'trust.annotations.notes', publishable: true, schema: { type: 'record' } });
+  });
+
+  test('/metrics counts appended events by type and HTTP requests by route', async () => {
+    const text = (await svc.request('GET', '/metrics')).body as string;
+    expect(text).toMatch(/trust_events_appended_total\{type="AnnotationAdded"\} \d+/);
+    expect(text).toMatch(/trust_http_requests_total\{method="POST",route="\/v1\/events",status="202"\} \d+/);
+  });
+});

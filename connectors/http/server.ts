@@ -1,0 +1,93 @@
+/** The HTTP service: express app, auth in front of /v1, metrics, and a graceful stop on SIGTERM. */
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Server } from 'node:http';
+import { register as metricsRegistry, collectDefaultMetrics } from 'prom-client';
+import { authenticate } from '../auth/api-keys';
+import { allRoutes } from '../registry';
+import type { Service } from '../service';
+import type { RouteModule } from './context';
+import { errorHandler, notFound } from './errors';
+import { httpMetrics } from './metrics';
+import { eventRoutes } from './routes/events';
+
+let defaultMetricsOn = false;
+
+export interface AppOptions {
+  /** Route modules under /v1 (default: every domain's). */
+  routes?: RouteModule[];
+  /** Extra routers outside /v1 and auth, e.g. pages under /ui. */
+  pages?: express.Router[];
+}
+
+export function createApp(service: Service, opts: AppOptions = {}): Express {
+  if (!defaultMetricsOn) {
+    collectDefaultMetrics();
+    defaultMetricsOn = true;
+  }
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(httpMetrics);
+  app.use(express.json({ limit: service.config.maxBodyBytes, strict: false }));
+
+  app.get('/healthz', (_req, res) => {
+    const lagging = [...service.processors, ...service.projections].filter((l) => l.lastError);
+    res.status(lagging.length ? 503 : 200).json({
+      status: lagging.length ? 'degraded' : 'ok',
+      log: service.config.logMode,
+      head: service.log.headSync(),
+      failing: lagging.map((l) => l.name),
+    });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metricsRegistry.contentType);
+    res.send(await metricsRegistry.metrics());
+  });
+
+  for (const page of opts.pages ?? []) app.use('/ui', page);
+
+  const keys = service.projections.find((p) => p.def.name === 'tenancy.api-keys');
+  const v1 = express.Router();
+  v1.use((req: Request, _res: Response, next: NextFunction) => {
+    try {
+      (req as Request & { principal: unknown }).principal = authenticate(service.readModels, req.headers.authorization, () => keys?.catchUp());
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
+  v1.use(eventRoutes(service.ctx));
+  for (const mod of opts.routes ?? allRoutes()) v1.use(mod(service.ctx));
+  app.use('/v1', v1);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  /** Drain in-flight requests, stop runners at a committed point, close the log. */
+  stop(): Promise<void>;
+}
+
+export async function listen(service: Service, port: number, opts: AppOptions = {}): Promise<RunningServer> {
+  const app = createApp(service, opts);
+  service.start();
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await service.close();
+    })());
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : port, stop };
+}

@@ -1,0 +1,64 @@
+/**
+ * A real service on a random port over a temporary data directory, for integration tests:
+ *   const svc = await startTestService();
+ *   const key = await svc.keyFor('acme', 'producer');
+ *   await svc.request('POST', '/v1/events', key, body);
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueKey } from '../auth/api-keys';
+import { loadConfig } from '../config';
+import { openService, type Service, type ServiceOptions } from '../service';
+import type { Role } from './context';
+import { listen, type AppOptions } from './server';
+
+export interface TestService {
+  url: string;
+  service: Service;
+  dataDir: string;
+  keyFor(tenant: string, role?: Role): Promise<string>;
+  request(method: string, path: string, key?: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
+
+export async function startTestService(opts: ServiceOptions & AppOptions & { env?: Record<string, string> } = {}): Promise<TestService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tf-svc-'));
+  const config = loadConfig({ TRUST_DATA_DIR: dataDir, PORT: '0', TRUST_SQLITE_SYNC: 'NORMAL', ...opts.env });
+  const service = openService(config, opts);
+  const running = await listen(service, 0, opts);
+  const url = `http://127.0.0.1:${running.port}`;
+  return {
+    url,
+    service,
+    dataDir,
+    async keyFor(tenant, role = 'producer') {
+      const issued = issueKey(tenant, role);
+      await service.log.append([issued.event]);
+      return issued.key;
+    },
+    async request(method, path, key, body, headers = {}) {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async stop() {
+      await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

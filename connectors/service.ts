@@ -1,0 +1,99 @@
+/**
+ * One running instance: the log, the read models, the processor and projection runners, and
+ * the context routes work with. `trust serve`, the tests and the benches all open it here.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { combineLatest, filter, firstValueFrom, timeout } from 'rxjs';
+import { codec } from '../schemas/codec';
+import { TrustError } from '../streams/errors';
+import { SqliteEventLog } from '../streams/log/sqlite/sqlite-event-log';
+import { ProcessorRunner } from '../streams/runtime/processor-runner';
+import type { ProcessorDefinition } from '../streams/runtime/processor';
+import { ProjectionRunner } from '../projections/projection-runner';
+import type { ProjectionDefinition } from '../projections/projection';
+import type { Config } from './config';
+import type { ServiceContext } from './http/context';
+import { makeIngest } from './ingest';
+import { allProcessors, allProjections } from './registry';
+
+export interface Service {
+  config: Config;
+  log: SqliteEventLog;
+  readModels: Database.Database;
+  processors: ProcessorRunner<unknown>[];
+  projections: ProjectionRunner[];
+  ctx: ServiceContext;
+  /** Start following the log (processors and projections). */
+  start(): void;
+  /** Stop runners at a committed point and close the databases. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  processors?: ProcessorDefinition<unknown>[];
+  projections?: ProjectionDefinition[];
+}
+
+export const logPath = (dataDir: string) => join(dataDir, 'log.db');
+export const readModelsPath = (dataDir: string) => join(dataDir, 'readmodels.db');
+
+export function openReadModels(path: string, sync: Config['sqliteSync'] = 'NORMAL'): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // Read models are rebuildable from the log: NORMAL is enough for them.
+  db.pragma(`synchronous = ${sync === 'FULL' ? 'NORMAL' : sync}`);
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
+export function openService(config: Config, opts: ServiceOptions = {}): Service {
+  if (config.logMode !== 'embedded') {
+    throw new TrustError('UNAVAILABLE', `TRUST_LOG=${config.logMode} is not available in this build; use TRUST_LOG=embedded`);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const log = new SqliteEventLog({ path: logPath(config.dataDir), sync: config.sqliteSync });
+  const readModels = openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
+  const processors = (opts.processors ?? allProcessors()).map((d) => new ProcessorRunner(log, d));
+  const projections = (opts.projections ?? allProjections()).map((d) => new ProjectionRunner(readModels, log, d));
+  const loops = [...processors, ...projections];
+
+  /** Resolves when every runner has handled `position` and whatever the handling appended in turn. */
+  const settled = async (position: number, timeoutMs = 10000): Promise<void> => {
+    let target = position;
+    for (let round = 0; round < 8; round++) {
+      if (loops.length === 0) return;
+      await firstValueFrom(
+        combineLatest(loops.map((l) => l.progress$)).pipe(
+          filter((ps) => ps.every((p) => p >= target)),
+          timeout({ first: timeoutMs, with: () => { throw new TrustError('UNAVAILABLE', `processing did not reach position ${target} within ${timeoutMs} ms`); } }),
+        ),
+      );
+      const head = log.headSync();
+      if (head <= target) return;
+      target = head;
+    }
+  };
+
+  const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
+  let started = false;
+  return {
+    config,
+    log,
+    readModels,
+    processors,
+    projections,
+    ctx,
+    start() {
+      if (started) return;
+      started = true;
+      for (const l of loops) l.start(log.changes$);
+    },
+    async close() {
+      await Promise.all(loops.map((l) => l.stop()));
+      readModels.close();
+      await log.close();
+    },
+  };
+}
