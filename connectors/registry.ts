@@ -12,9 +12,34 @@ export interface DomainModule {
   processors: ProcessorDefinition<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   projections: ProjectionDefinition[];
   routes: RouteModule[];
+  /** Demo data, loaded by `trust demo` through the HTTP API with the demo key. Returns what it loaded, in lines. */
+  demo?: (api: DemoApi) => Promise<string[]>;
 }
 
-export const backbone: DomainModule = { name: 'backbone', processors: [], projections: backboneProjections, routes: [] };
+/** The demo's handle on the running service: real HTTP requests with the demo tenant's key. */
+export interface DemoApi {
+  tenant: string;
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export const backbone: DomainModule = {
+  name: 'backbone',
+  processors: [],
+  projections: backboneProjections,
+  routes: [],
+  async demo(api) {
+    const notes = ['release 1.7 rollout started', 'gpu fleet drained for driver upgrade', 'release 1.7 signed off'].map((text, i) => ({
+      id: `demo-note-${i + 1}`,
+      type: 'AnnotationAdded',
+      stream: 'notes-release-1.7',
+      occurredAt: new Date(Date.UTC(2026, 10, 20 + i, 9)).toISOString(),
+      payload: { subject: 'release-1.7', text, author: 'release-bot', tags: ['release'] },
+    }));
+    const res = await api.request('POST', '/v1/events', { events: notes });
+    if (res.status !== 202) throw new Error(`demo annotations refused: ${JSON.stringify(res.body)}`);
+    return [`${notes.length} release annotations`];
+  },
+};
 
 export function domains(): DomainModule[] {
   return [backbone];

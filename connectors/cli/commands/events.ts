@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { createWriteStream, writeSync } from 'node:fs';
+import { exportEvents, importEvents } from '../../audit/export';
+import { fail, openLog } from '../open';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`expected a whole number ≥ 1, got '${v}'`);
+  return n;
+};
+
+export function register(program: Command): void {
+  const events = program.command('events').description('the event history');
+
+  events
+    .command('tail')
+    .description('print events as JSON lines, then follow new ones')
+    .option('--from <position>', 'first position (default: the last 10 events)', int)
+    .option('--stream <stream>', 'only this stream')
+    .option('--type <types>', 'only these types (comma-separated)')
+    .option('--no-follow', 'stop at the head instead of following')
+    .action(async (opts: { from?: number; stream?: string; type?: string; follow: boolean }) => {
+      const log = openLog();
+      const head = log.headSync();
+      const from = opts.from ?? Math.max(1, head - 9);
+      const types = opts.type?.split(',');
+      const show = (e: { stream: string; position: number }) => {
+        if (!opts.stream || e.stream === opts.stream) console.log(JSON.stringify(e));
+      };
+      if (!opts.follow) {
+        for (const e of log.readSync({ from, types, stream: opts.stream, limit: Math.max(1, head - from + 1) })) show(e);
+        await log.close();
+        return;
+      }
+      const sub = log.subscribe(from, { types }).subscribe({ next: show, error: fail });
+      const stop = () => (sub.unsubscribe(), void log.close(), process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+
+  events
+    .command('export')
+    .description('write the history as JSON Lines with its hashes (for auditors)')
+    .option('--from <position>', 'first position', int)
+    .option('--stream <stream>', 'only this stream')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (opts: { from?: number; stream?: string; out?: string }) => {
+      const log = openLog();
+      try {
+        if (opts.out) {
+          const out = createWriteStream(opts.out);
+          const n = exportEvents(log, (l) => out.write(l), opts);
+          await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+          console.error(`exported ${n} events to ${opts.out}`);
+        } else {
+          exportEvents(log, (l) => writeSync(1, l), opts);
+        }
+      } catch (err) {
+        fail(err);
+      } finally {
+        await log.close();
+      }
+    });
+
+  events
+    .command('import <file>')
+    .description('load an export into an empty log, verifying every hash chain first')
+    .action(async (file: string) => {
+      const log = openLog();
+      try {
+        const r = await importEvents(log, file);
+        console.log(`imported ${r.imported} events in ${r.streams} streams; every chain verified; heads digest ${r.headsDigest}`);
+      } catch (err) {
+        fail(err);
+      } finally {
+        await log.close();
+      }
+    });
+}

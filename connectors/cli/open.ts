@@ -1,0 +1,27 @@
+/** How CLI commands reach the data: the same files the service uses, from the same configuration. */
+import { loadConfig, type Config } from '../config';
+import { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
+import { logPath, openReadModels, readModelsPath } from '../service';
+
+export function cliConfig(): Config {
+  return loadConfig(process.env);
+}
+
+export function openLog(config: Config = cliConfig()): SqliteEventLog {
+  return new SqliteEventLog({ path: logPath(config.dataDir), sync: config.sqliteSync });
+}
+
+export function openLiveReadModels(config: Config = cliConfig()) {
+  return openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
+}
+
+/** Print a TrustError as a person should see it, and exit non-zero. */
+export function fail(err: unknown): never {
+  const e = err as { code?: string; message?: string; details?: { problems?: { field: string; problem: string }[] } };
+  if (e?.code && e.message) {
+    console.error(`error ${e.code}: ${e.message}`);
+  } else {
+    console.error(`error: ${(err as Error)?.stack ?? err}`);
+  }
+  process.exit(e?.code === 'INTEGRITY_VIOLATION' ? 3 : 1);
+}
