@@ -41,6 +41,8 @@ export class ProcessorRunner<S> extends CatchUpLoop {
   private readonly keyOf: (e: RecordedEvent) => string;
   /** Types appended by the batch in flight, counted once it commits. */
   private appendedTypes: string[] = [];
+  /** Checkpoint this runner last committed: if another process moved it, the cache is stale. */
+  private lastCommitted = -1;
 
   constructor(
     private readonly log: SqliteEventLog,
@@ -63,6 +65,7 @@ export class ProcessorRunner<S> extends CatchUpLoop {
       this.log.db
         .transaction(() => {
           checkpoint = this.log.getCheckpointSync(cpName);
+          if (checkpoint !== this.lastCommitted) this.cache.clear();
           head = this.log.headSync();
           const events = this.log.readSync({ from: checkpoint + 1, types: this.def.inputs, limit: this.batchSize });
           const dirty = new Set<string>();
@@ -81,8 +84,10 @@ export class ProcessorRunner<S> extends CatchUpLoop {
     } catch (err) {
       this.cache.clear(); // states in the cache may be ahead of what was committed
       this.appendedTypes = [];
+      this.lastCommitted = -1;
       throw err;
     }
+    this.lastCommitted = checkpoint;
     countAppended(this.appendedTypes.splice(0));
     if (handled > 0) {
       processedEvents.inc({ processor: this.def.name }, handled);
