@@ -30,6 +30,9 @@ export const EVENT_COLUMNS =
 
 export const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** An id already on the log inserts nothing (changes = 0); a clash on (stream, version) still fails. */
+export const INSERT_EVENT_IF_NEW = `${INSERT_EVENT} ON CONFLICT (id) DO NOTHING`;
+
 /** Durability: FULL by default (an acknowledged append survives power loss); NORMAL survives process crashes only. */
 export type SyncMode = 'FULL' | 'NORMAL';
 

@@ -14,7 +14,7 @@ import { IdempotencyConflictError, VersionConflictError } from '../../errors';
 import { countAppended } from '../../metrics';
 import { eventHash, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
-import { EVENT_COLUMNS, INSERT_EVENT, LOG_DDL, pragmas, type SyncMode } from './ddl';
+import { EVENT_COLUMNS, INSERT_EVENT, INSERT_EVENT_IF_NEW, LOG_DDL, pragmas, type SyncMode } from './ddl';
 
 export interface SqliteLogOptions {
   /** File path, or ':memory:'. */
@@ -25,6 +25,11 @@ export interface SqliteLogOptions {
   pollMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
+}
+
+interface StreamHead {
+  version: number;
+  hash: string;
 }
 
 type Row = [number, string, string, string, number, string, string, string, string, string | null, number, Buffer, string, string];
@@ -38,6 +43,9 @@ export class SqliteEventLog implements EventLog {
   private readonly pollMs: number;
   private readonly now: () => Date;
   private readonly stmts = new Map<string, Database.Statement>();
+  /** Last (version, hash) per stream as committed through this connection; see append(). */
+  private readonly headCache = new Map<string, StreamHead>();
+  private dataVersion = -1;
   private pollTimer: NodeJS.Timeout | undefined;
   private subscribers = 0;
   private lastSeenHead = 0;
@@ -57,7 +65,19 @@ export class SqliteEventLog implements EventLog {
   // ---- writes -------------------------------------------------------------------------------
 
   async append(events: readonly NewEvent[]): Promise<AppendResult[]> {
-    const results = this.db.transaction(() => this.appendInTransaction(events)).immediate();
+    let heads!: Map<string, StreamHead>;
+    const results = this.db
+      .transaction(() => {
+        // Another connection committed since we last looked: our cached stream heads may be stale.
+        const dataVersion = this.stmt('PRAGMA data_version').pluck().get() as number;
+        if (dataVersion !== this.dataVersion) (this.headCache.clear(), (this.dataVersion = dataVersion));
+        const out = this.appendCore(events, 'events', true);
+        heads = out.heads;
+        return out.results;
+      })
+      .immediate();
+    if (this.headCache.size > 100_000) this.headCache.clear();
+    for (const [stream, head] of heads) this.headCache.set(stream, head);
     countAppended(events.filter((_, i) => !results[i].duplicate).map((e) => e.type));
     this.notify();
     return results;
@@ -65,30 +85,32 @@ export class SqliteEventLog implements EventLog {
 
   /**
    * The append itself, for callers that already hold a transaction (the processor runtime
-   * commits state, emitted events and its checkpoint together).
+   * commits state, emitted events and its checkpoint together). It cannot know whether that
+   * transaction commits, so it bypasses the stream-head cache and evicts what it touches.
    */
   appendInTransaction(events: readonly NewEvent[], fieldPrefix = 'events'): AppendResult[] {
+    const { results, heads } = this.appendCore(events, fieldPrefix, false);
+    for (const stream of heads.keys()) this.headCache.delete(stream);
+    return results;
+  }
+
+  private appendCore(events: readonly NewEvent[], fieldPrefix: string, useCache: boolean): { results: AppendResult[]; heads: Map<string, StreamHead> } {
     const recordedAt = this.now().toISOString();
-    const heads = new Map<string, { version: number; hash: string }>();
+    const heads = new Map<string, StreamHead>();
     const results: AppendResult[] = [];
+    const insert = this.stmt(INSERT_EVENT_IF_NEW);
     let position = this.headSync();
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       const id = e.id ?? randomUUID();
       const { schemaVersion, bytes } = this.codec.encode(e.type, e.payload, `${fieldPrefix}[${i}].payload`);
-      const existing = this.stmt('SELECT position, type, stream, stream_version, tenant, payload FROM events WHERE id = ?').get(id) as
-        | { position: number; type: string; stream: string; stream_version: number; tenant: string; payload: Buffer }
-        | undefined;
-      if (existing) {
-        if (existing.type !== e.type || existing.stream !== e.stream || existing.tenant !== e.tenant || !existing.payload.equals(bytes)) {
-          throw new IdempotencyConflictError(id);
-        }
-        results.push({ id, position: existing.position, stream: existing.stream, streamVersion: existing.stream_version, duplicate: true });
-        continue;
-      }
-      const head = heads.get(e.stream) ?? this.streamHead(e.stream);
+      const head = heads.get(e.stream) ?? (useCache ? this.headCache.get(e.stream) : undefined) ?? this.streamHead(e.stream);
       if (e.expectedVersion !== undefined && e.expectedVersion !== head.version) {
-        throw new VersionConflictError(e.stream, e.expectedVersion, head.version);
+        // A retried append of an event that already landed is a duplicate, not a conflict.
+        const dup = this.duplicateOf(id, e, bytes);
+        if (!dup) throw new VersionConflictError(e.stream, e.expectedVersion, head.version);
+        results.push(dup);
+        continue;
       }
       const fields = {
         id,
@@ -103,19 +125,37 @@ export class SqliteEventLog implements EventLog {
         schemaVersion,
       };
       const hash = eventHash(head.hash, fields, bytes);
-      position += 1;
-      this.stmt(INSERT_EVENT).run(
-        position, id, fields.type, fields.stream, fields.streamVersion, fields.tenant, fields.occurredAt, recordedAt,
+      const inserted = insert.run(
+        position + 1, id, fields.type, fields.stream, fields.streamVersion, fields.tenant, fields.occurredAt, recordedAt,
         fields.correlationId, fields.causationId, schemaVersion, bytes, head.hash, hash,
       );
+      if (inserted.changes === 0) {
+        // The id is already on the log (ON CONFLICT(id) DO NOTHING): idempotent replay or a conflict.
+        results.push(this.duplicateOf(id, e, bytes)!);
+        continue;
+      }
+      position += 1;
       heads.set(e.stream, { version: fields.streamVersion, hash });
       results.push({ id, position, stream: e.stream, streamVersion: fields.streamVersion, duplicate: false });
     }
-    return results;
+    return { results, heads };
+  }
+
+  /** The stored event with this id as a duplicate result; a conflict if its content differs; undefined if absent. */
+  private duplicateOf(id: string, e: NewEvent, bytes: Buffer): AppendResult | undefined {
+    const existing = this.stmt('SELECT position, type, stream, stream_version, tenant, payload FROM events WHERE id = ?').get(id) as
+      | { position: number; type: string; stream: string; stream_version: number; tenant: string; payload: Buffer }
+      | undefined;
+    if (!existing) return undefined;
+    if (existing.type !== e.type || existing.stream !== e.stream || existing.tenant !== e.tenant || !existing.payload.equals(bytes)) {
+      throw new IdempotencyConflictError(id);
+    }
+    return { id, position: existing.position, stream: existing.stream, streamVersion: existing.stream_version, duplicate: true };
   }
 
   /** Insert an already-hashed event exactly as exported (used by `trust events import`). */
   insertStored(e: StoredEvent): void {
+    this.headCache.delete(e.stream);
     this.stmt(INSERT_EVENT).run(
       e.position, e.id, e.type, e.stream, e.streamVersion, e.tenant, e.occurredAt, e.recordedAt, e.correlationId,
       e.causationId, e.schemaVersion, e.payloadBytes, e.prevHash, e.hash,
@@ -240,7 +280,7 @@ export class SqliteEventLog implements EventLog {
     this.changes$.next(head);
   }
 
-  private streamHead(stream: string): { version: number; hash: string } {
+  private streamHead(stream: string): StreamHead {
     const row = this.stmt('SELECT stream_version AS version, hash FROM events WHERE stream = ? ORDER BY stream_version DESC LIMIT 1').get(stream) as
       | { version: number; hash: string }
       | undefined;

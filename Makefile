@@ -1,0 +1,65 @@
+# Trust Fabric. Two commands do everything on a fresh machine:
+#   make run    install, build, start the service on the embedded log (PORT, default 8080)
+#   make test   install, start what the tests need (Kafka, schema registry), run every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_BIN := node_modules/.bin
+TRUST := node dist/connectors/cli/main.js
+export TRUST_DATA_DIR ?= $(CURDIR)/.data
+
+# Suites and targets other areas add (Kafka, Prometheus rules, SDKs): each file may append to TEST_EXTRA and BENCHES.
+TEST_EXTRA :=
+BENCHES := bench-log
+-include infra/make/*.mk
+
+.PHONY: help install build run serve demo test test-unit typecheck bench clean
+
+help:
+	@echo "make run        install, build and start the service (embedded log, http://127.0.0.1:$${PORT:-8080})"
+	@echo "make test       every test (starts Kafka and the schema registry for the distributed-mode tests)"
+	@echo "make demo       load the demo data set and print a demo key"
+	@echo "make bench      every benchmark (bench-log, bench-kafka, bench-pcq, bench-lac, bench-zk)"
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.install-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.install-stamp
+
+dist/.build-stamp: node_modules/.install-stamp $(shell find schemas streams projections connectors bench -name '*.ts' -o -name '*.avsc' -o -name '*.json' 2>/dev/null | grep -v node_modules)
+	rm -rf dist
+	$(NODE_BIN)/tsc -p tsconfig.build.json
+	chmod +x dist/connectors/cli/main.js
+	@touch $@
+
+build: dist/.build-stamp
+
+run: build
+	$(TRUST) serve
+
+serve: run
+
+demo: build
+	$(TRUST) demo
+
+typecheck: install
+	$(NODE_BIN)/tsc -p tsconfig.json --noEmit
+
+# Unit and integration tests on the embedded log (no broker needed).
+test-unit: install
+	$(NODE_BIN)/jest --ci
+
+test: install typecheck build test-unit test-extra
+	@echo "make test: all suites passed"
+
+test-extra: $(TEST_EXTRA)
+
+bench-log: build
+	node dist/bench/log/bench-log.js
+
+bench: $(BENCHES)
+
+clean:
+	rm -rf dist node_modules .data
+
