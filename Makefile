@@ -63,3 +63,7 @@ bench: $(BENCHES)
 clean:
 	rm -rf dist node_modules .data
 
+
+# Regenerate TypeScript payload types after changing an Avro schema.
+schema-types: install
+	node -r ./test/support/swc-register.js schemas/generate-types.ts
