@@ -12,7 +12,7 @@ TEST_EXTRA :=
 BENCHES := bench-log
 -include infra/make/*.mk
 
-.PHONY: help install build run serve demo test test-unit typecheck bench clean
+.PHONY: help install build run serve demo test test-unit typecheck bench clean system-deps schema-types test-extra
 
 help:
 	@echo "make run        install, build and start the service (embedded log, http://127.0.0.1:$${PORT:-8080})"
@@ -50,7 +50,11 @@ typecheck: install
 test-unit: install
 	$(NODE_BIN)/jest --ci
 
-test: install typecheck build test-unit test-extra
+# Debian packages the tests use (Chromium, promtool, kcat, JDK, Maven): installed when missing.
+system-deps:
+	bash infra/system-deps.sh
+
+test: install system-deps typecheck build test-unit test-extra
 	@echo "make test: all suites passed"
 
 test-extra: $(TEST_EXTRA)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the tests need, installed once on a fresh machine (idempotent, quiet when present):
+#   chromium   headless page tests (playwright-core drives /usr/bin/chromium)
+#   prometheus promtool for the alert-rule tests
+#   kcat       a third-party Kafka client in the distributed-mode tests
+#   openjdk-17-jdk-headless, maven  the Kafka broker and the schema registry (usually preinstalled)
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v promtool >/dev/null || need+=(prometheus)
+command -v kcat >/dev/null || need+=(kcat)
+command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${need[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
