@@ -2,14 +2,14 @@
  * What the service runs: every domain's processors, projections, routes and workers in one list.
  * A domain plugs in here and nowhere else.
  */
-import type { ProcessorDefinition } from '../streams/runtime/processor';
+import type { AnyProcessorDefinition } from '../streams/runtime/processor';
 import type { ProjectionDefinition } from '../projections/projection';
 import { allProjections as backboneProjections } from '../projections';
 import type { RouteModule } from './http/context';
 
 export interface DomainModule {
   name: string;
-  processors: ProcessorDefinition<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  processors: AnyProcessorDefinition[];
   projections: ProjectionDefinition[];
   routes: RouteModule[];
   /** Demo data, loaded by `trust demo` through the HTTP API with the demo key. Returns what it loaded, in lines. */

@@ -10,7 +10,7 @@ import { codec } from '../schemas/codec';
 import { TrustError } from '../streams/errors';
 import { SqliteEventLog } from '../streams/log/sqlite/sqlite-event-log';
 import { ProcessorRunner } from '../streams/runtime/processor-runner';
-import type { ProcessorDefinition } from '../streams/runtime/processor';
+import type { AnyProcessorDefinition } from '../streams/runtime/processor';
 import { ProjectionRunner } from '../projections/projection-runner';
 import type { ProjectionDefinition } from '../projections/projection';
 import type { Config } from './config';
@@ -22,7 +22,7 @@ export interface Service {
   config: Config;
   log: SqliteEventLog;
   readModels: Database.Database;
-  processors: ProcessorRunner<unknown>[];
+  processors: ProcessorRunner<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   projections: ProjectionRunner[];
   ctx: ServiceContext;
   /** Start following the log (processors and projections). */
@@ -32,7 +32,7 @@ export interface Service {
 }
 
 export interface ServiceOptions {
-  processors?: ProcessorDefinition<unknown>[];
+  processors?: AnyProcessorDefinition[];
   projections?: ProjectionDefinition[];
 }
 

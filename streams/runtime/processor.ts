@@ -35,3 +35,7 @@ export const defineProcessor = <S>(def: ProcessorDefinition<S>): ProcessorDefini
 
 /** Helpers for domain code: keep state unchanged and emit nothing, or emit. */
 export const noChange = <S>(state: S): Decision<S> => ({ state, emit: [] });
+
+/** A processor of any state type, for lists of processors (state types differ per processor). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProcessorDefinition = ProcessorDefinition<any>;
