@@ -1,0 +1,57 @@
+/**
+ * Writes the Prometheus rules and their promtool tests from infra/slo.yaml.
+ *   node -r ./test/support/swc-register.js infra/prometheus/generate.ts           (write)
+ *   node -r ./test/support/swc-register.js infra/prometheus/generate.ts --check   (exit 1 when stale)
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { loadSloSpec, sloSpecPath, type SloSpec } from '../../projections/ops/slo-spec';
+import { generateRules } from './rules';
+import { generateRuleTests } from './rule-tests';
+
+export const RULES_FILE = 'slo-rules.yml';
+export const TESTS_FILE = join('tests', 'slo-burn.test.yml');
+
+const header = (what: string): string =>
+  `# GENERATED from infra/slo.yaml by infra/prometheus/generate.ts (make slo-rules) — do not edit.\n# ${what}\n`;
+
+const toYaml = (doc: unknown): string => stringify(doc, { lineWidth: 0, singleQuote: false });
+
+/** The generated files' contents, keyed by path relative to infra/prometheus/. */
+export function renderGenerated(spec: SloSpec): Record<string, string> {
+  return {
+    [RULES_FILE]: header('Recording rules (error ratio per SLO and window) and multiwindow multi-burn-rate alerts.') + toYaml(generateRules(spec)),
+    [TESTS_FILE]: header('promtool unit tests: each alert fires on a synthetic burn and stays quiet on normal traffic.') + toYaml(generateRuleTests(spec, `../${RULES_FILE}`)),
+  };
+}
+
+/** Paths (relative to infra/prometheus/) whose committed content differs from what slo.yaml generates. */
+export function staleFiles(dir: string, spec: SloSpec): string[] {
+  return Object.entries(renderGenerated(spec))
+    .filter(([file, text]) => {
+      try {
+        return readFileSync(join(dir, file), 'utf8') !== text;
+      } catch {
+        return true;
+      }
+    })
+    .map(([file]) => file);
+}
+
+function main(argv: string[]): number {
+  const dir = __dirname;
+  const spec = loadSloSpec();
+  if (argv.includes('--check')) {
+    const stale = staleFiles(dir, spec);
+    for (const f of stale) console.error(`stale: infra/prometheus/${f} does not match ${relative(process.cwd(), sloSpecPath())}; run make slo-rules`);
+    return stale.length ? 1 : 0;
+  }
+  for (const [file, text] of Object.entries(renderGenerated(spec))) {
+    writeFileSync(join(dir, file), text);
+    console.log(`wrote infra/prometheus/${file}`);
+  }
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

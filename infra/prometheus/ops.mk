@@ -1,0 +1,12 @@
+# Operations targets (SLO rules, load, chaos). Meant for infra/make/ops.mk: the Makefile includes infra/make/*.mk.
+.PHONY: slo-rules test-slo-rules load chaos-kill chaos-kafka
+
+# Regenerate the Prometheus rules and their promtool tests after editing infra/slo.yaml.
+slo-rules: install
+	node -r ./test/support/swc-register.js infra/prometheus/generate.ts
+
+# Generated files up to date, promtool check rules, promtool test rules (installs Debian's prometheus when missing).
+test-slo-rules: install
+	bash infra/prometheus/test.sh
+
+TEST_EXTRA += test-slo-rules
