@@ -105,16 +105,17 @@ const hopCap: Evaluator = {
   interpret(p, r, a) {
     if (r.action !== 'traverse') return;
     const max = p.maxHops as number;
+    // Every traversal carries the cap (monitor mode lets a deep one through, still capped).
+    capHops(a, max);
     if (r.context.hops !== undefined && r.context.hops > max) deny(HOP, 'HOP_CAP', a, { hops: r.context.hops, max });
-    else capHops(a, max);
   },
   compile(p) {
     const max = p.maxHops as number;
     return (r, a) => {
       if (r.action !== 'traverse') return;
+      capHops(a, max);
       const hops = r.context.hops;
       if (hops !== undefined && hops > max) deny(HOP, 'HOP_CAP', a, { hops, max });
-      else capHops(a, max);
     };
   },
 };
