@@ -1,0 +1,52 @@
+/**
+ * Operations surface: `GET /v1/ops/slo` (JSON, auditors and admins) and the dashboard page
+ * `GET /ui/ops/slo` (mounted with the pages, outside /v1). Both answer from the SLO read model.
+ */
+import { Router } from 'express';
+import { sloReport } from '../../../projections/ops/slo-report';
+import { renderSloDashboard } from '../../../projections/ops/slo-dashboard';
+import { loadSloSpec, type SloSpec } from '../../../projections/ops/slo-spec';
+import { AuthError, NotFoundError } from '../../../streams/errors';
+import { asyncRoute, principalOf } from '../async-route';
+import type { ServiceContext } from '../context';
+
+export interface OpsRouteOptions {
+  spec?: SloSpec;
+  now?: () => number;
+}
+
+export function opsRoutes(ctx: ServiceContext, opts: OpsRouteOptions = {}): Router {
+  const spec = opts.spec ?? loadSloSpec();
+  const now = opts.now ?? Date.now;
+  const r = Router();
+  r.get(
+    '/ops/slo',
+    asyncRoute(async (req, res) => {
+      const principal = principalOf(req);
+      // Operational data spans every tenant: the same readers as the whole history.
+      if (principal.role === 'producer') throw new AuthError('FORBIDDEN', 'GET /v1/ops/slo needs an auditor or admin key');
+      const report = sloReport(ctx.readModels, spec, now());
+      const only = typeof req.query.slo === 'string' ? req.query.slo : undefined;
+      if (only !== undefined) {
+        const one = report.slos.filter((s) => s.slo === only);
+        if (one.length === 0) throw new NotFoundError('SLO', only);
+        report.slos = one;
+      }
+      res.json(report);
+    }),
+  );
+  return r;
+}
+
+/** The page router, for `AppOptions.pages` (mounted under /ui). */
+export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Router {
+  const spec = opts.spec ?? loadSloSpec();
+  const now = opts.now ?? Date.now;
+  const r = Router();
+  r.get('/ops/slo', (_req, res) => {
+    res.type('html').send(renderSloDashboard(sloReport(ctx.readModels, spec, now()), spec));
+  });
+  return r;
+}
+
+export default opsRoutes;
