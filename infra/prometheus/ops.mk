@@ -10,3 +10,9 @@ test-slo-rules: install
 	bash infra/prometheus/test.sh
 
 TEST_EXTRA += test-slo-rules
+
+# Step-load 300 → 360 rps on a `trust serve` the script starts (or TRUST_URL + TRUST_KEY); last line is the bench JSON.
+load: build
+	node -r ./test/support/swc-register.js infra/load/step-load.ts
+
+BENCHES += load
