@@ -15,4 +15,9 @@ TEST_EXTRA += test-slo-rules
 load: build
 	node -r ./test/support/swc-register.js infra/load/step-load.ts
 
-BENCHES += load
+# Chaos drills (each prints its figures and a last JSON line; reports under infra/chaos/reports/).
+chaos-kill: build
+	node -r ./test/support/swc-register.js infra/chaos/kill-restart.ts
+
+chaos-kafka: build
+	node -r ./test/support/swc-register.js infra/chaos/kafka-broker-stop.ts

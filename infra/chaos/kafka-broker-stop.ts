@@ -1,0 +1,103 @@
+/**
+ * Chaos drill on the distributed mode: the service runs on Kafka (TRUST_LOG=kafka); mid-load the
+ * broker is stopped for 10 s (infra/kafka/stop.sh, then start.sh), while the producer keeps sending
+ * and retries what was not acknowledged. Audits as kill-restart does: recovery time (broker back →
+ * first 202), time to detect, events lost and duplicates (both must be 0), the alert verdict.
+ * Skips with a clear message when the Kafka scripts or the Kafka mode are not available.
+ *   KAFKA_BROKERS (default 127.0.0.1:9092), CHAOS_RPS (100), CHAOS_SECONDS (25), CHAOS_KILL_AT (5), CHAOS_BROKER_DOWN_S (10)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSloSpec } from '../../projections/ops/slo-spec';
+import { issueAdminKey, ROOT, startServe, stopServe } from '../load/service-process';
+import { alertVerdict, eventsOnLog, retryUnacknowledged, steadyLoad, type DrillTarget } from './drill';
+
+const START = join(ROOT, 'infra', 'kafka', 'start.sh');
+const STOP = join(ROOT, 'infra', 'kafka', 'stop.sh');
+
+function run(script: string): void {
+  const r = spawnSync('bash', [script], { cwd: ROOT, stdio: 'inherit', env: process.env });
+  if (r.status !== 0) throw new Error(`${script} exited with ${r.status}`);
+}
+
+function skip(reason: string): void {
+  console.log(`skipped: ${reason}`);
+  console.log(JSON.stringify({ bench: 'chaos-kafka-broker-stop', figures: {}, ratios: {}, targets: { events_lost: 0, duplicates: 0 }, pass: false, skipped: reason }));
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(START) || !existsSync(STOP)) return skip('infra/kafka/start.sh and stop.sh are not in this checkout yet');
+  const spec = loadSloSpec();
+  const rps = Number(process.env.CHAOS_RPS ?? 100);
+  const seconds = Number(process.env.CHAOS_SECONDS ?? 25);
+  const stopAt = Number(process.env.CHAOS_KILL_AT ?? 5);
+  const downS = Number(process.env.CHAOS_BROKER_DOWN_S ?? 10);
+  const env = { TRUST_LOG: 'kafka', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' };
+  run(START);
+  const dataDir = mkdtempSync(join(tmpdir(), 'trust-chaos-kafka-'));
+  process.env.TRUST_LOG = env.TRUST_LOG;
+  process.env.KAFKA_BROKERS = env.KAFKA_BROKERS;
+  let svc;
+  try {
+    const key = issueAdminKey(dataDir, 'chaos');
+    svc = await startServe(dataDir, 0, env).catch((err) => {
+      skip(`the service does not start with TRUST_LOG=kafka: ${(err as Error).message.split('\n')[0]}`);
+      return undefined;
+    });
+    if (!svc) return;
+    const target: DrillTarget = { url: () => `http://127.0.0.1:${svc!.port}`, key };
+    let brokerBackAt = 0;
+    let stoppedAt = 0;
+    const fault = async () => {
+      stoppedAt = Date.now();
+      run(STOP);
+      await new Promise((r) => setTimeout(r, downS * 1000));
+      run(START);
+      brokerBackAt = Date.now();
+    };
+    const { outcomes, faultStartedAt, faultDone } = await steadyLoad(target, rps, seconds, stopAt, fault);
+    await faultDone;
+    const failedDuring = outcomes.filter((o) => !o.acked && o.sentAt >= stoppedAt);
+    const firstFailure = failedDuring.sort((a, b) => a.doneAt - b.doneAt)[0];
+    const retried = await retryUnacknowledged(target, outcomes);
+    const onLog = await eventsOnLog(target);
+    const acked = new Set(outcomes.filter((o) => o.acked).map((o) => `${o.n}`));
+    const logIds = new Set(onLog.map((e) => e.id.slice(e.id.lastIndexOf('-') + 1)));
+    const firstAckAfter = outcomes.filter((o) => o.acked && o.sentAt >= brokerBackAt).sort((a, b) => a.doneAt - b.doneAt)[0];
+    const result = {
+      drill: 'kafka-broker-stop',
+      rps,
+      seconds,
+      brokerDownS: downS,
+      sent: new Set(outcomes.map((o) => o.n)).size,
+      failedAttempts: outcomes.filter((o) => !o.acked).length,
+      retried,
+      eventsOnLog: onLog.length,
+      eventsLost: [...acked].filter((n) => !logIds.has(n)).length,
+      duplicates: onLog.length - new Set(onLog.map((e) => e.text)).size,
+      recoveryMs: firstAckAfter ? firstAckAfter.doneAt - brokerBackAt : null,
+      detectMs: firstFailure ? firstFailure.doneAt - stoppedAt : null,
+      alert: alertVerdict(spec, outcomes, rps, faultStartedAt),
+    };
+    console.log(JSON.stringify(result, null, 2));
+    const dir = join(__dirname, 'reports');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `kafka-broker-stop-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
+    const pass = result.eventsLost === 0 && result.duplicates === 0 && result.recoveryMs !== null;
+    console.log(JSON.stringify({ bench: 'chaos-kafka-broker-stop', figures: { recovery_ms: result.recoveryMs, detect_ms: result.detectMs, events_lost: result.eventsLost, duplicates: result.duplicates, failed_attempts: result.failedAttempts, alert_would_fire: result.alert.wouldFire ? 1 : 0 }, ratios: {}, targets: { events_lost: 0, duplicates: 0 }, pass }));
+    if (!pass) process.exitCode = 1;
+  } finally {
+    if (svc) await stopServe(svc);
+    run(STOP);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`chaos: ${err?.stack ?? err}`);
+    process.exit(1);
+  });
+}
