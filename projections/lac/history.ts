@@ -1,0 +1,168 @@
+/**
+ * The decision history read model, shaped for blast-radius previews over millions of decisions:
+ *
+ *   lac_requests        one row per *distinct* request (compact text columns, no JSON), keyed by a
+ *                       sha256 of its canonical encoding: real traffic repeats itself heavily;
+ *   lac_decision_days   (tenant, policy, request, UTC day) → count and how many were allowed: a
+ *                       30-day window is a range over days, summed per request in index order
+ *                       (the primary key), so the preview reads counts, never individual decisions;
+ *   lac_decision_heads  per policy: position of its newest recorded decision (preview staleness).
+ *
+ * Arrays are joined with ASCII separators (US/RS/GS), which normalised requests cannot contain
+ * (control characters are refused), so decoding is a split, not a parse.
+ */
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AccessRequest, Level, Action } from '../../streams/lac/model/types';
+import type { RecordedRequest } from '../../streams/lac/events/types';
+import type { HistoryGroup } from '../../streams/lac/preview/blast-radius';
+
+export const HISTORY_DDL = `
+CREATE TABLE IF NOT EXISTS lac_requests (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  subject_id TEXT NOT NULL, subject_tenant TEXT NOT NULL, groups TEXT NOT NULL, clearance TEXT NOT NULL,
+  action TEXT NOT NULL,
+  dataset TEXT NOT NULL, resource_tenant TEXT NOT NULL, classification TEXT NOT NULL, region TEXT NOT NULL, license TEXT,
+  fields TEXT NOT NULL,
+  purpose TEXT, reason TEXT, hops INTEGER, rows INTEGER, agg INTEGER, destination TEXT
+);
+CREATE TABLE IF NOT EXISTS lac_decision_days (
+  tenant TEXT NOT NULL, policy_id TEXT NOT NULL, request_id INTEGER NOT NULL, day INTEGER NOT NULL,
+  count INTEGER NOT NULL, allowed INTEGER NOT NULL,
+  PRIMARY KEY (tenant, policy_id, request_id, day)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lac_decision_heads (
+  tenant TEXT NOT NULL, policy_id TEXT NOT NULL, last_position INTEGER NOT NULL, total INTEGER NOT NULL,
+  PRIMARY KEY (tenant, policy_id)
+);`;
+
+export const HISTORY_TABLES = ['lac_requests', 'lac_decision_days', 'lac_decision_heads'] as const;
+
+const US = '\u001f';
+const RS = '\u001e';
+const GS = '\u001d';
+export const DAY_MS = 86_400_000;
+
+/** The request as recorded on AccessDecided (nulls for absent optionals). */
+export function toRecorded(r: AccessRequest): RecordedRequest {
+  return {
+    subject: { id: r.subject.id, tenant: r.subject.tenant, groups: r.subject.groups, clearance: r.subject.clearance },
+    action: r.action,
+    resource: {
+      dataset: r.resource.dataset,
+      tenant: r.resource.tenant,
+      classification: r.resource.classification,
+      region: r.resource.region,
+      license: r.resource.license ?? null,
+      fields: r.resource.fields.map((f) => ({ name: f.name, tags: f.tags })),
+    },
+    context: {
+      purpose: r.context.purpose ?? null,
+      reason: r.context.reason ?? null,
+      hops: r.context.hops ?? null,
+      rows: r.context.rows ?? null,
+      aggregateGroupSize: r.context.aggregateGroupSize ?? null,
+      destinationRegion: r.context.destinationRegion ?? null,
+    },
+  };
+}
+
+type Row = [string, string, string, string, string, string, string, string, string, string | null, string, string | null, string | null, number | null, number | null, number | null, string | null];
+
+export function encodeRequest(r: RecordedRequest): { key: string; row: Row } {
+  const row: Row = [
+    r.subject.id, r.subject.tenant, r.subject.groups.join(US), r.subject.clearance, r.action,
+    r.resource.dataset, r.resource.tenant, r.resource.classification, r.resource.region, r.resource.license,
+    r.resource.fields.map((f) => f.name + RS + f.tags.join(US)).join(GS),
+    r.context.purpose, r.context.reason, r.context.hops, r.context.rows, r.context.aggregateGroupSize, r.context.destinationRegion,
+  ];
+  const key = createHash('sha256').update(row.map((v) => (v === null ? '\u0000' : String(v))).join('\u001c')).digest('hex');
+  return { key, row };
+}
+
+/** Column order of lac_requests after id and key. */
+const COLS = 'subject_id, subject_tenant, groups, clearance, action, dataset, resource_tenant, classification, region, license, fields, purpose, reason, hops, rows, agg, destination';
+
+export function decodeRow(row: unknown[], offset = 0): AccessRequest {
+  const s = (i: number) => row[offset + i] as string;
+  const n = (i: number) => row[offset + i] as number | null;
+  const groups = s(2);
+  const fields = s(10);
+  const context: AccessRequest['context'] = {};
+  if (row[offset + 11] !== null) context.purpose = s(11);
+  if (row[offset + 12] !== null) context.reason = s(12);
+  if (n(13) !== null) context.hops = n(13)!;
+  if (n(14) !== null) context.rows = n(14)!;
+  if (n(15) !== null) context.aggregateGroupSize = n(15)!;
+  if (row[offset + 16] !== null) context.destinationRegion = s(16);
+  const resource: AccessRequest['resource'] = {
+    dataset: s(5),
+    tenant: s(6),
+    classification: s(7) as Level,
+    region: s(8),
+    fields: fields === '' ? [] : fields.split(GS).map((f) => {
+      const [name, tags] = f.split(RS);
+      return { name, tags: tags === '' ? [] : tags.split(US) };
+    }),
+  };
+  if (row[offset + 9] !== null) resource.license = s(9);
+  return {
+    subject: { id: s(0), tenant: s(1), groups: groups === '' ? [] : groups.split(US), clearance: s(3) as Level },
+    action: s(4) as Action,
+    resource,
+    context,
+  };
+}
+
+const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+function prepare(db: Database.Database) {
+  return {
+    insertRequest: db.prepare(`INSERT INTO lac_requests (key, ${COLS}) VALUES (?, ${COLS.split(',').map(() => '?').join(', ')}) ON CONFLICT(key) DO NOTHING`),
+    requestId: db.prepare('SELECT id FROM lac_requests WHERE key = ?').pluck(),
+    bumpDay: db.prepare(
+      `INSERT INTO lac_decision_days (tenant, policy_id, request_id, day, count, allowed) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(tenant, policy_id, request_id, day) DO UPDATE SET count = count + excluded.count, allowed = allowed + excluded.allowed`,
+    ),
+    bumpHead: db.prepare(
+      `INSERT INTO lac_decision_heads (tenant, policy_id, last_position, total) VALUES (?, ?, ?, ?)
+       ON CONFLICT(tenant, policy_id) DO UPDATE SET last_position = max(last_position, excluded.last_position), total = total + excluded.total`,
+    ),
+  };
+}
+const stmts = (db: Database.Database) => {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepare(db)));
+  return s;
+};
+
+/** Fold one recorded decision (or `count` identical ones: the bench loader) into the history. */
+export function recordDecision(db: Database.Database, d: { tenant: string; policyId: string; position: number; atMs: number; allowed: boolean; request: RecordedRequest; count?: number }): void {
+  const s = stmts(db);
+  const { key, row } = encodeRequest(d.request);
+  s.insertRequest.run(key, ...row);
+  const id = s.requestId.get(key) as number;
+  const count = d.count ?? 1;
+  s.bumpDay.run(d.tenant, d.policyId, id, Math.floor(d.atMs / DAY_MS), count, d.allowed ? count : 0);
+  s.bumpHead.run(d.tenant, d.policyId, d.position, count);
+}
+
+export function lastDecisionPosition(db: Database.Database, tenant: string, policyId: string): number {
+  const row = db.prepare('SELECT last_position FROM lac_decision_heads WHERE tenant = ? AND policy_id = ?').pluck().get(tenant, policyId) as number | undefined;
+  return row ?? 0;
+}
+
+/** Distinct requests of a policy's decisions since `fromMs`, with their counts, streamed in key order. */
+export function* historySince(db: Database.Database, tenant: string, policyId: string, fromMs: number): Generator<HistoryGroup> {
+  const stmt = db
+    .prepare(
+      `SELECT d.cnt, d.alw, ${COLS.split(', ').map((c) => `r.${c}`).join(', ')}
+       FROM (SELECT request_id, SUM(count) AS cnt, SUM(allowed) AS alw FROM lac_decision_days
+             WHERE tenant = ? AND policy_id = ? AND day >= ? GROUP BY request_id) d
+       JOIN lac_requests r ON r.id = d.request_id`,
+    )
+    .raw(true);
+  for (const row of stmt.iterate(tenant, policyId, Math.floor(fromMs / DAY_MS)) as Iterable<unknown[]>) {
+    yield { request: decodeRow(row, 2), count: row[0] as number, allowed: row[1] as number };
+  }
+}

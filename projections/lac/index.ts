@@ -1,0 +1,38 @@
+/** LAC read models, registered by the service (projections/lac: decision history, policies, authoring). */
+import { defineProjection, type ProjectionDefinition } from '../projection';
+import type { AccessDecidedPayload } from '../../streams/lac/events/types';
+import { AUTHORING_DDL, AUTHORING_INPUTS, AUTHORING_TABLES, applyAuthoringEvent } from './authoring';
+import { HISTORY_DDL, HISTORY_TABLES, recordDecision } from './history';
+import { POLICIES_DDL, POLICIES_TABLES, applyPolicyEvent } from './policies';
+
+export const lacDecisionHistory = defineProjection({
+  name: 'lac-decision-history',
+  version: 1,
+  inputs: ['AccessDecided'],
+  tables: HISTORY_TABLES,
+  setup: HISTORY_DDL,
+  apply(db, e) {
+    const p = e.payload as AccessDecidedPayload;
+    recordDecision(db, { tenant: e.tenant, policyId: p.policyId, position: e.position, atMs: Date.parse(e.occurredAt), allowed: p.decision === 'allow', request: p.request });
+  },
+});
+
+export const lacPolicies = defineProjection({
+  name: 'lac-policies',
+  version: 1,
+  inputs: ['PolicyDrafted', 'PolicyValidated', 'BlastRadiusComputed', 'PromotionBlocked', 'PolicyPromoted'],
+  tables: POLICIES_TABLES,
+  setup: POLICIES_DDL,
+  apply: applyPolicyEvent,
+});
+
+export const lacAuthoring = defineProjection({
+  name: 'lac-authoring',
+  version: 1,
+  inputs: AUTHORING_INPUTS,
+  tables: AUTHORING_TABLES,
+  setup: AUTHORING_DDL,
+  apply: applyAuthoringEvent,
+});
+
+export const projections: ProjectionDefinition[] = [lacDecisionHistory, lacPolicies, lacAuthoring];

@@ -1,0 +1,271 @@
+/**
+ * LAC application service: the I/O edge around the pure parts. It reads the policy stream and the
+ * read models, calls the lifecycle's command functions and the engines, and appends the events
+ * through the service's ingest with optimistic concurrency on the policy stream.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { ServiceContext, Principal } from '../../../connectors/http/context';
+import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
+import { PreconditionError, TransientError, ValidationError, VersionConflictError } from '../../errors';
+import { activeVersion, storedVersion } from '../../../projections/lac/policies';
+import { DAY_MS, historySince, lastDecisionPosition, toRecorded } from '../../../projections/lac/history';
+import { compilePolicy, type DecisionEngine } from '../engine/engine';
+import { normaliseRequest } from '../model/request';
+import type { DecideResponse, Locale, PolicyProblem } from '../model/types';
+import { POLICY_ID, validatePolicy } from '../model/validate';
+import { computeBlastRadius } from '../preview/blast-radius';
+import { loadCostModel, type CostModel } from '../preview/cost';
+import { decisionStream, policyStream, type AccessDecidedPayload, type BlastRadiusPayload, type PolicyPreviewedPayload } from '../events/types';
+import { blockStale, draft, fold, promote, recordPreview, requireValidVersion, type Emit, type LifecycleState } from '../lifecycle/policy-lifecycle';
+
+export const DEFAULT_WINDOW_DAYS = 30;
+const MAX_ATTEMPTS = 4;
+
+export interface Caller {
+  principal: Principal;
+  author: string;
+  sessionId?: string;
+  locale: Locale;
+}
+
+export interface DraftResult {
+  policyId: string;
+  version: string;
+  valid: boolean;
+  origin: 'bundle' | 'scratch';
+  sessionId: string;
+  problems: PolicyProblem[];
+}
+
+/** Canonical JSON (sorted keys): the same document always hashes the same. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export class LacService {
+  private readonly engines = new Map<string, DecisionEngine>();
+  private readonly cost: CostModel;
+
+  constructor(private readonly ctx: ServiceContext, opts: { costModel?: CostModel; now?: () => number } = {}) {
+    this.cost = opts.costModel ?? loadCostModel();
+    this.now = opts.now ?? Date.now;
+  }
+  private readonly now: () => number;
+
+  // ---- policy stream ------------------------------------------------------------------------
+
+  private async readPolicy(tenant: string, policyId: string): Promise<LifecycleState> {
+    const stream = policyStream(tenant, policyId);
+    const events: RecordedEvent[] = [];
+    for (;;) {
+      const page = await this.ctx.log.readStream(stream, events.length + 1, 1000);
+      events.push(...page);
+      if (page.length < 1000) break;
+    }
+    return fold(events);
+  }
+
+  private async append(p: Principal, stream: string, expectedVersion: number, emits: Emit[]): Promise<number> {
+    const at = new Date(this.now()).toISOString();
+    const events: NewEvent[] = emits.map((e, i) => ({ type: e.type, stream, tenant: p.tenant, occurredAt: at, payload: e.payload, ...(i === 0 ? { expectedVersion } : {}) }));
+    const results = await this.ctx.ingest(p, events);
+    const last = results[results.length - 1].position;
+    await this.ctx.settled(last);
+    return last;
+  }
+
+  private async settle(): Promise<void> {
+    await this.ctx.settled(await this.ctx.log.head());
+  }
+
+  // ---- draft --------------------------------------------------------------------------------
+
+  async draft(c: Caller, raw: unknown): Promise<DraftResult> {
+    const { policy, problems } = validatePolicy(raw, c.locale);
+    const doc = raw as Record<string, unknown>;
+    const policyId = typeof doc?.id === 'string' && POLICY_ID.test(doc.id) ? doc.id : undefined;
+    const version = typeof doc?.version === 'string' && /^\d+\.\d+\.\d+/.test(doc.version) && doc.version.length <= 64 ? doc.version : undefined;
+    if (!policyId || !version) {
+      // Without an id and a version there is no stream to record the draft on.
+      throw new ValidationError(problems.map((p) => ({ field: p.path, problem: p.message, code: p.code })));
+    }
+    const document = canonicalJson(raw);
+    const origin = Array.isArray(doc.bundles) && doc.bundles.length > 0 ? 'bundle' : 'scratch';
+    const sessionId = c.sessionId ?? `${c.author}:${policyId}@${version}`;
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.readPolicy(c.principal.tenant, policyId);
+      const emits = draft(state, { policyId, version, document, documentHash: sha256(document), origin, author: c.author, sessionId, locale: c.locale, problems });
+      try {
+        await this.append(c.principal, policyStream(c.principal.tenant, policyId), state.streamVersion, emits);
+        return { policyId, version, valid: !!policy, origin, sessionId, problems };
+      } catch (err) {
+        if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  // ---- engines ------------------------------------------------------------------------------
+
+  /** The compiled engine of a stored, valid version (cached by document hash). */
+  engineFor(tenant: string, policyId: string, version: string): DecisionEngine {
+    const stored = storedVersion(this.ctx.readModels, tenant, policyId, version);
+    if (!stored) throw new ValidationError([{ field: 'policy', problem: `policy '${policyId}' has no version ${version}; draft it with POST /v1/lac/policies` }]);
+    if (stored.valid !== true) throw new PreconditionError(`version ${version} of '${policyId}' is not valid`, { policyId, version, problems: stored.problems });
+    const key = `${tenant}\u0000${policyId}\u0000${version}\u0000${stored.documentHash}`;
+    let engine = this.engines.get(key);
+    if (!engine) {
+      const { policy } = validatePolicy(JSON.parse(stored.document));
+      engine = compilePolicy(policy!);
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  // ---- decide -------------------------------------------------------------------------------
+
+  async decide(c: Caller, body: unknown): Promise<DecideResponse> {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be an object {policy, request}' }]);
+    const { policy: ref, request: rawRequest } = body as { policy?: unknown; request?: unknown };
+    const n = normaliseRequest(rawRequest, 'request');
+    if (!n.ok) throw new ValidationError(n.problems);
+    const tenant = c.principal.tenant;
+    let engine: DecisionEngine;
+    let record = true;
+    if (typeof ref === 'string') {
+      const active = activeVersion(this.ctx.readModels, tenant, ref);
+      if (!active) throw new ValidationError([{ field: 'policy', problem: `policy '${ref}' has no promoted version; promote one, or name a version {id, version}` }]);
+      engine = this.engineFor(tenant, ref, active);
+    } else if (ref && typeof ref === 'object' && !Array.isArray(ref) && Object.keys(ref).length === 2 && 'id' in ref && 'version' in ref) {
+      const { id, version } = ref as { id: unknown; version: unknown };
+      if (typeof id !== 'string' || typeof version !== 'string') throw new ValidationError([{ field: 'policy', problem: 'a policy reference is {id: string, version: string}' }]);
+      engine = this.engineFor(tenant, id, version);
+    } else if (ref && typeof ref === 'object' && !Array.isArray(ref)) {
+      const { policy, problems } = validatePolicy(ref, c.locale);
+      if (!policy) throw new ValidationError(problems.map((p) => ({ field: `policy.${p.path}`, problem: p.message, code: p.code })));
+      engine = compilePolicy(policy);
+      record = false; // an inline document's decisions are not history
+    } else {
+      throw new ValidationError([{ field: 'policy', problem: "must be a policy id, {id, version}, or a whole policy document" }]);
+    }
+    const response = engine.decide(n.request, c.locale);
+    if (record) {
+      const payload: AccessDecidedPayload = {
+        policyId: engine.policy.id,
+        policyVersion: engine.policy.version,
+        mode: engine.policy.mode,
+        decision: response.decision,
+        codes: response.reasons.map((r) => r.code),
+        request: toRecorded(n.request),
+      };
+      await this.ctx.ingest(c.principal, [{ type: 'AccessDecided', stream: decisionStream(tenant, engine.policy.id), tenant, occurredAt: new Date(this.now()).toISOString(), payload }]);
+    }
+    return response;
+  }
+
+  // ---- preview ------------------------------------------------------------------------------
+
+  async preview(c: Caller, policyId: string, version: string, opts: { windowDays?: number } = {}): Promise<BlastRadiusPayload> {
+    const windowDays = opts.windowDays ?? DEFAULT_WINDOW_DAYS;
+    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 366) throw new ValidationError([{ field: 'windowDays', problem: 'must be a whole number of days between 1 and 366' }]);
+    const tenant = c.principal.tenant;
+    for (let attempt = 0; ; attempt++) {
+      await this.settle();
+      const state = await this.readPolicy(tenant, policyId);
+      const { documentHash } = requireValidVersion(state, policyId, version);
+      const candidate = this.engineFor(tenant, policyId, version);
+      const active = state.active ? this.engineFor(tenant, policyId, state.active) : null;
+      const asOfPosition = lastDecisionPosition(this.ctx.readModels, tenant, policyId);
+      const to = this.now();
+      const from = to - windowDays * DAY_MS;
+      const t0 = performance.now();
+      const radius = computeBlastRadius(historySince(this.ctx.readModels, tenant, policyId, from), candidate, active, this.cost);
+      const previewId = `pv-${randomUUID()}`;
+      const payload: BlastRadiusPayload = {
+        previewId, policyId, version, activeVersion: state.active, documentHash,
+        windowFrom: new Date(Math.floor(from / DAY_MS) * DAY_MS).toISOString(), windowTo: new Date(to).toISOString(), asOfPosition,
+        decisionsReplayed: radius.decisionsReplayed, distinctRequests: radius.distinctRequests,
+        allowToDeny: radius.allowToDeny, denyToAllow: radius.denyToAllow, widenedSensitive: radius.widenedSensitive,
+        impactedDatasets: radius.impactedDatasets, impactedGroups: radius.impactedGroups, impactedUsers: radius.impactedUsers,
+        impactedDatasetCount: radius.impactedDatasetCount, impactedGroupCount: radius.impactedGroupCount, impactedUserCount: radius.impactedUserCount,
+        currency: radius.currency, costActive: radius.costActive, costCandidate: radius.costCandidate, costDelta: radius.costDelta,
+        riskScore: radius.risk.score, riskLevel: radius.risk.level, riskFactors: JSON.stringify(radius.risk.factors),
+        samples: radius.samples, durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
+      };
+      const previewed: PolicyPreviewedPayload = { previewId, policyId, version, activeVersion: state.active, windowDays, requestedBy: c.author, sessionId: c.sessionId ?? `${c.author}:${policyId}@${version}` };
+      try {
+        await this.append(c.principal, policyStream(tenant, policyId), state.streamVersion, recordPreview(state, previewed, payload));
+        return payload;
+      } catch (err) {
+        if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  // ---- promote ------------------------------------------------------------------------------
+
+  async promote(c: Caller, policyId: string, version: string, body: unknown): Promise<{ promoted: true; policy: { id: string; version: string }; previousVersion: string | null; acknowledged: boolean; preview: BlastRadiusPayload }> {
+    const ack = parseAck(body);
+    const tenant = c.principal.tenant;
+    const stream = policyStream(tenant, policyId);
+    const by = ack?.by ?? c.author;
+    const sessionId = c.sessionId ?? `${c.author}:${policyId}@${version}`;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      await this.settle();
+      const state = await this.readPolicy(tenant, policyId);
+      const decision = promote(state, { policyId, version, by, sessionId, ack, latestDecisionPosition: lastDecisionPosition(this.ctx.readModels, tenant, policyId) });
+      try {
+        if (decision.kind === 'needs-preview') {
+          const fresh = await this.preview(c, policyId, version);
+          if (decision.why === 'stale' && ack) {
+            const after = await this.readPolicy(tenant, policyId);
+            await this.append(c.principal, stream, after.streamVersion, blockStale(after, { policyId, version, by, sessionId }, fresh.previewId));
+            throw new PreconditionError(
+              `preview ${ack.previewId} is stale (newer decisions, another promotion or an edit came after it); review the fresh preview ${fresh.previewId} and acknowledge it`,
+              { reason: 'PREVIEW_STALE', staleId: ack.previewId, preview: fresh },
+            );
+          }
+          continue; // a current preview now exists: decide again
+        }
+        await this.append(c.principal, stream, state.streamVersion, decision.events);
+        const preview = this.storedPreviewBody(decision.previewId);
+        if (decision.kind === 'blocked') {
+          const why = decision.reason === 'ACK_REQUIRED'
+            ? `risk is ${preview.riskLevel} (score ${preview.riskScore}): promoting needs an acknowledgment {by, reason, previewId: "${decision.previewId}"} of this preview`
+            : `preview ${decision.previewId} belongs to another version`;
+          throw new PreconditionError(why, { reason: decision.reason, preview });
+        }
+        return { promoted: true, policy: { id: policyId, version }, previousVersion: state.active, acknowledged: !!ack, preview };
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) throw err;
+      }
+    }
+    throw new TransientError(`promotion of ${policyId}@${version} kept racing with concurrent changes; retry`);
+  }
+
+  storedPreviewBody(previewId: string): BlastRadiusPayload {
+    const row = this.ctx.readModels.prepare('SELECT body FROM lac_previews WHERE preview_id = ?').pluck().get(previewId) as string | undefined;
+    if (!row) throw new TransientError(`preview ${previewId} is not in the read model yet; retry`);
+    return JSON.parse(row) as BlastRadiusPayload;
+  }
+}
+
+function parseAck(body: unknown): { by: string; reason: string; previewId: string } | undefined {
+  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return undefined;
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be empty or an acknowledgment {by, reason, previewId}' }]);
+  const b = body as Record<string, unknown>;
+  const problems: { field: string; problem: string }[] = [];
+  for (const k of Object.keys(b)) if (!['by', 'reason', 'previewId'].includes(k)) problems.push({ field: k, problem: 'is not part of an acknowledgment {by, reason, previewId}' });
+  const text = (k: string, min: number) => {
+    const v = b[k];
+    if (typeof v !== 'string' || v.trim().length < min || v.length > 2000) problems.push({ field: k, problem: `is required: a string of at least ${min} characters` });
+  };
+  text('by', 1);
+  text('reason', 10);
+  text('previewId', 1);
+  if (problems.length) throw new ValidationError(problems);
+  return { by: b.by as string, reason: b.reason as string, previewId: b.previewId as string };
+}

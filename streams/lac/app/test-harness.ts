@@ -1,0 +1,92 @@
+/**
+ * A small real LAC service for tests and benches: SQLite event log (with a codec that knows the LAC
+ * events), the LAC projections run synchronously on `settled`, the real ingest, the LAC routes
+ * behind a bearer-token → principal table, and the house error middleware. Until the lead wires LAC
+ * into connectors/service.ts this is how the routes run end to end.
+ */
+import Database from 'better-sqlite3';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { makeIngest } from '../../../connectors/ingest';
+import { errorHandler, notFound } from '../../../connectors/http/errors';
+import type { Principal, ServiceContext } from '../../../connectors/http/context';
+import { ProjectionRunner } from '../../../projections/projection-runner';
+import { projections as lacProjections } from '../../../projections/lac';
+import { AuthError } from '../../errors';
+import { SqliteEventLog } from '../../log/sqlite/sqlite-event-log';
+import { lacTestCodec } from '../events/test-catalog';
+import type { Router } from 'express';
+
+export interface LacHarness {
+  ctx: ServiceContext;
+  log: SqliteEventLog;
+  readModels: Database.Database;
+  url: string;
+  /** Bearer token for a principal (registered on first use). */
+  keyFor(tenant: string, role?: Principal['role']): string;
+  request(method: string, path: string, key?: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
+
+export async function startLacHarness(opts: { routes: ((ctx: ServiceContext) => Router)[]; pages?: ((ctx: ServiceContext) => Router)[]; logPath?: string; readModelsPath?: string }): Promise<LacHarness> {
+  const codec = lacTestCodec();
+  const log = new SqliteEventLog({ path: opts.logPath ?? ':memory:', codec, sync: 'NORMAL' });
+  const readModels = new Database(opts.readModelsPath ?? ':memory:');
+  const runners = lacProjections.map((def) => new ProjectionRunner(readModels, log, def, { batchSize: 5000 }));
+  const settled = async (position: number) => {
+    for (const r of runners) while (r.position() < position && r.runBatch(position) > 0);
+  };
+  const ctx: ServiceContext = { log, ingest: makeIngest(log, codec), readModels, settled, dataDir: '/nonexistent' };
+  const keys = new Map<string, Principal>();
+  const app = express();
+  app.use(express.json({ limit: '1mb', strict: false }));
+  for (const page of opts.pages ?? []) app.use('/ui', page(ctx));
+  const v1 = express.Router();
+  v1.use((req, _res, next) => {
+    const token = /^Bearer (.+)$/.exec(req.header('authorization') ?? '')?.[1];
+    const principal = token ? keys.get(token) : undefined;
+    if (!principal) return next(new AuthError('UNAUTHENTICATED', 'missing or unknown key'));
+    (req as unknown as { principal: Principal }).principal = principal;
+    next();
+  });
+  for (const r of opts.routes) v1.use(r(ctx));
+  app.use('/v1', v1);
+  app.use(notFound);
+  app.use(errorHandler);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    ctx,
+    log,
+    readModels,
+    url,
+    keyFor(tenant, role = 'producer') {
+      const key = `k-${tenant}-${role}`;
+      keys.set(key, { tenant, role, keyId: `${tenant}-${role}` });
+      return key;
+    },
+    async request(method, path, key, body, headers = {}) {
+      const res = await fetch(url + path, {
+        method,
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* keep text */
+      }
+      return { status: res.status, body: parsed };
+    },
+    async stop() {
+      await new Promise((r) => server.close(r));
+      readModels.close();
+      await log.close();
+    },
+  };
+}
