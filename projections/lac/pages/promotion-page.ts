@@ -1,0 +1,80 @@
+/**
+ * The page a person reads before promoting a policy version: /ui/lac/promotions/:previewId.
+ * A pure render of a recorded preview (BlastRadiusComputed) to self-contained HTML; every value
+ * from the log is escaped.
+ */
+import type { BlastRadiusPayload, ImpactCount } from '../../../streams/lac/events/types';
+
+export const escapeHtml = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const RISK_COLOURS: Record<string, string> = { low: '#1b7f3b', medium: '#b8860b', high: '#c2410c', critical: '#b91c1c' };
+
+function impactTable(title: string, rows: ImpactCount[], total: number): string {
+  const body = rows.length
+    ? rows.map((r) => `<tr><td>${escapeHtml(r.name)}</td><td class="num">${r.allowToDeny}</td><td class="num">${r.denyToAllow}</td></tr>`).join('')
+    : '<tr><td colspan="3" class="none">none</td></tr>';
+  const more = total > rows.length ? `<p class="more">and ${total - rows.length} more</p>` : '';
+  return `<section><h2>${escapeHtml(title)} <span class="count">(${total})</span></h2>
+<table data-table="${escapeHtml(title.toLowerCase())}"><thead><tr><th>name</th><th>allow → deny</th><th>deny → allow</th></tr></thead><tbody>${body}</tbody></table>${more}</section>`;
+}
+
+export function renderPromotionPage(p: BlastRadiusPayload & { status?: string; computedAt?: string }): string {
+  const colour = RISK_COLOURS[p.riskLevel] ?? '#333';
+  const factors = (() => {
+    try {
+      return Object.entries(JSON.parse(p.riskFactors) as Record<string, number>);
+    } catch {
+      return [];
+    }
+  })();
+  const money = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)} ${escapeHtml(p.currency)}`;
+  const needsAck = p.riskLevel !== 'low';
+  const samples = p.samples.length
+    ? p.samples
+        .map((s) => `<tr><td>${escapeHtml(s.subjectId)}</td><td>${escapeHtml(s.dataset)}</td><td>${escapeHtml(s.action)}</td><td>${escapeHtml(s.classification)}</td><td class="${s.to === 'allow' ? 'wide' : 'narrow'}">${escapeHtml(s.from)} → ${escapeHtml(s.to)}</td><td class="num">${s.count}</td><td>${s.codes.map(escapeHtml).join(', ')}</td></tr>`)
+        .join('')
+    : '<tr><td colspan="7" class="none">no decision changes</td></tr>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Promotion preview ${escapeHtml(p.policyId)}@${escapeHtml(p.version)}</title>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:68rem;color:#1f2328;padding:0 1rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.meta{color:#57606a}.badge{display:inline-block;padding:.2rem .7rem;border-radius:1rem;color:#fff;font-weight:600;background:${colour}}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;margin:1rem 0}
+.card{border:1px solid #d0d7de;border-radius:.5rem;padding:.75rem}.card b{display:block;font-size:1.4rem}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left}
+.num{text-align:right;font-variant-numeric:tabular-nums}.wide{color:#b91c1c;font-weight:600}.narrow{color:#0550ae}
+.none,.more{color:#57606a}.ack{border-left:4px solid ${colour};background:#f6f8fa;padding:.75rem 1rem;margin:1rem 0}
+code{background:#f6f8fa;padding:.1rem .3rem;border-radius:.25rem}
+</style></head>
+<body>
+<header>
+<h1>Promote <code>${escapeHtml(p.policyId)}</code> ${p.activeVersion ? `${escapeHtml(p.activeVersion)} → ` : ''}${escapeHtml(p.version)}</h1>
+<p class="meta">preview <code id="preview-id">${escapeHtml(p.previewId)}</code> · window ${escapeHtml(p.windowFrom.slice(0, 10))} – ${escapeHtml(p.windowTo.slice(0, 10))}${p.status ? ` · status <b id="status">${escapeHtml(p.status)}</b>` : ''}</p>
+<p>Risk <span class="badge" id="risk-level">${escapeHtml(p.riskLevel)}</span> score <b id="risk-score">${p.riskScore}</b>/100</p>
+</header>
+<div class="cards">
+<div class="card">decisions replayed<b id="replayed">${p.decisionsReplayed}</b></div>
+<div class="card">allow → deny<b id="allow-to-deny">${p.allowToDeny}</b></div>
+<div class="card">deny → allow<b id="deny-to-allow">${p.denyToAllow}</b></div>
+<div class="card">widened on P0/P1<b id="widened-sensitive">${p.widenedSensitive}</b></div>
+<div class="card">cost delta<b id="cost-delta">${money(p.costDelta)}</b></div>
+<div class="card">users impacted<b id="users">${p.impactedUserCount}</b></div>
+</div>
+${needsAck
+    ? `<div class="ack" id="ack">Risk is <b>${escapeHtml(p.riskLevel)}</b>: promoting needs an acknowledgment of this preview — <code>POST /v1/lac/policies/${escapeHtml(p.policyId)}/versions/${escapeHtml(p.version)}/promote</code> with <code>{"by", "reason", "previewId": "${escapeHtml(p.previewId)}"}</code>. A preview is stale once newer decisions arrive.</div>`
+    : `<div class="ack" id="ack">Risk is low: this version promotes without acknowledgment.</div>`}
+${impactTable('Datasets', p.impactedDatasets, p.impactedDatasetCount)}
+${impactTable('Groups', p.impactedGroups, p.impactedGroupCount)}
+${impactTable('Users', p.impactedUsers, p.impactedUserCount)}
+<section><h2>Largest changes</h2>
+<table data-table="samples"><thead><tr><th>user</th><th>dataset</th><th>action</th><th>class</th><th>change</th><th>decisions</th><th>reasons</th></tr></thead><tbody>${samples}</tbody></table></section>
+<section><h2>Risk score v2 terms</h2><table data-table="risk"><tbody>${factors.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="num">${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>
+<p class="meta">cost: active ${p.costActive.toFixed(4)} → candidate ${p.costCandidate.toFixed(4)} ${escapeHtml(p.currency)} · computed in ${p.durationMs} ms over ${p.distinctRequests} distinct requests</p></section>
+</body></html>`;
+}
+
+export function renderNotFound(id: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview not found</title></head><body><h1>Preview not found</h1><p>No preview <code>${escapeHtml(id)}</code> was recorded.</p></body></html>`;
+}

@@ -1,0 +1,21 @@
+/**
+ * Page routes of LAC, mounted by the service under /ui (outside /v1):
+ *   GET /ui/lac/promotions/:previewId   the promotion preview a person reads before promoting.
+ * `authorize` lets the service restrict a page to the preview's tenant (default: open, like the
+ * other /ui pages); it returns false to answer 404 rather than reveal the preview exists.
+ */
+import express, { type Request, type Router } from 'express';
+import type { ServiceContext } from '../../../connectors/http/context';
+import { storedPreview } from '../policies';
+import { renderNotFound, renderPromotionPage } from './promotion-page';
+
+export function lacPages(ctx: ServiceContext, authorize: (req: Request, tenant: string) => boolean = () => true): Router {
+  const router = express.Router();
+  router.get('/lac/promotions/:id', (req, res) => {
+    const p = storedPreview(ctx.readModels, req.params.id);
+    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    if (!p || !authorize(req, p.tenant)) return void res.status(404).type('html').send(renderNotFound(req.params.id));
+    res.type('html').send(renderPromotionPage({ ...p.body, status: p.status, computedAt: p.computedAt }));
+  });
+  return router;
+}
