@@ -52,11 +52,11 @@ describe('promotion page in headless Chromium', () => {
     ]);
     // The dataset name from the log is text, never markup.
     expect(await page.$$('img')).toHaveLength(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     const sample = await page.textContent('table[data-table="samples"] tbody tr');
     expect(sample).toContain('deny → allow');
     expect(sample).toContain('EXPORT_GROUP_REQUIRED');
-    const badge = await page.$eval('#risk-level', (el) => getComputedStyle(el).backgroundColor);
+    const badge = await page.evaluate("getComputedStyle(document.querySelector('#risk-level')).backgroundColor");
     expect(badge).toBe('rgb(194, 65, 12)');
     expect(inkRatio(await page.screenshot({ fullPage: true }))).toBeGreaterThan(0.01);
     await page.close();
