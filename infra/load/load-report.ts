@@ -102,7 +102,7 @@ export function renderLoadHtml(report: LoadReport): string {
     .flatMap((s) => s.slo.map((b) => `<tr><td>${s.rps}</td><td>${esc(b.slo)}</td><td>${b.total}</td><td>${b.errorRatio === null ? '–' : (b.errorRatio * 100).toFixed(3) + '%'}</td><td>${b.burnRate === null ? '–' : b.burnRate.toFixed(2) + 'x'}</td></tr>`))
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Trust Fabric step-load ${esc(report.startedAt)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f1f3f4}svg text{font:11px sans-serif}</style></head>
+<style>body{font:14px system-ui,sans-serif;margin:24px}pre{white-space:pre-wrap}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f1f3f4}svg text{font:11px sans-serif}</style></head>
 <body><h1>Step-load report</h1>
 <p>${esc(report.startedAt)} · target ${esc(report.target)} · ${esc(report.conditions)}</p>
 <p>Request classes: ${report.classes.map(esc).join(', ') || 'none'}${report.skipped.length ? ` · skipped: ${report.skipped.map((s) => `${esc(s.name)} (${esc(s.reason)})`).join('; ')}` : ''}</p>

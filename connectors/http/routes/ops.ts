@@ -3,6 +3,8 @@
  * `GET /ui/ops/slo` (mounted with the pages, outside /v1). Both answer from the SLO read model.
  */
 import { Router } from 'express';
+import { sloProjection } from '../../../projections/ops/slo-projection';
+import type { DomainModule } from '../../registry';
 import { sloReport } from '../../../projections/ops/slo-report';
 import { renderSloDashboard } from '../../../projections/ops/slo-dashboard';
 import { loadSloSpec, type SloSpec } from '../../../projections/ops/slo-spec';
@@ -50,3 +52,14 @@ export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Route
 }
 
 export default opsRoutes;
+
+/**
+ * The ops domain for connectors/registry.ts: its projection and its /v1 routes. The page router
+ * (opsPages) and the SLO sampler (startSloSampler) are wired by `trust serve` itself.
+ */
+export const opsDomain: DomainModule = {
+  name: 'ops',
+  processors: [],
+  projections: [sloProjection],
+  routes: [(ctx) => opsRoutes(ctx)],
+};
