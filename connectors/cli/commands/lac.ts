@@ -1,0 +1,87 @@
+/**
+ * `trust lac …`: the LAC commands.
+ *   trust lac coverage [--json]                          share of the use-case catalog the bundles cover (target ≥ 80%)
+ *   trust lac weekly-report --week 2026-W48 [--tenant t] [--out dir] [--to addr] [--from addr]
+ *        writes the weekly adoption report (HTML, JSON) and its e-mail (.eml); sends it when SMTP_URL is set.
+ * The logic lives in plain functions (runCoverage, runWeeklyReport) that the tests call directly.
+ */
+import type Database from 'better-sqlite3';
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { ValidationError } from '../../../streams/errors';
+import { coverage, formatCoverage } from '../../../streams/lac/usecases/coverage';
+import { writeWeeklyReport, type WrittenReport } from '../../../projections/lac/report/email';
+import { buildWeeklyReport, isoWeekRange } from '../../../projections/lac/report/weekly';
+import { fail, openLiveReadModels } from '../open';
+
+export function runCoverage(opts: { json?: boolean } = {}): { text: string; ok: boolean } {
+  const r = coverage();
+  return { text: opts.json ? JSON.stringify(r, null, 2) : formatCoverage(r), ok: r.meetsTarget };
+}
+
+export interface WeeklyOptions {
+  week: string;
+  tenant?: string;
+  out?: string;
+  to?: string;
+  from?: string;
+  smtpUrl?: string;
+  now?: number;
+}
+
+/** Tenants with LAC activity (authoring or decisions), when no tenant is named. */
+function lacTenants(db: Database.Database): string[] {
+  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
+  if (!tables.has('lac_authoring') || !tables.has('lac_decision_days')) {
+    throw new ValidationError([{ field: 'read models', problem: 'the LAC read models are missing: run `trust serve` (with LAC registered) so the projections are built' }]);
+  }
+  return db.prepare('SELECT tenant FROM lac_authoring UNION SELECT tenant FROM lac_decision_days ORDER BY 1').pluck().all() as string[];
+}
+
+export async function runWeeklyReport(db: Database.Database, opts: WeeklyOptions): Promise<{ tenant: string; written: WrittenReport }[]> {
+  isoWeekRange(opts.week); // validate before touching anything
+  const tenants = opts.tenant ? (lacTenants(db), [opts.tenant]) : lacTenants(db);
+  if (tenants.length === 0) throw new ValidationError([{ field: 'tenant', problem: 'no tenant has LAC activity yet; name one with --tenant' }]);
+  const out = opts.out ?? join(process.cwd(), 'reports');
+  const results: { tenant: string; written: WrittenReport }[] = [];
+  for (const tenant of tenants) {
+    const report = buildWeeklyReport(db, tenant, opts.week, opts.now);
+    const dir = opts.tenant || tenants.length === 1 ? out : join(out, tenant);
+    results.push({ tenant, written: await writeWeeklyReport(report, dir, { to: opts.to, from: opts.from, smtpUrl: opts.smtpUrl }) });
+  }
+  return results;
+}
+
+export function register(program: Command): void {
+  const lac = program.command('lac').description('License/Authority Compiler: coverage and the weekly adoption report');
+  lac
+    .command('coverage')
+    .description('share of the Tier-1/2 use-case catalog served by the bundles (target ≥ 80%)')
+    .option('--json', 'print the coverage report as JSON')
+    .action((opts: { json?: boolean }) => {
+      const r = runCoverage(opts);
+      console.log(r.text);
+      process.exitCode = r.ok ? 0 : 2;
+    });
+  lac
+    .command('weekly-report')
+    .description('write the weekly LAC adoption report (HTML, JSON) and its e-mail (.eml); sent through SMTP when SMTP_URL is set')
+    .requiredOption('--week <isoWeek>', 'ISO week, e.g. 2026-W48')
+    .option('--tenant <tenant>', 'one tenant (default: every tenant with LAC activity)')
+    .option('--out <dir>', 'output directory', 'reports')
+    .option('--to <address>', 'recipient of the e-mail')
+    .option('--from <address>', 'sender of the e-mail')
+    .action(async (opts: WeeklyOptions) => {
+      const db = openLiveReadModels();
+      try {
+        const results = await runWeeklyReport(db, { ...opts, smtpUrl: process.env.SMTP_URL || undefined });
+        for (const r of results) {
+          console.log(`${r.tenant}: ${r.written.html}, ${r.written.json}, ${r.written.eml}${r.written.sent ? ` — sent ${r.written.sent.messageId} to ${r.written.sent.accepted.join(', ')}` : ''}`);
+        }
+      } catch (err) {
+        fail(err);
+      } finally {
+        db.close();
+      }
+    });
+}
