@@ -26,3 +26,12 @@ describe('chaos drill alert verdict (IngestAvailabilityFastBurn, 1h/5m at 14.4x)
     expect(v.shortWindowBreachMs!).toBeLessThan(60000);
   });
 });
+
+describe('instance-down verdict (up == 0 for 1m, 15 s scrapes)', () => {
+  it('a sub-second restart never pages; two minutes down always does', () => {
+    const { instanceDownVerdict } = require('./drill') as typeof import('./drill');
+    expect(instanceDownVerdict(350)).toMatchObject({ wouldFire: false, detectMs: null });
+    expect(instanceDownVerdict(65000).wouldFire).toBe('maybe');
+    expect(instanceDownVerdict(120000)).toMatchObject({ wouldFire: true, detectMs: 75000 });
+  });
+});

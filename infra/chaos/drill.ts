@@ -41,6 +41,28 @@ export interface DrillResult {
   detectMs: number | null;
   clientErrorRatio: number;
   alert: AlertVerdict;
+  instanceDown?: ReturnType<typeof instanceDownVerdict>;
+}
+
+/**
+ * Would TrustInstanceDown page? `up == 0` for 1m, scraped every 15 s: an outage shorter than 60 s
+ * never pages; one longer than 75 s always does (between, it depends on where the scrapes fall).
+ */
+export const SCRAPE_INTERVAL_MS = 15000;
+export const INSTANCE_DOWN_FOR_MS = 60000;
+
+export function instanceDownVerdict(downMs: number): { alert: string; wouldFire: boolean | 'maybe'; detectMs: number | null; reasoning: string } {
+  const sure = downMs >= INSTANCE_DOWN_FOR_MS + SCRAPE_INTERVAL_MS;
+  const never = downMs < INSTANCE_DOWN_FOR_MS;
+  return {
+    alert: 'TrustInstanceDown',
+    wouldFire: sure ? true : never ? false : 'maybe',
+    // Worst case: the first failed scrape comes one interval after the kill, then `for: 1m`.
+    detectMs: never ? null : INSTANCE_DOWN_FOR_MS + SCRAPE_INTERVAL_MS,
+    reasoning: never
+      ? `down ${downMs} ms < 1 min: no scrape-based page (a restart this fast is what the supervisor is for)`
+      : `down ${downMs} ms: up == 0 for 1 min pages within ${(INSTANCE_DOWN_FOR_MS + SCRAPE_INTERVAL_MS) / 1000} s of the kill`,
+  };
 }
 
 export interface AlertVerdict {
@@ -115,7 +137,10 @@ export async function retryUnacknowledged(target: DrillTarget, outcomes: Outcome
   let todo = [...new Set(outcomes.map((o) => o.n))].filter((n) => !acked.has(n));
   let retried = 0;
   for (let round = 0; round < maxRounds && todo.length; round++) {
-    const results = await Promise.all(todo.map(async (n) => ({ n, status: await post(target, n) })));
+    const results: { n: number; status: number }[] = [];
+    for (let i = 0; i < todo.length; i += 64) {
+      results.push(...(await Promise.all(todo.slice(i, i + 64).map(async (n) => ({ n, status: await post(target, n) })))));
+    }
     retried += results.length;
     for (const r of results) if (r.status === 202) acked.add(r.n);
     todo = todo.filter((n) => !acked.has(n));

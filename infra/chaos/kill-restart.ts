@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSloSpec } from '../../projections/ops/slo-spec';
 import { issueAdminKey, startServe, stopServe, type ServiceProcess } from '../load/service-process';
-import { alertVerdict, eventsOnLog, probeUntilDown, retryUnacknowledged, steadyLoad, type DrillResult, type DrillTarget } from './drill';
+import { alertVerdict, instanceDownVerdict, eventsOnLog, probeUntilDown, retryUnacknowledged, steadyLoad, type DrillResult, type DrillTarget } from './drill';
 
 async function main(): Promise<void> {
   const spec = loadSloSpec();
@@ -60,16 +60,18 @@ async function main(): Promise<void> {
       detectMs: downSeenAt && downSeenAt >= killedAt ? downSeenAt - killedAt : null,
       clientErrorRatio: outcomes.filter((o) => !o.acked).length / outcomes.length,
       alert: alertVerdict(spec, outcomes, rps, faultStartedAt),
+      instanceDown: instanceDownVerdict(restartedAt - killedAt),
     };
     console.log(`kill -9 at ${killAt} s of ${seconds} s at ${rps} rps; restarted after ${restartedAt - killedAt} ms`);
     console.log(`recovery (kill → first 202): ${result.recoveryMs} ms; time to detect (blackbox /healthz probe): ${result.detectMs} ms`);
     console.log(`sent ${result.sent} events, ${result.failedAttempts} attempts failed and were retried (${retried} retries); on the log: ${result.eventsOnLog}; acknowledged but lost: ${result.eventsLost}; sent but never stored after retries: ${result.neverStored}; duplicates: ${result.duplicates}`);
     console.log(`alert ${result.alert.alert}: ${result.alert.wouldFire ? 'WOULD FIRE' : 'would not fire'} — ${result.alert.reasoning}; short-window breach after ${result.alert.shortWindowBreachMs ?? '–'} ms`);
+    console.log(`alert ${result.instanceDown!.alert}: ${result.instanceDown!.wouldFire === true ? 'WOULD FIRE' : result.instanceDown!.wouldFire === 'maybe' ? 'may fire' : 'would not fire'} — ${result.instanceDown!.reasoning}`);
     const dir = join(__dirname, 'reports');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `kill-restart-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
     const pass = result.eventsLost === 0 && result.neverStored === 0 && result.duplicates === 0 && result.recoveryMs !== null;
-    console.log(JSON.stringify({ bench: 'chaos-kill-restart', figures: { recovery_ms: result.recoveryMs, detect_ms: result.detectMs, events_lost: result.eventsLost, duplicates: result.duplicates, failed_attempts: result.failedAttempts, alert_would_fire: result.alert.wouldFire ? 1 : 0 }, ratios: {}, targets: { events_lost: 0, duplicates: 0 }, pass }));
+    console.log(JSON.stringify({ bench: 'chaos-kill-restart', figures: { recovery_ms: result.recoveryMs, detect_ms: result.detectMs, events_lost: result.eventsLost, duplicates: result.duplicates, failed_attempts: result.failedAttempts, alert_would_fire: result.alert.wouldFire ? 1 : 0, instance_down_would_fire: result.instanceDown!.wouldFire === true ? 1 : 0, downtime_ms: restartedAt - killedAt }, ratios: {}, targets: { events_lost: 0, duplicates: 0 }, pass }));
     if (!pass) process.exitCode = 1;
   } finally {
     await stopServe(svc);

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { loadSloSpec, parseSloSpec } from '../../projections/ops/slo-spec';
 import { staleFiles } from './generate';
@@ -19,6 +20,15 @@ describe('Prometheus rules generated from infra/slo.yaml', () => {
     expect(alerts).toHaveLength(spec.slos.length * 2);
     const missing = allAlertNames(spec).filter((name) => !existsSync(join(repo, runbookPath(name))));
     expect(missing).toEqual([]);
+  });
+
+  it('every alert in every rule file names a runbook that exists', () => {
+    const files = readdirSync(__dirname).filter((f) => f.endsWith('-rules.yml'));
+    expect(files.sort()).toEqual(['instance-rules.yml', 'slo-rules.yml']);
+    const alerts = files.flatMap((f) => (parse(readFileSync(join(__dirname, f), 'utf8')) as { groups: { rules: { alert?: string; annotations?: { runbook_url?: string } }[] }[] }).groups.flatMap((g) => g.rules.filter((r) => r.alert)));
+    expect(alerts.length).toBe(spec.slos.length * 2 + 2);
+    const missing = alerts.filter((a) => !a.annotations?.runbook_url || !existsSync(join(repo, a.annotations.runbook_url)));
+    expect(missing.map((a) => a.alert)).toEqual([]);
   });
 
   it('the page alert is the OR of (long AND short) pairs at 14.4x and 6x the budget', () => {
