@@ -4,7 +4,7 @@
  * and retries what was not acknowledged. Audits as kill-restart does: recovery time (broker back →
  * first 202), time to detect, events lost and duplicates (both must be 0), the alert verdict.
  * Skips with a clear message when the Kafka scripts or the Kafka mode are not available.
- *   KAFKA_BROKERS (default 127.0.0.1:9092), CHAOS_RPS (100), CHAOS_SECONDS (25), CHAOS_KILL_AT (5), CHAOS_BROKER_DOWN_S (10)
+ *   CHAOS_KAFKA_PORT (default 29092, a broker of the drill's own), CHAOS_RPS (100), CHAOS_SECONDS (25), CHAOS_KILL_AT (5), CHAOS_BROKER_DOWN_S (10)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +17,11 @@ import { alertVerdict, eventsOnLog, retryUnacknowledged, steadyLoad, type DrillT
 const START = join(ROOT, 'infra', 'kafka', 'start.sh');
 const STOP = join(ROOT, 'infra', 'kafka', 'stop.sh');
 
-function run(script: string): void {
-  const r = spawnSync('bash', [script], { cwd: ROOT, stdio: 'inherit', env: process.env });
+// A port of its own, so the drill never stops a broker someone else is using.
+const KAFKA_PORT = process.env.CHAOS_KAFKA_PORT ?? '29092';
+
+function run(script: string, ...args: string[]): void {
+  const r = spawnSync('bash', [script, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KAFKA_PORT } });
   if (r.status !== 0) throw new Error(`${script} exited with ${r.status}`);
 }
 
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.CHAOS_SECONDS ?? 25);
   const stopAt = Number(process.env.CHAOS_KILL_AT ?? 5);
   const downS = Number(process.env.CHAOS_BROKER_DOWN_S ?? 10);
-  const env = { TRUST_LOG: 'kafka', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' };
+  const env = { TRUST_LOG: 'kafka', KAFKA_BROKERS: `127.0.0.1:${KAFKA_PORT}` };
   run(START);
   const dataDir = mkdtempSync(join(tmpdir(), 'trust-chaos-kafka-'));
   process.env.TRUST_LOG = env.TRUST_LOG;
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
     let stoppedAt = 0;
     const fault = async () => {
       stoppedAt = Date.now();
-      run(STOP);
+      run(STOP, '--keep-data'); // the broker comes back on its own log, as after a real outage
       await new Promise((r) => setTimeout(r, downS * 1000));
       run(START);
       brokerBackAt = Date.now();
