@@ -1,0 +1,33 @@
+# Distributed mode: a real Apache Kafka broker (KRaft) and a schema registry (Apicurio Registry 3,
+# Confluent-compatible API), both fetched from Maven Central into ~/.cache/trust-fabric.
+#   make kafka-up / kafka-down        broker on KAFKA_PORT (default 9092)
+#   make registry-up / registry-down  registry on SCHEMA_REGISTRY_PORT (default 8081)
+#   make test-kafka                   the Kafka integration tests against a fresh broker + registry on free ports
+#   make bench-kafka                  adapter produce vs raw kafkajs, then processing throughput
+.PHONY: kafka-up kafka-down registry-up registry-down test-kafka bench-kafka kafka-fetch
+
+kafka-fetch:
+	bash infra/kafka/fetch.sh >/dev/null
+	bash infra/registry/fetch.sh >/dev/null
+
+kafka-up: install
+	bash infra/kafka/start.sh
+
+kafka-down:
+	bash infra/kafka/stop.sh
+
+registry-up:
+	bash infra/registry/start.sh
+
+registry-down:
+	bash infra/registry/stop.sh
+
+# One broker and one registry for every Kafka suite (-i: the suites share them, one at a time).
+test-kafka: install
+	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i test/kafka streams/log/kafka streams/runtime/kafka
+
+bench-kafka: build
+	bash infra/with-kafka.sh node dist/bench/kafka/bench-kafka.js
+
+TEST_EXTRA += test-kafka
+BENCHES += bench-kafka
