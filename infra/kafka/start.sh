@@ -50,7 +50,7 @@ log.segment.bytes=67108864
 PROPS
   cluster_id="$(node -e "process.stdout.write(require('crypto').randomBytes(16).toString('base64url'))")"
   java -Xmx256m -cp "$libs/*" -Dlog4j.configuration="file:$here/log4j.properties" \
-    kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_RUN_DIR/server.properties" >"$logfile" 2>&1 \
+    kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$KAFKA_RUN_DIR/server.properties" >"$logfile" 2>&1 \
     || { cat "$logfile" >&2; exit 1; }
 fi
 

@@ -1,0 +1,383 @@
+/**
+ * The EventLog port on Apache Kafka (kafkajs).
+ *
+ * Writes: one transactional, idempotent producer (the log's single writer, fenced by its
+ * transactional id) appends each event twice in one Kafka transaction: to the journal (one
+ * partition, the global order: position = journal offset + 1) and to its catalog topic (key =
+ * stream, Avro in the Confluent wire format) where consumer groups and third-party clients read it.
+ * Both land or neither does. Concurrent appends are grouped into one transaction (group commit).
+ *
+ * Reads: a local SQLite mirror of the journal (the embedded adapter, in memory by default) rebuilt
+ * from offset 0 on start and kept current by a tail consumer plus this writer's own commits.
+ *
+ * Stream versions, the hash chain, idempotency by id and expected versions are checked by the
+ * writer against the mirror. That is sound because there is one writer: a second process using
+ * the same writer id fences this one (its next commit fails and it re-syncs before writing again).
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { Observable } from 'rxjs';
+import { catalog as sharedCatalog, type Catalog } from '../../../schemas/catalog';
+import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
+import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
+import { IdempotencyConflictError, PreconditionError, TransientError, TrustError, VersionConflictError } from '../../errors';
+import { countAppended } from '../../metrics';
+import { eventHash, type StoredEvent } from '../hash-chain';
+import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
+import { SqliteEventLog } from '../sqlite/sqlite-event-log';
+import { envelopeHeaders } from './headers';
+import { JournalTail } from './journal-tail';
+import { ensureTopics, internalTopics, topicConfigs, type InternalTopics } from './topics';
+import { RegistryWire } from './wire';
+
+export interface KafkaLogOptions {
+  brokers: string[];
+  /** Confluent-compatible registry (SCHEMA_REGISTRY_URL); without it catalog topics carry bare Avro. */
+  registryUrl?: string;
+  /** Prefix of the internal topics and consumer groups (default `trust.log`). */
+  prefix?: string;
+  /** Transactional id of the single writer (default `<prefix>.writer`). */
+  writerId?: string;
+  /** A reader never writes, so it never fences the writer (`trust replay` next to a running service). */
+  readOnly?: boolean;
+  /** SQLite file of the mirror (default in memory; rebuilt from the journal on start either way). */
+  mirrorPath?: string;
+  clientId?: string;
+  codec?: Codec;
+  catalog?: Catalog;
+  now?: () => Date;
+}
+
+interface StreamHead {
+  version: number;
+  hash: string;
+}
+
+type Op =
+  | { kind: 'append'; events: readonly NewEvent[]; resolve: (r: AppendResult[]) => void; reject: (e: unknown) => void }
+  | { kind: 'checkpoint'; name: string; position: number; resolve: () => void; reject: (e: unknown) => void };
+
+/** One append's share of a group commit. */
+interface Planned {
+  op: Extract<Op, { kind: 'append' }>;
+  results: (AppendResult | { pending: StoredEventDraft; duplicate: boolean })[];
+}
+
+type StoredEventDraft = Omit<StoredEvent, 'position'> & { topic: string; position?: number };
+
+export class KafkaEventLog implements EventLog {
+  readonly kind = 'kafka' as const;
+  private producer: Producer | undefined;
+  private broken = false;
+  private queue: Op[] = [];
+  private draining = false;
+  private closed = false;
+  private readonly wire: RegistryWire | undefined;
+  private readonly streamHeadStmt;
+  private readonly byIdStmt;
+
+  private constructor(
+    private readonly opts: KafkaLogOptions,
+    readonly kafka: Kafka,
+    private readonly admin: Admin,
+    readonly topics: InternalTopics,
+    /** The local read model of the journal. */
+    readonly mirror: SqliteEventLog,
+    private readonly tail: JournalTail,
+    readonly codec: Codec,
+    readonly cat: Catalog,
+  ) {
+    this.wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, cat, codec) : undefined;
+    this.streamHeadStmt = mirror.db.prepare('SELECT stream_version AS version, hash FROM events WHERE stream = ? ORDER BY stream_version DESC LIMIT 1');
+    this.byIdStmt = mirror.db.prepare('SELECT position, type, stream, stream_version, tenant, payload FROM events WHERE id = ?');
+  }
+
+  static async connect(opts: KafkaLogOptions): Promise<KafkaEventLog> {
+    const prefix = opts.prefix ?? 'trust.log';
+    const codec = opts.codec ?? sharedCodec();
+    const cat = opts.catalog ?? sharedCatalog();
+    const kafka = new Kafka({ clientId: opts.clientId ?? 'trust-fabric', brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+    const admin = kafka.admin();
+    const topics = internalTopics(prefix);
+    const mirror = new SqliteEventLog({ path: opts.mirrorPath ?? ':memory:', sync: 'NORMAL', codec });
+    try {
+      await admin.connect();
+      await ensureTopics(admin, topicConfigs(cat, topics));
+      const tail = new JournalTail(kafka, admin, topics, mirror, prefix);
+      const log = new KafkaEventLog(opts, kafka, admin, topics, mirror, tail, codec, cat);
+      if (!opts.readOnly) await log.initWriter();
+      await tail.start();
+      await tail.catchUp();
+      return log;
+    } catch (e) {
+      await admin.disconnect().catch(() => undefined);
+      await mirror.close();
+      throw transient('could not connect to Kafka', e);
+    }
+  }
+
+  /** (Re)creates the transactional producer; initialising it fences any older writer with the same id. */
+  private async initWriter(): Promise<void> {
+    const prefix = this.opts.prefix ?? 'trust.log';
+    const producer = this.kafka.producer({
+      transactionalId: this.opts.writerId ?? `${prefix}.writer`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+    });
+    await producer.connect();
+    this.producer = producer;
+    this.broken = false;
+  }
+
+  // ---- writes: group commit -------------------------------------------------------------------
+
+  append(events: readonly NewEvent[]): Promise<AppendResult[]> {
+    if (events.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'append', events, resolve, reject }));
+  }
+
+  async setCheckpoint(name: string, position: number): Promise<void> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'checkpoint', name, position, resolve, reject }));
+  }
+
+  private enqueue(op: Op): void {
+    if (this.closed) return op.reject(new PreconditionError('the Kafka event log is closed'));
+    if (this.opts.readOnly) return op.reject(new PreconditionError('this Kafka event log was opened read-only'));
+    this.queue.push(op);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        const group = this.queue.splice(0, this.queue.length);
+        await this.commitGroup(group);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitGroup(group: Op[]): Promise<void> {
+    if (this.broken) {
+      try {
+        await this.producer?.disconnect().catch(() => undefined);
+        await this.initWriter();
+        await this.tail.catchUp();
+      } catch (e) {
+        for (const op of group) op.reject(transient('the Kafka writer could not recover', e));
+        return;
+      }
+    }
+    const recordedAt = (this.opts.now?.() ?? new Date()).toISOString();
+    const heads = new Map<string, StreamHead>();
+    const ids = new Map<string, StoredEventDraft>();
+    const planned: Planned[] = [];
+    const checkpoints: Extract<Op, { kind: 'checkpoint' }>[] = [];
+    for (const op of group) {
+      if (op.kind === 'checkpoint') {
+        checkpoints.push(op);
+        continue;
+      }
+      // Plan against a copy of the group's overlay: a refused append leaves no trace in the group.
+      const localHeads = new Map(heads);
+      const localIds = new Map(ids);
+      try {
+        const results = this.plan(op.events, recordedAt, localHeads, localIds);
+        for (const [k, v] of localHeads) heads.set(k, v);
+        for (const [k, v] of localIds) ids.set(k, v);
+        planned.push({ op, results });
+      } catch (e) {
+        op.reject(e);
+      }
+    }
+    const drafts = planned.flatMap((p) => p.results.filter((r): r is { pending: StoredEventDraft; duplicate: boolean } => 'pending' in r).map((r) => r.pending));
+    const unique = [...new Set(drafts)];
+    if (unique.length === 0 && checkpoints.length === 0) {
+      for (const p of planned) p.op.resolve(p.results.map((r) => r as AppendResult));
+      return;
+    }
+    try {
+      await this.sendTransaction(unique, checkpoints);
+    } catch (e) {
+      this.broken = true;
+      const err = transient('the append was not committed to Kafka; retry it', e);
+      for (const p of planned) p.op.reject(err);
+      for (const c of checkpoints) c.reject(err);
+      return;
+    }
+    // Committed: the mirror learns the events now (the tail will see them again and skip them).
+    this.mirror.db.transaction(() => {
+      for (const d of unique) {
+        const { topic: _t, ...stored } = d;
+        this.mirror.insertStored(stored as StoredEvent);
+      }
+      for (const c of checkpoints) this.mirror.setCheckpointSync(c.name, c.position);
+    })();
+    countAppended(unique.map((d) => d.type));
+    for (const p of planned) {
+      p.op.resolve(
+        p.results.map((r) => {
+          if (!('pending' in r)) return r;
+          const d = r.pending;
+          return { id: d.id, position: d.position!, stream: d.stream, streamVersion: d.streamVersion, duplicate: r.duplicate };
+        }),
+      );
+    }
+    for (const c of checkpoints) c.resolve();
+    this.mirror.notify();
+  }
+
+  /** Validates one append and drafts its new events (positions come from the journal on commit). */
+  private plan(events: readonly NewEvent[], recordedAt: string, heads: Map<string, StreamHead>, ids: Map<string, StoredEventDraft>): Planned['results'] {
+    const results: Planned['results'] = [];
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      const id = e.id ?? randomUUID();
+      const { schemaVersion, bytes } = this.codec.encode(e.type, e.payload, `events[${i}].payload`);
+      const head = heads.get(e.stream) ?? this.streamHead(e.stream);
+      const earlier = ids.get(id);
+      if (earlier) {
+        if (earlier.type !== e.type || earlier.stream !== e.stream || earlier.tenant !== e.tenant || !earlier.payloadBytes.equals(bytes)) {
+          throw new IdempotencyConflictError(id);
+        }
+        results.push({ pending: earlier, duplicate: true });
+        continue;
+      }
+      const dup = this.duplicateOf(id, e, bytes);
+      if (dup) {
+        results.push(dup);
+        continue;
+      }
+      if (e.expectedVersion !== undefined && e.expectedVersion !== head.version) {
+        throw new VersionConflictError(e.stream, e.expectedVersion, head.version);
+      }
+      const fields = {
+        id,
+        type: e.type,
+        stream: e.stream,
+        streamVersion: head.version + 1,
+        tenant: e.tenant,
+        occurredAt: e.occurredAt ?? recordedAt,
+        recordedAt,
+        correlationId: e.correlationId ?? id,
+        causationId: e.causationId ?? null,
+        schemaVersion,
+      };
+      const hash = eventHash(head.hash, fields, bytes);
+      const draft: StoredEventDraft = { ...fields, prevHash: head.hash, hash, payloadBytes: bytes, topic: this.codec.entry(e.type).topic };
+      heads.set(e.stream, { version: fields.streamVersion, hash });
+      ids.set(id, draft);
+      results.push({ pending: draft, duplicate: false });
+    }
+    return results;
+  }
+
+  private streamHead(stream: string): StreamHead {
+    return (this.streamHeadStmt.get(stream) as StreamHead | undefined) ?? { version: 0, hash: '' };
+  }
+
+  private duplicateOf(id: string, e: NewEvent, bytes: Buffer): AppendResult | undefined {
+    const existing = this.byIdStmt.get(id) as
+      | { position: number; type: string; stream: string; stream_version: number; tenant: string; payload: Buffer }
+      | undefined;
+    if (!existing) return undefined;
+    if (existing.type !== e.type || existing.stream !== e.stream || existing.tenant !== e.tenant || !existing.payload.equals(bytes)) {
+      throw new IdempotencyConflictError(id);
+    }
+    return { id, position: existing.position, stream: existing.stream, streamVersion: existing.stream_version, duplicate: true };
+  }
+
+  /**
+   * One Kafka transaction: the journal records first (their offsets become the positions), then
+   * the catalog-topic records carrying those positions, then the checkpoints; commit.
+   */
+  private async sendTransaction(drafts: StoredEventDraft[], checkpoints: Extract<Op, { kind: 'checkpoint' }>[]): Promise<void> {
+    const tx = await this.producer!.transaction();
+    try {
+      if (drafts.length) {
+        const journal: Message[] = drafts.map((d) => ({ key: d.stream, value: d.payloadBytes, headers: envelopeHeaders(d) }));
+        const meta = await tx.send({ topic: this.topics.journal, messages: journal, acks: -1 });
+        const base = Number(journalBase(meta, this.topics.journal));
+        drafts.forEach((d, i) => (d.position = base + i + 1));
+        const byTopic = new Map<string, Message[]>();
+        for (const d of drafts) {
+          const value = this.wire ? await this.wire.encode(d.topic, d.type, d.payloadBytes) : d.payloadBytes;
+          const list = byTopic.get(d.topic) ?? [];
+          list.push({ key: d.stream, value, headers: envelopeHeaders(d, d.position) });
+          byTopic.set(d.topic, list);
+        }
+        await tx.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+      }
+      if (checkpoints.length) {
+        await tx.send({
+          topic: this.topics.checkpoints,
+          messages: checkpoints.map((c) => ({ key: c.name, value: String(c.position) })),
+          acks: -1,
+        });
+      }
+      await tx.commit();
+    } catch (e) {
+      await tx.abort().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  // ---- reads: the mirror --------------------------------------------------------------------
+
+  async read(options: ReadOptions = {}): Promise<RecordedEvent[]> {
+    return this.mirror.readSync(options);
+  }
+
+  async readStream(stream: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {
+    return this.mirror.readStream(stream, fromVersion, limit);
+  }
+
+  async head(): Promise<number> {
+    return this.mirror.headSync();
+  }
+
+  subscribe(from: number, options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    return this.mirror.subscribe(from, options);
+  }
+
+  async getCheckpoint(name: string): Promise<number> {
+    return this.mirror.getCheckpointSync(name);
+  }
+
+  /** Waits until the mirror holds everything committed to Kafka so far (by any writer). */
+  async sync(): Promise<void> {
+    await this.tail.catchUp();
+  }
+
+  /** Decodes a catalog-topic record value (Confluent wire format, or bare Avro without a registry). */
+  async decodeValue(type: string | undefined, schemaVersion: number | undefined, value: Buffer): Promise<{ type: string; payload: unknown }> {
+    if (this.wire && value[0] === 0) return this.wire.decode(value);
+    if (!type || schemaVersion === undefined) throw new PreconditionError('a bare Avro record needs its trust.type and trust.schemaVersion headers');
+    return { type, payload: this.codec.decode(type, schemaVersion, value) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Let queued appends finish before the producer goes.
+    while (this.draining) await new Promise((r) => setImmediate(r));
+    await this.tail.stop();
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+    await this.mirror.close();
+  }
+}
+
+function journalBase(meta: RecordMetadata[], journal: string): string {
+  const m = meta.find((r) => r.topicName === journal && r.partition === 0);
+  if (!m || m.baseOffset === undefined) throw new TransientError('the broker did not report the journal offset of an append');
+  return m.baseOffset;
+}
+
+function transient(message: string, e: unknown): TrustError {
+  if (e instanceof TrustError) return e;
+  return new TransientError(`${message}: ${e instanceof Error ? e.message : String(e)}`, e);
+}

@@ -1,0 +1,158 @@
+/**
+ * Payloads on the catalog topics, in the Confluent wire format: magic byte 0, the 4-byte schema id
+ * from the registry, then the Avro body. A topic's value schema is a union (topic-schema.ts), so the
+ * body is the branch index (zigzag varint) followed by the record, which is exactly the bytes the
+ * codec writes: the adapter reuses them, so the hash chain and the wire share one encoding.
+ *
+ * The registry is spoken to through its Confluent REST API directly: @kafkajs/confluent-schema-registry
+ * refuses to register a top-level union (it requires a named record), and a union is what a topic
+ * with several event types needs under TopicNameStrategy. Its wire format is the same.
+ *
+ * Without a registry (SCHEMA_REGISTRY_URL unset) the value is the bare Avro record and the
+ * `trust.schemaVersion` header names the catalog version: the registry-less path.
+ */
+import * as avro from 'avsc';
+import type { Catalog } from '../../../schemas/catalog';
+import type { Codec } from '../../../schemas/codec';
+import { PreconditionError, TransientError } from '../../errors';
+import { topicTypes, topicValueSchema } from './topic-schema';
+
+export interface WireRecord {
+  type: string;
+  /** The payload read with the newest catalog schema of its type. */
+  payload: unknown;
+}
+
+function zigzag(n: number): Buffer {
+  const bytes: number[] = [];
+  let v = (n << 1) ^ (n >> 31);
+  while (v > 0x7f) {
+    bytes.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  bytes.push(v);
+  return Buffer.from(bytes);
+}
+
+function readZigzag(buf: Buffer, at: number): { value: number; next: number } {
+  let shift = 0;
+  let v = 0;
+  let i = at;
+  for (;;) {
+    const b = buf[i++];
+    v |= (b & 0x7f) << shift;
+    if (!(b & 0x80)) break;
+    shift += 7;
+  }
+  return { value: (v >>> 1) ^ -(v & 1), next: i };
+}
+
+export class RegistryWire {
+  private readonly ids = new Map<string, Promise<number>>();
+  private readonly writers = new Map<number, Promise<{ union: boolean; types: avro.Type[] }>>();
+  private readonly resolvers = new Map<string, { reader: avro.Type; resolver: avro.Resolver }>();
+
+  constructor(
+    readonly url: string,
+    private readonly cat: Catalog,
+    private readonly codec: Codec,
+  ) {}
+
+  /** Registers the topic's union schema under `<topic>-value` once; the registry enforces compatibility. */
+  schemaId(topic: string): Promise<number> {
+    let id = this.ids.get(topic);
+    if (!id) {
+      const subject = `${topic}-value`;
+      id = this.register(subject, topicValueSchema(this.cat, topic)).catch((e: unknown) => {
+        this.ids.delete(topic);
+        throw e;
+      });
+      this.ids.set(topic, id);
+    }
+    return id;
+  }
+
+  private async register(subject: string, schema: unknown): Promise<number> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base()}/subjects/${encodeURIComponent(subject)}/versions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify({ schemaType: 'AVRO', schema: JSON.stringify(schema) }),
+      });
+    } catch (e) {
+      throw new TransientError(`schema registry at ${this.url} unavailable: ${(e as Error).message}`, e);
+    }
+    const body = (await res.json().catch(() => ({}))) as { id?: number; message?: string };
+    if (res.status === 409 || res.status === 422) {
+      throw new PreconditionError(`schema registry refused the schema of ${subject} (BACKWARD compatibility): ${body.message ?? res.status}`, { subject });
+    }
+    if (!res.ok || typeof body.id !== 'number') throw new TransientError(`schema registry answered ${res.status} for ${subject}: ${body.message ?? ''}`);
+    return body.id;
+  }
+
+  private base(): string {
+    return this.url.replace(/\/$/, '');
+  }
+
+  /** Wire bytes for a record already encoded by the codec with the newest schema of its type. */
+  async encode(topic: string, type: string, recordBytes: Buffer): Promise<Buffer> {
+    const id = await this.schemaId(topic);
+    const branch = topicTypes(this.cat, topic).indexOf(type);
+    const header = Buffer.alloc(5);
+    header.writeUInt32BE(id, 1);
+    return Buffer.concat([header, zigzag(branch), recordBytes]);
+  }
+
+  /**
+   * Decodes a value written by anyone through the registry (this service, or a third-party client
+   * such as confluent-kafka's AvroSerializer with the same subject): the writer's branch is resolved
+   * to the newest catalog schema of its type.
+   */
+  async decode(value: Buffer): Promise<WireRecord> {
+    if (value.length < 6 || value[0] !== 0) throw new PreconditionError('not in the Confluent wire format (magic byte 0 expected)');
+    const id = value.readUInt32BE(1);
+    const { union, types: branches } = await this.writerBranches(id);
+    let at = 5;
+    let writer: avro.Type;
+    if (!union) {
+      writer = branches[0];
+    } else {
+      const { value: index, next } = readZigzag(value, at);
+      at = next;
+      writer = branches[index];
+      if (!writer) throw new PreconditionError(`union branch ${index} missing in schema ${id}`);
+    }
+    const type = (writer.name ?? '').split('.').pop() ?? '';
+    if (!this.codec.has(type)) throw new PreconditionError(`schema ${id} writes '${writer.name}', which is not in the event catalog`);
+    const key = `${id}/${writer.name}`;
+    let r = this.resolvers.get(key);
+    if (!r) {
+      const reader = avro.Type.forSchema(this.codec.schema(type) as avro.Schema);
+      r = { reader, resolver: reader.createResolver(writer) };
+      this.resolvers.set(key, r);
+    }
+    const { reader, resolver } = r;
+    return { type, payload: reader.fromBuffer(value.subarray(at), resolver, true) };
+  }
+
+  private writerBranches(id: number): Promise<{ union: boolean; types: avro.Type[] }> {
+    let w = this.writers.get(id);
+    if (!w) {
+      w = fetch(`${this.base()}/schemas/ids/${id}`)
+        .then(async (res) => {
+          if (!res.ok) throw new TransientError(`schema ${id}: registry answered ${res.status}`);
+          const schema = JSON.parse(((await res.json()) as { schema: string }).schema) as avro.Schema;
+          const t = avro.Type.forSchema(schema, { wrapUnions: true });
+          const union = t.typeName.startsWith('union');
+          return { union, types: union ? (t as unknown as { types: avro.Type[] }).types : [t] };
+        })
+        .catch((e) => {
+          this.writers.delete(id);
+          throw e;
+        });
+      this.writers.set(id, w);
+    }
+    return w;
+  }
+}
