@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../schemas/envelope';
 import { recorded, given } from '../runtime/testing';
 import type { AnomalyTriaged } from './events/types';
 import { fixtureStream } from './events/types';
@@ -11,7 +12,7 @@ function pipeline() {
   const tri = given(triageProcessor, []);
   let n = 0;
   const stream = fixtureStream('acme', 'fx-revenue');
-  return (e: ReturnType<typeof replayed>) => {
+  return (e: RecordedEvent) => {
     const triaged: AnomalyTriaged[] = [];
     for (const out of repro.when(e)) {
       for (const t of tri.when(recorded(out.type, out.payload, { stream, id: `d-${++n}` }))) triaged.push(t.payload as AnomalyTriaged);

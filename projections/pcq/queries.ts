@@ -1,0 +1,166 @@
+/** Reads of the PCQ read models, shaped for the API, the timeline page and the bench. */
+import type Database from 'better-sqlite3';
+import type { FixtureRegistered, MetricDelta } from '../../streams/pcq/events/types';
+import { clusterAnomalies, type Cluster } from '../../streams/pcq/clustering';
+
+export const AGREEMENT_TARGET = 0.95;
+
+export function getManifest(db: Database.Database, tenant: string, fixtureId: string): FixtureRegistered | undefined {
+  const row = db.prepare('SELECT manifest FROM pcq_fixtures WHERE tenant = ? AND fixture_id = ?').get(tenant, fixtureId) as { manifest: string } | undefined;
+  return row ? (JSON.parse(row.manifest) as FixtureRegistered) : undefined;
+}
+
+/** The fixture ids among `ids` that are registered (one query per call, for batches). */
+export function knownFixtures(db: Database.Database, tenant: string, ids: readonly string[]): Set<string> {
+  const unique = [...new Set(ids)];
+  const known = new Set<string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const chunk = unique.slice(i, i + 500);
+    const rows = db.prepare(`SELECT fixture_id FROM pcq_fixtures WHERE tenant = ? AND fixture_id IN (${chunk.map(() => '?').join(',')})`).all(tenant, ...chunk) as { fixture_id: string }[];
+    for (const r of rows) known.add(r.fixture_id);
+  }
+  return known;
+}
+
+export interface ReleaseRow {
+  release: string;
+  taggedAt: string;
+}
+export function releases(db: Database.Database, tenant: string): ReleaseRow[] {
+  return db.prepare('SELECT release, tagged_at AS taggedAt FROM pcq_releases WHERE tenant = ? ORDER BY tagged_at, release').all(tenant) as ReleaseRow[];
+}
+
+export interface AnomalyView {
+  anomalyId: string;
+  fixtureId: string;
+  release: string;
+  kind: string;
+  runtimes: string[];
+  label: string | null;
+  autoLabel: string | null;
+  confidence: number | null;
+  runbook: string | null;
+  needsReview: boolean;
+  modelVersion: string | null;
+  trigger: string | null;
+  supersedesLabel: string | null;
+  evidence: string[];
+  override: { by: string; reason: string } | null;
+  diff: Record<string, unknown>;
+  features: Record<string, number>;
+  detectedAt: string;
+}
+
+interface AnomalyRow {
+  anomaly_id: string; fixture_id: string; release: string; kind: string; runtimes: string; diff: string; features: string; detected_at: string;
+  label: string | null; auto_label: string | null; confidence: number | null; runbook: string | null; needs_review: number | null; model_version: string | null;
+  trigger: string | null; supersedes_label: string | null; evidence: string | null; overridden_by: string | null; override_reason: string | null;
+}
+
+const toView = (r: AnomalyRow): AnomalyView => ({
+  anomalyId: r.anomaly_id,
+  fixtureId: r.fixture_id,
+  release: r.release,
+  kind: r.kind,
+  runtimes: JSON.parse(r.runtimes),
+  label: r.label,
+  autoLabel: r.auto_label,
+  confidence: r.confidence,
+  runbook: r.runbook,
+  needsReview: r.needs_review === 1,
+  modelVersion: r.model_version,
+  trigger: r.trigger,
+  supersedesLabel: r.supersedes_label,
+  evidence: r.evidence ? JSON.parse(r.evidence) : [],
+  override: r.overridden_by ? { by: r.overridden_by, reason: r.override_reason ?? '' } : null,
+  diff: JSON.parse(r.diff),
+  features: JSON.parse(r.features),
+  detectedAt: r.detected_at,
+});
+
+export interface AnomalyFilter {
+  fixtureId?: string;
+  release?: string;
+  label?: string;
+  limit?: number;
+}
+
+export function listAnomalies(db: Database.Database, tenant: string, f: AnomalyFilter = {}): AnomalyView[] {
+  const where = ['tenant = ?'];
+  const args: unknown[] = [tenant];
+  if (f.fixtureId) (where.push('fixture_id = ?'), args.push(f.fixtureId));
+  if (f.release) (where.push('release = ?'), args.push(f.release));
+  if (f.label) (where.push('label = ?'), args.push(f.label));
+  const rows = db.prepare(`SELECT * FROM pcq_anomalies WHERE ${where.join(' AND ')} ORDER BY detected_at, anomaly_id LIMIT ?`).all(...args, f.limit ?? 1000) as AnomalyRow[];
+  return rows.map(toView);
+}
+
+export function getAnomaly(db: Database.Database, tenant: string, anomalyId: string): AnomalyView | undefined {
+  const row = db.prepare('SELECT * FROM pcq_anomalies WHERE tenant = ? AND anomaly_id = ?').get(tenant, anomalyId) as AnomalyRow | undefined;
+  return row ? toView(row) : undefined;
+}
+
+export function clustersOf(db: Database.Database, tenant: string, release: string): Cluster[] {
+  const anomalies = listAnomalies(db, tenant, { release, limit: 1_000_000 }).filter((a) => a.label !== null);
+  return clusterAnomalies(anomalies.map((a) => ({ ...a, label: a.label!, inputDiffs: (a.diff as { inputDiffs: never[] }).inputDiffs })));
+}
+
+export interface Verdict {
+  kind: string;
+  release: string;
+  subjectRuntime: string;
+  referenceRelease: string;
+  referenceRuntime: string;
+  checkId: string;
+  passed: boolean;
+  deltas: MetricDelta[];
+}
+
+export function verdictsOf(db: Database.Database, tenant: string, fixtureId: string): Verdict[] {
+  const rows = db
+    .prepare('SELECT * FROM pcq_verdicts WHERE tenant = ? AND fixture_id = ? ORDER BY position DESC')
+    .all(tenant, fixtureId) as { kind: string; release: string; subject_runtime: string; reference_release: string; reference_runtime: string; check_id: string; passed: number; deltas: string }[];
+  return rows.map((r) => ({
+    kind: r.kind,
+    release: r.release,
+    subjectRuntime: r.subject_runtime,
+    referenceRelease: r.reference_release,
+    referenceRuntime: r.reference_runtime,
+    checkId: r.check_id,
+    passed: r.passed === 1,
+    deltas: JSON.parse(r.deltas),
+  }));
+}
+
+export function fixtureDetail(db: Database.Database, tenant: string, fixtureId: string) {
+  const manifest = getManifest(db, tenant, fixtureId);
+  if (!manifest) return undefined;
+  const checks = verdictsOf(db, tenant, fixtureId);
+  const missing = db.prepare('SELECT release, runtime, shard, reason FROM pcq_missing WHERE tenant = ? AND fixture_id = ? ORDER BY release, runtime').all(tenant, fixtureId) as {
+    release: string; runtime: string; shard: string; reason: string;
+  }[];
+  const order = new Map(releases(db, tenant).map((r, i) => [r.release, i]));
+  const seen = [...new Set([...checks.map((c) => c.release), ...missing.map((m) => m.release)])];
+  seen.sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b));
+  const latestRelease = seen[seen.length - 1] ?? null;
+  const latest = checks.filter((c) => c.release === latestRelease);
+  const status =
+    latestRelease === null ? 'no_checks' : missing.some((m) => m.release === latestRelease) ? 'missing_replays' : latest.every((c) => c.passed) ? 'reproducible' : 'anomalous';
+  const anomalies = listAnomalies(db, tenant, { fixtureId }).map(({ anomalyId, release, label, confidence, needsReview, runtimes }) => ({ anomalyId, release, label, confidence, needsReview, runtimes }));
+  return { fixtureId, manifest, status, latestRelease, latestChecks: latest, missing, anomalies };
+}
+
+/** Dashboard figure: share of fixtures whose replays agree across runtimes within tolerance. */
+export function agreement(db: Database.Database, tenant: string, release?: string) {
+  const rel = release ?? releases(db, tenant).at(-1)?.release ?? (db.prepare('SELECT release FROM pcq_verdicts WHERE tenant = ? ORDER BY position DESC LIMIT 1').get(tenant) as { release: string } | undefined)?.release;
+  if (!rel) return { release: null, fixtures: 0, agreeing: 0, missing: 0, share: null, target: AGREEMENT_TARGET, meetsTarget: false };
+  const rows = db
+    .prepare("SELECT fixture_id, MIN(passed) AS ok FROM pcq_verdicts WHERE tenant = ? AND release = ? AND kind = 'cross_runtime' GROUP BY fixture_id")
+    .all(tenant, rel) as { fixture_id: string; ok: number }[];
+  const missing = new Set((db.prepare('SELECT DISTINCT fixture_id FROM pcq_missing WHERE tenant = ? AND release = ?').all(tenant, rel) as { fixture_id: string }[]).map((r) => r.fixture_id));
+  // A fixture with missing replays is not agreeing: a timed-out shard never counts as passing.
+  const fixtures = new Set([...rows.map((r) => r.fixture_id), ...missing]);
+  const agreeing = rows.filter((r) => r.ok === 1 && !missing.has(r.fixture_id)).length;
+  const share = fixtures.size ? agreeing / fixtures.size : null;
+  return { release: rel, fixtures: fixtures.size, agreeing, missing: missing.size, share, target: AGREEMENT_TARGET, meetsTarget: share !== null && share >= AGREEMENT_TARGET };
+}
