@@ -53,8 +53,24 @@ interface StreamHead {
   hash: string;
 }
 
+/**
+ * What a processor commits together with its emitted events, in the same Kafka transaction: the
+ * input offsets of its consumer group (sendOffsets) and its state changelog records.
+ */
+export interface TransactionEffects {
+  consumerGroupId: string;
+  offsets: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  messages: { topic: string; messages: Message[] }[];
+}
+
 type Op =
-  | { kind: 'append'; events: readonly NewEvent[]; resolve: (r: AppendResult[]) => void; reject: (e: unknown) => void }
+  | {
+      kind: 'append';
+      events: readonly NewEvent[];
+      effects?: TransactionEffects;
+      resolve: (r: AppendResult[]) => void;
+      reject: (e: unknown) => void;
+    }
   | { kind: 'checkpoint'; name: string; position: number; resolve: () => void; reject: (e: unknown) => void };
 
 /** One append's share of a group commit. */
@@ -67,6 +83,8 @@ type StoredEventDraft = Omit<StoredEvent, 'position'> & { topic: string; positio
 
 export class KafkaEventLog implements EventLog {
   readonly kind = 'kafka' as const;
+  /** Prefix of the internal topics and groups (processors derive theirs from it). */
+  readonly prefix: string;
   private producer: Producer | undefined;
   private broken = false;
   private queue: Op[] = [];
@@ -79,7 +97,7 @@ export class KafkaEventLog implements EventLog {
   private constructor(
     private readonly opts: KafkaLogOptions,
     readonly kafka: Kafka,
-    private readonly admin: Admin,
+    readonly admin: Admin,
     readonly topics: InternalTopics,
     /** The local read model of the journal. */
     readonly mirror: SqliteEventLog,
@@ -87,6 +105,7 @@ export class KafkaEventLog implements EventLog {
     readonly codec: Codec,
     readonly cat: Catalog,
   ) {
+    this.prefix = opts.prefix ?? 'trust.log';
     this.wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, cat, codec) : undefined;
     this.streamHeadStmt = mirror.db.prepare('SELECT stream_version AS version, hash FROM events WHERE stream = ? ORDER BY stream_version DESC LIMIT 1');
     this.byIdStmt = mirror.db.prepare('SELECT position, type, stream, stream_version, tenant, payload FROM events WHERE id = ?');
@@ -135,6 +154,15 @@ export class KafkaEventLog implements EventLog {
   append(events: readonly NewEvent[]): Promise<AppendResult[]> {
     if (events.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => this.enqueue({ kind: 'append', events, resolve, reject }));
+  }
+
+  /**
+   * Appends and, in the same transaction, commits a consumer group's input offsets and extra
+   * records (a processor's changelog): the exactly-once step of the Kafka processor runtime.
+   */
+  appendWithEffects(events: readonly NewEvent[], effects: TransactionEffects): Promise<AppendResult[]> {
+    // (an empty event list still commits the offsets and records)
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'append', events, effects, resolve, reject }));
   }
 
   async setCheckpoint(name: string, position: number): Promise<void> {
@@ -195,12 +223,13 @@ export class KafkaEventLog implements EventLog {
     }
     const drafts = planned.flatMap((p) => p.results.filter((r): r is { pending: StoredEventDraft; duplicate: boolean } => 'pending' in r).map((r) => r.pending));
     const unique = [...new Set(drafts)];
-    if (unique.length === 0 && checkpoints.length === 0) {
+    const effects = planned.map((p) => p.op.effects).filter((e): e is TransactionEffects => e !== undefined);
+    if (unique.length === 0 && checkpoints.length === 0 && effects.length === 0) {
       for (const p of planned) p.op.resolve(p.results.map((r) => r as AppendResult));
       return;
     }
     try {
-      await this.sendTransaction(unique, checkpoints);
+      await this.sendTransaction(unique, checkpoints, effects);
     } catch (e) {
       this.broken = true;
       const err = transient('the append was not committed to Kafka; retry it', e);
@@ -294,7 +323,11 @@ export class KafkaEventLog implements EventLog {
    * One Kafka transaction: the journal records first (their offsets become the positions), then
    * the catalog-topic records carrying those positions, then the checkpoints; commit.
    */
-  private async sendTransaction(drafts: StoredEventDraft[], checkpoints: Extract<Op, { kind: 'checkpoint' }>[]): Promise<void> {
+  private async sendTransaction(
+    drafts: StoredEventDraft[],
+    checkpoints: Extract<Op, { kind: 'checkpoint' }>[],
+    effects: TransactionEffects[],
+  ): Promise<void> {
     const tx = await this.producer!.transaction();
     try {
       if (drafts.length) {
@@ -317,6 +350,11 @@ export class KafkaEventLog implements EventLog {
           messages: checkpoints.map((c) => ({ key: c.name, value: String(c.position) })),
           acks: -1,
         });
+      }
+      const extra = effects.flatMap((e) => e.messages).filter((m) => m.messages.length > 0);
+      if (extra.length) await tx.sendBatch({ topicMessages: extra, acks: -1 });
+      for (const e of effects) {
+        if (e.offsets.length) await tx.sendOffsets({ consumerGroupId: e.consumerGroupId, topics: e.offsets });
       }
       await tx.commit();
     } catch (e) {

@@ -1,0 +1,200 @@
+/**
+ * Runs a processor on Kafka as a consumer group with exactly-once effects. For each fetched batch
+ * of an input partition: the pure handler runs over the batch, then ONE Kafka transaction (through
+ * the log's writer) appends the emitted events, writes the changed states to the processor's
+ * compacted changelog topic and commits the input offsets (sendOffsets). A crash or rebalance
+ * before the commit aborts all three; the batch is redone from the committed offsets, and derived
+ * event ids make a redo idempotent on the log as a second line of defence.
+ *
+ * State lives in memory per key and is restored from the changelog (read to its end) whenever the
+ * group (re)assigns partitions, so an instance taking over a partition resumes where the last
+ * owner committed.
+ */
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import { Subject } from 'rxjs';
+import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
+import { TrustError, isTransient } from '../../errors';
+import { headerText } from '../../log/kafka/headers';
+import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
+import { ensureTopics } from '../../log/kafka/topics';
+import { deadLetters, processedEvents, transientRetries } from '../../metrics';
+import type { EmittedEvent, ProcessorDefinition } from '../processor';
+import { deadLetterStream, derivedEventId } from '../processor-runner';
+import { readTopicToEnd } from './read-to-end';
+
+export interface KafkaProcessorOptions {
+  /** Attempts for a handler failing with a transient error before the event is dead-lettered. */
+  maxAttempts?: number;
+  /** Consumer group (default `<log prefix>.processor.<name>`): instances sharing it split the partitions. */
+  groupId?: string;
+}
+
+export class KafkaProcessorRunner<S> {
+  readonly groupId: string;
+  readonly changelogTopic: string;
+  /** Emits the input events of each committed batch (after its transaction committed). */
+  readonly committed$ = new Subject<RecordedEvent[]>();
+  private consumer: Consumer | undefined;
+  private readonly states = new Map<string, S>();
+  private restoring: Promise<void> = Promise.resolve();
+  private readonly keyOf: (e: RecordedEvent) => string;
+  private readonly inputs: Set<string>;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly log: KafkaEventLog,
+    readonly def: ProcessorDefinition<S>,
+    opts: KafkaProcessorOptions = {},
+  ) {
+    this.groupId = opts.groupId ?? `${log.prefix}.processor.${def.name}`;
+    this.changelogTopic = `${log.prefix}.state.${def.name}`;
+    this.keyOf = def.keyOf ?? (() => '*');
+    this.inputs = new Set(def.inputs);
+    this.maxAttempts = opts.maxAttempts ?? 3;
+  }
+
+  inputTopics(): string[] {
+    return [...new Set(this.def.inputs.map((t) => this.log.codec.entry(t).topic))].sort();
+  }
+
+  async start(): Promise<void> {
+    await ensureTopics(this.log.admin, [
+      { topic: this.changelogTopic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    ]);
+    const consumer = this.log.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, sessionTimeout: 10_000, rebalanceTimeout: 20_000, heartbeatInterval: 1000 });
+    this.consumer = consumer;
+    // A (re)assignment may hand us keys another instance advanced: reload states before the first batch.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.restoring = this.restore();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.inputTopics(), fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        await this.restoring;
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const handled = await this.processBatch(batch.topic, batch.partition, batch.messages);
+        resolveOffset(batch.lastOffset());
+        await heartbeat();
+        if (handled.length > 0) processedEvents.inc({ processor: this.def.name }, handled.length);
+        this.committed$.next(handled);
+      },
+    });
+  }
+
+  /** State of a key as this instance last committed or restored it (tests, diagnostics). */
+  stateOf(key = '*'): S {
+    return this.states.get(key) ?? this.def.initialState();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+  }
+
+  private async restore(): Promise<void> {
+    // The log mirror too: another instance may have appended to streams this one now owns.
+    await this.log.sync();
+    const restored = new Map<string, S>();
+    await readTopicToEnd(this.log.kafka, this.log.admin, this.changelogTopic, (m) => {
+      if (!m.key) return;
+      if (m.value === null) restored.delete(m.key.toString());
+      else restored.set(m.key.toString(), JSON.parse(m.value.toString()) as S);
+    });
+    this.states.clear();
+    for (const [k, v] of restored) this.states.set(k, v);
+  }
+
+  private async processBatch(topic: string, partition: number, messages: KafkaMessage[]): Promise<RecordedEvent[]> {
+    const overlay = new Map<string, S>();
+    const emitted: NewEvent[] = [];
+    const handled: RecordedEvent[] = [];
+    for (const m of messages) {
+      const e = await this.toEvent(m);
+      if (!e || !this.inputs.has(e.type)) continue;
+      handled.push(e);
+      const key = this.keyOf(e);
+      const state = overlay.has(key) ? overlay.get(key)! : this.stateOf(key);
+      const next = this.handleOne(state, e, emitted);
+      overlay.set(key, next);
+    }
+    const nextOffset = String(Number(messages[messages.length - 1].offset) + 1);
+    await this.log.appendWithEffects(emitted, {
+      consumerGroupId: this.groupId,
+      offsets: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
+      messages: [{ topic: this.changelogTopic, messages: [...overlay].map(([key, s]) => ({ key, value: JSON.stringify(s) })) }],
+    });
+    // Committed: only now does the in-memory state move (a failed commit leaves it as it was).
+    for (const [k, v] of overlay) this.states.set(k, v);
+    return handled;
+  }
+
+  private handleOne(state: S, e: RecordedEvent, out: NewEvent[]): S {
+    for (let attempts = 1; ; attempts++) {
+      try {
+        const decision = this.def.handle(state, e);
+        const events = decision.emit.map((em: EmittedEvent, i) => {
+          const { idSuffix, ...rest } = em;
+          return { ...rest, id: derivedEventId(this.def.name, e.id, idSuffix ?? `#${i}`), correlationId: e.correlationId, causationId: e.id };
+        });
+        for (const [i, ev] of events.entries()) this.log.codec.encode(ev.type, ev.payload, `${this.def.name}.emit[${i}].payload`);
+        out.push(...events);
+        return decision.state;
+      } catch (err) {
+        if (isTransient(err) && attempts < this.maxAttempts) {
+          transientRetries.inc({ processor: this.def.name });
+          continue;
+        }
+        deadLetters.inc({ processor: this.def.name });
+        out.push({
+          id: derivedEventId(this.def.name, e.id, 'dead-letter'),
+          type: 'DeadLettered',
+          stream: deadLetterStream(this.def.name),
+          tenant: e.tenant,
+          correlationId: e.correlationId,
+          causationId: e.id,
+          payload: {
+            processor: this.def.name,
+            eventId: e.id,
+            eventType: e.type,
+            eventStream: e.stream,
+            eventPosition: e.position,
+            error: String((err as Error)?.message ?? err).slice(0, 2000),
+            errorCode: err instanceof TrustError ? err.code : null,
+            attempts,
+          },
+        });
+        return state;
+      }
+    }
+  }
+
+  /** A catalog-topic record as the processor sees it; records without an envelope are not log events (see ingest-bridge.ts). */
+  private async toEvent(m: KafkaMessage): Promise<RecordedEvent | undefined> {
+    const h = m.headers;
+    const id = headerText(h, 'trust.id');
+    if (!id || !m.value) return undefined;
+    const type = headerText(h, 'trust.type')!;
+    if (!this.inputs.has(type)) return undefined;
+    const schemaVersion = Number(headerText(h, 'trust.schemaVersion'));
+    const { payload } = await this.log.decodeValue(type, schemaVersion, m.value);
+    return {
+      position: Number(headerText(h, 'trust.position') ?? 0),
+      id,
+      type,
+      stream: headerText(h, 'trust.stream')!,
+      streamVersion: Number(headerText(h, 'trust.version')),
+      tenant: headerText(h, 'trust.tenant')!,
+      occurredAt: headerText(h, 'trust.occurredAt')!,
+      recordedAt: headerText(h, 'trust.recordedAt')!,
+      correlationId: headerText(h, 'trust.correlationId')!,
+      causationId: headerText(h, 'trust.causationId') ?? null,
+      schemaVersion,
+      payload,
+      prevHash: headerText(h, 'trust.prevHash') ?? '',
+      hash: headerText(h, 'trust.hash')!,
+    };
+  }
+}
