@@ -1,0 +1,106 @@
+/**
+ * `make bench-pcq`: 1,000 fixtures × 5 releases × 2 runtimes of replays through the HTTP ingest
+ * path (POST /v1/pcq/replays, batches of 500) on the embedded log (SQLite files), processed by the
+ * PCQ processors (checks, anomalies, labels) and projections, then the timeline page rendered.
+ * Prints the conditions, then one JSON line. Target: wall under 30 s.
+ *   node -r ./test/support/swc-register.js bench/pcq/run.ts [--fixtures 1000]
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPcqHarness } from '../../streams/pcq/app/test-harness';
+import { rng } from '../../streams/pcq/triage/corpus';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const FIXTURES = arg('--fixtures', 1000);
+const RELEASES = ['1.3.0', '1.4.0', '1.5.0', '1.6.0', '1.7.0'];
+const RUNTIMES = [{ device: 'cpu', os: 'linux' }, { device: 'gpu', os: 'linux' }];
+const BATCH = 500;
+
+/** The ceiling on this machine: raw better-sqlite3 inserts of as many JSON events (same file settings), batches of 500. */
+function rawSqliteEventsPerS(n: number, dir: string, sample: string): number {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE e (position INTEGER PRIMARY KEY, id TEXT UNIQUE, stream TEXT, type TEXT, payload TEXT)');
+  const ins = db.prepare('INSERT INTO e (id, stream, type, payload) VALUES (?, ?, ?, ?)');
+  const t = performance.now();
+  for (let i = 0; i < n; i += 500) db.transaction(() => { for (let j = i; j < Math.min(n, i + 500); j++) ins.run(`id-${j}`, `s-${j % 1000}`, 'ReplayRecorded', sample); })();
+  const s = (performance.now() - t) / 1000;
+  db.close();
+  return n / s;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'pcq-bench-'));
+  const h = await startPcqHarness({ logPath: join(dir, 'log.db'), readModelsPath: join(dir, 'readmodels.db'), live: true });
+  const key = h.keyFor('bench');
+  const r = rng(2026);
+  const ids = Array.from({ length: FIXTURES }, (_, i) => `fx-${String(i).padStart(5, '0')}`);
+  const post = async (path: string, body: unknown, expected: number) => {
+    const res = await h.request('POST', path, key, body);
+    if (res.status !== expected) throw new Error(`${path} → ${res.status}: ${res.text.slice(0, 300)}`);
+    return res.body;
+  };
+  const t0 = performance.now();
+  for (let i = 0; i < ids.length; i += 1000) {
+    await post('/v1/pcq/fixtures', ids.slice(i, i + 1000).map((fixtureId) => ({ fixtureId, seed: 42, libs: { numpy: '1.26.4', torch: '2.3.1' }, dataChecksum: 'sha256:d', baselineRuntime: RUNTIMES[0] })), 201);
+  }
+  for (const [i, release] of RELEASES.entries()) await post('/v1/pcq/releases', { release, taggedAt: `2026-0${i + 5}-01T00:00:00Z` }, 201);
+  // Realistic mix: jitter within tolerance everywhere; ~3% gpu reduction moves, ~1% seed drifts, a numpy bump in 1.7.0 for 2% of fixtures.
+  const replays = RELEASES.flatMap((release, ri) =>
+    ids.flatMap((fixtureId) =>
+      RUNTIMES.map((runtime) => {
+        const gpu = runtime.device === 'gpu';
+        const x = r();
+        const jitter = (v: number) => v * (1 + (r() - 0.5) * 0.001);
+        const drift = gpu && x < 0.03 ? 0.01 : 0;
+        const seed = gpu && x > 0.99 ? 7 : 42;
+        const bump = gpu && ri === 4 && x > 0.5 && x < 0.52;
+        return {
+          runId: `${fixtureId}-${release}-${runtime.device}`,
+          fixtureId,
+          release,
+          runtime,
+          seed,
+          libs: { numpy: bump ? '2.0.0' : '1.26.4', torch: '2.3.1' },
+          dataChecksum: 'sha256:d',
+          metrics: { accuracy: jitter(0.9) * (1 + drift + (seed !== 42 || bump ? 0.02 : 0)), loss: jitter(0.3), rows: 100000 },
+        };
+      }),
+    ),
+  );
+  const tIngest = performance.now();
+  for (let i = 0; i < replays.length; i += BATCH) await post('/v1/pcq/replays', { replays: replays.slice(i, i + BATCH) }, 202);
+  const ingestS = (performance.now() - tIngest) / 1000;
+  await h.ctx.settled(await h.log.head());
+  const processedAt = performance.now();
+  const page = await h.request('GET', '/ui/pcq/timeline?tenant=bench');
+  if (page.status !== 200 || !page.text.includes('id="fx-00000--accuracy"')) throw new Error('timeline page did not render');
+  const wall = (performance.now() - t0) / 1000;
+  const head = await h.log.head();
+  const count = (type: string) => (h.log.db.prepare('SELECT COUNT(*) AS n FROM events WHERE type = ?').get(type) as { n: number } | undefined)?.n ?? -1;
+  const labels = h.readModels.prepare('SELECT label, COUNT(*) AS n FROM pcq_anomalies GROUP BY label ORDER BY n DESC').all() as { label: string; n: number }[];
+  const agreement = (await h.request('GET', '/v1/pcq/agreement?release=1.7.0', key)).body;
+  console.log(`conditions: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, embedded SQLite log on ${dir}, synchronous=NORMAL, HTTP batches of ${BATCH}`);
+  console.log(`${FIXTURES} fixtures × ${RELEASES.length} releases × ${RUNTIMES.length} runtimes = ${replays.length} replays; ${head} events on the log`);
+  console.log(`ingest (HTTP) ${ingestS.toFixed(2)} s; processed by ${((processedAt - t0) / 1000).toFixed(2)} s; page ${(page.text.length / 1e6).toFixed(2)} MB rendered in ${((performance.now() - processedAt) / 1000).toFixed(2)} s`);
+  console.log(`checks ${count('ReproducibilityChecked')}, anomalies ${count('AnomalyDetected')}, triage events ${count('AnomalyTriaged')}; labels ${labels.map((l) => `${l.label} ${l.n}`).join(', ')}`);
+  console.log(`agreement across runtimes in 1.7.0: ${(agreement.share * 100).toFixed(1)}% (${agreement.agreeing}/${agreement.fixtures})`);
+  await h.stop();
+  const raw = rawSqliteEventsPerS(head, dir, JSON.stringify(replays[0]));
+  rmSync(dir, { recursive: true, force: true });
+  const eventsPerS = head / wall;
+  console.log(`ceiling: raw better-sqlite3 inserts of ${head} JSON events: ${Math.round(raw)} events/s (no HTTP, validation, Avro, hashing, processing or read models)`);
+  const figures = { wall_s: Number(wall.toFixed(2)), events_per_s: Math.round(eventsPerS), raw_sqlite_events_per_s: Math.round(raw), replays: replays.length, events: head, ingest_s: Number(ingestS.toFixed(2)) };
+  console.log(JSON.stringify({ bench: 'pcq', figures, ratios: { events_per_s_vs_raw_sqlite: Number((eventsPerS / raw).toFixed(4)) }, targets: { wall_s: 30 }, pass: wall < 30 }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
