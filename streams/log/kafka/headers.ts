@@ -1,56 +1,72 @@
 /**
- * The event envelope as Kafka record headers (`trust.*`), so a record on any topic is
- * self-describing: kcat and third-party consumers see type, stream, version and hashes next to the
- * Avro value, and the mirror is rebuilt from the journal without any other source.
+ * The event envelope as one Kafka record header, `trust.envelope` (JSON), so a record on any topic
+ * is self-describing: kcat and third-party consumers see id, type, stream, version and hashes next
+ * to the Avro value, and the mirror is rebuilt from the journal with no other source. One header
+ * rather than one per field: kafkajs encodes each header separately, and this is the hot path.
  */
 import type { IHeaders } from 'kafkajs';
 import type { StoredEvent } from '../hash-chain';
 
-export function envelopeHeaders(e: Omit<StoredEvent, 'payloadBytes' | 'position'>, position?: number): IHeaders {
-  const h: IHeaders = {
-    'trust.id': e.id,
-    'trust.type': e.type,
-    'trust.stream': e.stream,
-    'trust.version': String(e.streamVersion),
-    'trust.tenant': e.tenant,
-    'trust.occurredAt': e.occurredAt,
-    'trust.recordedAt': e.recordedAt,
-    'trust.correlationId': e.correlationId,
-    'trust.schemaVersion': String(e.schemaVersion),
-    'trust.prevHash': e.prevHash,
-    'trust.hash': e.hash,
-  };
-  if (e.causationId !== null) h['trust.causationId'] = e.causationId;
-  if (position !== undefined) h['trust.position'] = String(position);
-  return h;
+export const ENVELOPE_HEADER = 'trust.envelope';
+
+export type Envelope = Omit<StoredEvent, 'payloadBytes' | 'position'>;
+
+interface WireEnvelope {
+  id: string;
+  type: string;
+  stream: string;
+  v: number;
+  tenant: string;
+  occurredAt: string;
+  recordedAt: string;
+  corr: string;
+  cause: string | null;
+  sv: number;
+  prev: string;
+  hash: string;
 }
 
-const text = (headers: IHeaders | undefined, name: string): string | undefined => {
-  const v = headers?.[name];
-  if (v === undefined) return undefined;
-  return (Array.isArray(v) ? v[0] : v).toString();
-};
+export function envelopeHeaders(e: Envelope): IHeaders {
+  const w: WireEnvelope = {
+    id: e.id,
+    type: e.type,
+    stream: e.stream,
+    v: e.streamVersion,
+    tenant: e.tenant,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    corr: e.correlationId,
+    cause: e.causationId,
+    sv: e.schemaVersion,
+    prev: e.prevHash,
+    hash: e.hash,
+  };
+  return { [ENVELOPE_HEADER]: JSON.stringify(w) };
+}
 
-/** The stored event of a journal record (position = offset + 1); undefined when it has no envelope. */
-export function storedFromRecord(headers: IHeaders | undefined, value: Buffer, position: number): StoredEvent | undefined {
-  const id = text(headers, 'trust.id');
-  if (!id) return undefined;
+/** The envelope of a record; undefined when it has none (a record a third party produced). */
+export function envelopeOf(headers: IHeaders | undefined): Envelope | undefined {
+  const raw = headers?.[ENVELOPE_HEADER];
+  if (raw === undefined) return undefined;
+  const w = JSON.parse((Array.isArray(raw) ? raw[0] : raw).toString()) as WireEnvelope;
   return {
-    position,
-    id,
-    type: text(headers, 'trust.type')!,
-    stream: text(headers, 'trust.stream')!,
-    streamVersion: Number(text(headers, 'trust.version')),
-    tenant: text(headers, 'trust.tenant')!,
-    occurredAt: text(headers, 'trust.occurredAt')!,
-    recordedAt: text(headers, 'trust.recordedAt')!,
-    correlationId: text(headers, 'trust.correlationId')!,
-    causationId: text(headers, 'trust.causationId') ?? null,
-    schemaVersion: Number(text(headers, 'trust.schemaVersion')),
-    prevHash: text(headers, 'trust.prevHash') ?? '',
-    hash: text(headers, 'trust.hash')!,
-    payloadBytes: value,
+    id: w.id,
+    type: w.type,
+    stream: w.stream,
+    streamVersion: w.v,
+    tenant: w.tenant,
+    occurredAt: w.occurredAt,
+    recordedAt: w.recordedAt,
+    correlationId: w.corr,
+    causationId: w.cause,
+    schemaVersion: w.sv,
+    prevHash: w.prev,
+    hash: w.hash,
   };
 }
 
-export const headerText = text;
+/** The stored event of a journal record (position = offset + 1). */
+export function storedFromRecord(headers: IHeaders | undefined, value: Buffer, position: number): StoredEvent | undefined {
+  const env = envelopeOf(headers);
+  return env && { ...env, position, payloadBytes: value };
+}

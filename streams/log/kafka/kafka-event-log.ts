@@ -93,6 +93,7 @@ export class KafkaEventLog implements EventLog {
   private readonly wire: RegistryWire | undefined;
   private readonly streamHeadStmt;
   private readonly byIdStmt;
+  private readonly hasPositionStmt;
 
   private constructor(
     private readonly opts: KafkaLogOptions,
@@ -108,6 +109,7 @@ export class KafkaEventLog implements EventLog {
     this.prefix = opts.prefix ?? 'trust.log';
     this.wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, cat, codec) : undefined;
     this.streamHeadStmt = mirror.db.prepare('SELECT stream_version AS version, hash FROM events WHERE stream = ? ORDER BY stream_version DESC LIMIT 1');
+    this.hasPositionStmt = mirror.db.prepare('SELECT 1 FROM events WHERE position = ?').pluck();
     this.byIdStmt = mirror.db.prepare('SELECT position, type, stream, stream_version, tenant, payload FROM events WHERE id = ?');
   }
 
@@ -240,6 +242,8 @@ export class KafkaEventLog implements EventLog {
     // Committed: the mirror learns the events now (the tail will see them again and skip them).
     this.mirror.db.transaction(() => {
       for (const d of unique) {
+        // The tail consumer may have copied the committed records first.
+        if (this.hasPositionStmt.get(d.position)) continue;
         const { topic: _t, ...stored } = d;
         this.mirror.insertStored(stored as StoredEvent);
       }
@@ -320,8 +324,8 @@ export class KafkaEventLog implements EventLog {
   }
 
   /**
-   * One Kafka transaction: the journal records first (their offsets become the positions), then
-   * the catalog-topic records carrying those positions, then the checkpoints; commit.
+   * One Kafka transaction: the journal records (their offsets become the positions), the
+   * catalog-topic records, a processor's changelog records, the checkpoints, its input offsets; commit.
    */
   private async sendTransaction(
     drafts: StoredEventDraft[],
@@ -330,29 +334,31 @@ export class KafkaEventLog implements EventLog {
   ): Promise<void> {
     const tx = await this.producer!.transaction();
     try {
+      // One request: the journal records (their offsets become the positions) and the catalog-topic records.
+      const topicMessages: { topic: string; messages: Message[] }[] = [];
       if (drafts.length) {
-        const journal: Message[] = drafts.map((d) => ({ key: d.stream, value: d.payloadBytes, headers: envelopeHeaders(d) }));
-        const meta = await tx.send({ topic: this.topics.journal, messages: journal, acks: -1 });
-        const base = Number(journalBase(meta, this.topics.journal));
-        drafts.forEach((d, i) => (d.position = base + i + 1));
-        const byTopic = new Map<string, Message[]>();
+        const byTopic = new Map<string, Message[]>([[this.topics.journal, []]]);
         for (const d of drafts) {
+          const headers = envelopeHeaders(d);
+          byTopic.get(this.topics.journal)!.push({ key: d.stream, value: d.payloadBytes, headers });
           const value = this.wire ? await this.wire.encode(d.topic, d.type, d.payloadBytes) : d.payloadBytes;
           const list = byTopic.get(d.topic) ?? [];
-          list.push({ key: d.stream, value, headers: envelopeHeaders(d, d.position) });
+          list.push({ key: d.stream, value, headers });
           byTopic.set(d.topic, list);
         }
-        await tx.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+        for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
       }
+      topicMessages.push(...effects.flatMap((e) => e.messages).filter((m) => m.messages.length > 0));
       if (checkpoints.length) {
-        await tx.send({
-          topic: this.topics.checkpoints,
-          messages: checkpoints.map((c) => ({ key: c.name, value: String(c.position) })),
-          acks: -1,
-        });
+        topicMessages.push({ topic: this.topics.checkpoints, messages: checkpoints.map((c) => ({ key: c.name, value: String(c.position) })) });
       }
-      const extra = effects.flatMap((e) => e.messages).filter((m) => m.messages.length > 0);
-      if (extra.length) await tx.sendBatch({ topicMessages: extra, acks: -1 });
+      if (topicMessages.length) {
+        const meta = await tx.sendBatch({ topicMessages, acks: -1 });
+        if (drafts.length) {
+          const base = Number(journalBase(meta, this.topics.journal));
+          drafts.forEach((d, i) => (d.position = base + i + 1));
+        }
+      }
       for (const e of effects) {
         if (e.offsets.length) await tx.sendOffsets({ consumerGroupId: e.consumerGroupId, topics: e.offsets });
       }
@@ -388,6 +394,11 @@ export class KafkaEventLog implements EventLog {
   /** Waits until the mirror holds everything committed to Kafka so far (by any writer). */
   async sync(): Promise<void> {
     await this.tail.catchUp();
+  }
+
+  /** Journal position of an event id as this instance's mirror knows it (0 if not yet seen). */
+  positionOf(id: string): number {
+    return (this.byIdStmt.get(id) as { position: number } | undefined)?.position ?? 0;
   }
 
   /** Decodes a catalog-topic record value (Confluent wire format, or bare Avro without a registry). */

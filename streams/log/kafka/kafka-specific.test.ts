@@ -51,9 +51,11 @@ d('Kafka adapter specifics', () => {
         .catch(reject);
     });
     await consumer.disconnect();
-    expect(found.headers).toMatchObject({ 'trust.id': r.id, 'trust.type': 'TenantKeyRevoked', 'trust.version': '1', 'trust.position': String(r.position) });
+    const envelope = JSON.parse(found.headers['trust.envelope']);
+    expect(envelope).toMatchObject({ id: r.id, type: 'TenantKeyRevoked', stream, v: 1, prev: '' });
+    expect(log.positionOf(r.id)).toBe(r.position);
     if (registryUrl) expect(found.value[0]).toBe(0); // Confluent magic byte
-    const decoded = await log.decodeValue(found.headers['trust.type'], Number(found.headers['trust.schemaVersion']), found.value);
+    const decoded = await log.decodeValue(envelope.type, envelope.sv, found.value);
     expect(decoded).toEqual({ type: 'TenantKeyRevoked', payload: { tenant: 'acme', keyId: 'k1', reason: null } });
   });
 

@@ -14,7 +14,7 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Subject } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { TrustError, isTransient } from '../../errors';
-import { headerText } from '../../log/kafka/headers';
+import { envelopeOf } from '../../log/kafka/headers';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { ensureTopics } from '../../log/kafka/topics';
 import { deadLetters, processedEvents, transientRetries } from '../../metrics';
@@ -173,28 +173,9 @@ export class KafkaProcessorRunner<S> {
 
   /** A catalog-topic record as the processor sees it; records without an envelope are not log events (see ingest-bridge.ts). */
   private async toEvent(m: KafkaMessage): Promise<RecordedEvent | undefined> {
-    const h = m.headers;
-    const id = headerText(h, 'trust.id');
-    if (!id || !m.value) return undefined;
-    const type = headerText(h, 'trust.type')!;
-    if (!this.inputs.has(type)) return undefined;
-    const schemaVersion = Number(headerText(h, 'trust.schemaVersion'));
-    const { payload } = await this.log.decodeValue(type, schemaVersion, m.value);
-    return {
-      position: Number(headerText(h, 'trust.position') ?? 0),
-      id,
-      type,
-      stream: headerText(h, 'trust.stream')!,
-      streamVersion: Number(headerText(h, 'trust.version')),
-      tenant: headerText(h, 'trust.tenant')!,
-      occurredAt: headerText(h, 'trust.occurredAt')!,
-      recordedAt: headerText(h, 'trust.recordedAt')!,
-      correlationId: headerText(h, 'trust.correlationId')!,
-      causationId: headerText(h, 'trust.causationId') ?? null,
-      schemaVersion,
-      payload,
-      prevHash: headerText(h, 'trust.prevHash') ?? '',
-      hash: headerText(h, 'trust.hash')!,
-    };
+    const env = envelopeOf(m.headers);
+    if (!env || !m.value || !this.inputs.has(env.type)) return undefined;
+    const { payload } = await this.log.decodeValue(env.type, env.schemaVersion, m.value);
+    return { ...env, position: this.log.positionOf(env.id), payload };
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * bench-kafka: against one real broker (and registry), side by side in one run:
+ *   1. produce N events through the Kafka EventLog adapter (journal + catalog topic, one
+ *      transaction per append of BATCH events, Confluent wire format), and
+ *   2. the ceiling: raw kafkajs, idempotent producer, acks=all, the same N Avro payloads in the same
+ *      batches, keyed by stream, onto a topic with the same partitions;
+ * alternated RUNS times (medians). Then processing throughput: a consumer-group processor with
+ * exactly-once effects over the N events.
+ *   KAFKA_BROKERS (required), SCHEMA_REGISTRY_URL (optional), BENCH_N (default 20000),
+ *   BENCH_BATCH (default 500), BENCH_RUNS (default 3)
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { codec } from '../../schemas/codec';
+import type { NewEvent } from '../../schemas/envelope';
+import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
+import { KafkaProcessorRunner } from '../../streams/runtime/kafka/kafka-processor-runner';
+import { annotationCounter } from '../../streams/runtime/kafka/testing';
+import { conditions, median, printBenchLine, round, seconds } from '../stats';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+const registryUrl = process.env.SCHEMA_REGISTRY_URL || undefined;
+const N = Number(process.env.BENCH_N ?? 20_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const tag = Date.now().toString(36);
+
+function makeEvents(run: number): NewEvent[] {
+  return Array.from({ length: N }, (_, i) => ({
+    id: `${tag}-r${run}-e${i}`,
+    type: 'AnnotationAdded',
+    stream: `${tag}-r${run}-stream-${i % 200}`,
+    tenant: `tenant-${i % 7}`,
+    payload: { subject: `fixture-${i % 500}`, text: `replay ${i} of release 1.${i % 9} reproduced within tolerance`, author: 'ci-runner', tags: ['bench'] },
+  }));
+}
+
+async function main(): Promise<void> {
+  if (!brokers.length) throw new Error('bench-kafka needs KAFKA_BROKERS (run it through infra/with-kafka.sh or make bench-kafka)');
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const rawTopic = `bench.raw.${tag}`;
+  const partitions = codec().cat.topics.get('trust.annotations.notes')?.partitions ?? 3;
+  await admin.createTopics({ topics: [{ topic: rawTopic, numPartitions: partitions }], waitForLeaders: true });
+  const raw = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await raw.connect();
+  const prefix = `trust.bench.${tag}`;
+  const log = await KafkaEventLog.connect({ brokers, registryUrl, prefix, clientId: 'bench-adapter' });
+
+  console.log(`bench-kafka: N=${N} events per run, ${BATCH} per append/send, ${RUNS} runs, registry=${registryUrl ? 'yes' : 'no'}; conditions ${conditions({ partitions })}`);
+  const adapterRates: number[] = [];
+  const rawRates: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const events = makeEvents(r);
+    // The raw side sends the same Avro payload bytes (encoded outside the timed section).
+    const rawMessages = events.map((e) => ({ key: e.stream, value: codec().encode(e.type, e.payload).bytes }));
+    let t = process.hrtime.bigint();
+    for (let i = 0; i < N; i += BATCH) await raw.send({ topic: rawTopic, messages: rawMessages.slice(i, i + BATCH), acks: -1 });
+    const rawRate = N / seconds(t);
+    t = process.hrtime.bigint();
+    for (let i = 0; i < N; i += BATCH) await log.append(events.slice(i, i + BATCH));
+    const adapterRate = N / seconds(t);
+    rawRates.push(rawRate);
+    adapterRates.push(adapterRate);
+    ratios.push(adapterRate / rawRate);
+    console.log(`run ${r + 1}: adapter ${round(adapterRate, 0)} events/s vs raw kafkajs ${round(rawRate, 0)} msgs/s (ratio ${round(adapterRate / rawRate)})`);
+  }
+
+  // Processing: one consumer-group processor over everything produced above (RUNS × N events).
+  const total = RUNS * N;
+  const runner = new KafkaProcessorRunner(log, annotationCounter(`bench-counter-${tag}`, 100));
+  const mine = (s: string) => s.startsWith(`${tag}-`);
+  let seen = 0;
+  const t = process.hrtime.bigint();
+  const done = new Promise<void>((resolve) => runner.committed$.subscribe((evs) => ((seen += evs.filter((e) => mine(e.stream)).length), seen >= total && resolve())));
+  await runner.start();
+  await done;
+  const processRate = total / seconds(t);
+  console.log(`processing: ${total} events through a consumer-group processor (exactly-once, changelog + offsets per batch) at ${round(processRate, 0)} events/s (includes group join and state restore)`);
+  await runner.stop();
+
+  const figures = {
+    adapter_produce_events_per_s: round(median(adapterRates), 0),
+    raw_kafkajs_produce_per_s: round(median(rawRates), 0),
+    process_events_per_s: round(processRate, 0),
+  };
+  const ratio = round(median(ratios));
+  console.log(`medians: ${JSON.stringify(figures)}`);
+  await log.close();
+  await raw.disconnect();
+  await admin.deleteTopics({ topics: [rawTopic] }).catch(() => undefined);
+  await admin.disconnect();
+  printBenchLine({
+    bench: 'kafka',
+    figures,
+    ratios: { produce_vs_raw_kafkajs: ratio },
+    targets: { produce_vs_raw_kafkajs: 0.7 },
+    pass: ratio >= 0.7,
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
