@@ -21,6 +21,10 @@ import { timelineOf } from '../../../projections/pcq/timeline/data';
 import { overrideLabel, recordMissing, recordReplays, registerFixtures, tagRelease } from '../../../streams/pcq/app/pcq-app';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
+import type { DomainModule } from '../../registry';
+import { processors as pcqProcessors } from '../../../streams/pcq';
+import { projections as pcqProjections } from '../../../projections/pcq';
+import { pcqDemo } from '../../../streams/pcq/app/demo';
 
 const query = (req: Request, name: string): string | undefined => {
   const v = req.query[name];
@@ -110,3 +114,15 @@ export function pcqPages(ctx: ServiceContext, opts: { now?: () => Date } = {}): 
 }
 
 export default pcqRoutes;
+
+/**
+ * The PCQ domain for connectors/registry.ts: processors, projections, /v1 routes and demo data.
+ * The page router (pcqPages) is mounted by `trust serve` with the other pages.
+ */
+export const pcqDomain: DomainModule = {
+  name: 'pcq',
+  processors: pcqProcessors,
+  projections: pcqProjections,
+  routes: [pcqRoutes],
+  demo: pcqDemo,
+};
