@@ -93,3 +93,14 @@ describe('pcq.reproducibility (given the fixture stream, when a replay, then che
     expect(a1.anomalyId).toBe(a2.anomalyId);
   });
 });
+
+describe('pcq.reproducibility state stays bounded', () => {
+  test(`given more than KEEP_RELEASES releases, when another arrives, then only the newest are kept and the previous one is still compared`, () => {
+    const { KEEP_RELEASES } = jest.requireActual('./reproducibility') as { KEEP_RELEASES: number };
+    const history = [registered(), ...Array.from({ length: KEEP_RELEASES + 3 }, (_, i) => replayed(replay({ runId: `r${i}`, release: `1.${i}.0`, releaseTaggedAt: `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` })))];
+    const t = given(reproducibility, history);
+    expect(Object.keys(t.state(history[0].stream).releases)).toHaveLength(KEEP_RELEASES);
+    const out = t.when(replayed(replay({ runId: 'last', release: '2.0.0', releaseTaggedAt: '2026-02-01T00:00:00Z' })));
+    expect(payloads<ReproducibilityChecked>(out, 'ReproducibilityChecked')[0].reference.runId).toBe(`r${KEEP_RELEASES + 2}`);
+  });
+});

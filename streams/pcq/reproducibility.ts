@@ -46,6 +46,9 @@ export function orderedReleases(state: FixtureState): ReleaseSlot[] {
   });
 }
 
+/** Releases kept per fixture: comparisons need the neighbours of a release, not the whole history. */
+export const KEEP_RELEASES = 12;
+
 export const anomalyIdOf = (stream: string, checkId: string) =>
   `an-${createHash('sha256').update(`${stream}\u0000${checkId}`).digest('hex').slice(0, 20)}`;
 
@@ -102,6 +105,8 @@ function onReplay(state: FixtureState, e: RecordedEvent<ReplayRecorded>): Decisi
   };
   slot.runs[rt] = replay;
   const next: FixtureState = { ...state, seen, releases: { ...state.releases, [r.release]: slot } };
+  const order = orderedReleases(next);
+  for (const old of order.slice(0, Math.max(0, order.length - KEEP_RELEASES))) if (old.release !== r.release) delete next.releases[old.release];
   const manifest = state.manifest;
   if (!manifest) return { state: next, emit: [] }; // kept: compared once a later replay finds the manifest
   const emit: EmittedEvent[] = [];

@@ -9,6 +9,7 @@ import { defineProcessor, noChange, type Decision } from '../runtime/processor';
 import { runtimeName, type AnomalyDetected, type AnomalyTriaged, type CheckKind, type ReproducibilityChecked, type RunRef, type TriageOverridden } from './events/types';
 import { triage } from './triage/triage';
 
+/** An anomaly still waiting for a retry (settled ones leave the state). */
 interface OpenAnomaly {
   pair: string;
   subjectRunId: string;
@@ -17,7 +18,6 @@ interface OpenAnomaly {
   features: Record<string, number>;
   release: string;
   fixtureId: string;
-  settled: boolean;
 }
 export interface TriageState {
   anomalies: Record<string, OpenAnomaly>;
@@ -56,7 +56,6 @@ function onDetected(state: TriageState, e: RecordedEvent<AnomalyDetected>): Deci
     features: a.features,
     release: a.release,
     fixtureId: a.fixtureId,
-    settled: false,
   };
   return { state: { anomalies: { ...state.anomalies, [a.anomalyId]: open } }, emit: [out] };
 }
@@ -68,7 +67,7 @@ function onChecked(state: TriageState, e: RecordedEvent<ReproducibilityChecked>)
   const anomalies = { ...state.anomalies };
   const emit = [];
   for (const [anomalyId, a] of Object.entries(state.anomalies).sort()) {
-    if (a.settled || a.pair !== pair) continue;
+    if (a.pair !== pair) continue;
     const retryRunId = c.subject.runId !== a.subjectRunId ? c.subject.runId : c.reference.runId !== a.referenceRunId ? c.reference.runId : null;
     if (retryRunId === null) continue;
     const out = labelled(e, { anomalyId, fixtureId: a.fixtureId, release: a.release }, { ...a.features, retry_reproduced: 1 }, {
@@ -76,7 +75,7 @@ function onChecked(state: TriageState, e: RecordedEvent<ReproducibilityChecked>)
       supersedesLabel: a.label,
       retryRunId,
     });
-    anomalies[anomalyId] = { ...a, label: out.payload.label, settled: true };
+    delete anomalies[anomalyId]; // settled: nothing can re-triage it again, so the state stays small
     emit.push(out);
   }
   return { state: { anomalies }, emit };
@@ -94,7 +93,8 @@ export const triageProcessor = defineProcessor<TriageState>({
       const o = (e as RecordedEvent<TriageOverridden>).payload;
       const a = state.anomalies[o.anomalyId];
       if (!a) return noChange(state);
-      return { state: { anomalies: { ...state.anomalies, [o.anomalyId]: { ...a, label: o.label, settled: true } } }, emit: [] };
+      const { [o.anomalyId]: _final, ...rest } = state.anomalies; // a person's label is final
+      return { state: { anomalies: rest }, emit: [] };
     }
     return noChange(state);
   },
