@@ -4,7 +4,7 @@
 #   make registry-up / registry-down  registry on SCHEMA_REGISTRY_PORT (default 8081)
 #   make test-kafka                   the Kafka integration tests against a fresh broker + registry on free ports
 #   make bench-kafka                  adapter produce vs raw kafkajs, then processing throughput
-.PHONY: kafka-up kafka-down registry-up registry-down test-kafka bench-kafka kafka-fetch
+.PHONY: kafka-up kafka-down registry-up registry-down test-kafka bench-kafka kafka-fetch kafka-clients
 
 kafka-fetch:
 	bash infra/kafka/fetch.sh >/dev/null
@@ -22,8 +22,12 @@ registry-up:
 registry-down:
 	bash infra/registry/stop.sh
 
+# Third-party clients of the interoperability test (confluent-kafka in a venv under ~/.cache; kcat is a system dep).
+kafka-clients:
+	bash test/kafka/third-party/setup.sh >/dev/null
+
 # One broker and one registry for every Kafka suite (-i: the suites share them, one at a time).
-test-kafka: install
+test-kafka: install kafka-clients
 	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i test/kafka streams/log/kafka streams/runtime/kafka
 
 bench-kafka: build

@@ -1,0 +1,99 @@
+/**
+ * Events that external producers publish straight onto a catalog topic (e.g. with Confluent's
+ * AvroSerializer through the registry) carry no envelope. The bridge, a consumer group over the
+ * producer-writable catalog topics, turns each such record into an append on the log, exactly once:
+ * the append and the input offset commit in one transaction, and the event id is derived from
+ * (topic, partition, offset) so a redo is a duplicate. From then on the event is on the journal and
+ * processed like one ingested over HTTP.
+ *   stream  = the record key
+ *   tenant  = the `tenant` header, else the payload's `tenant` field
+ * A record it cannot take (no key, no tenant, not decodable, fails its schema) is dead-lettered.
+ */
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import { Subject } from 'rxjs';
+import type { NewEvent } from '../../../schemas/envelope';
+import { TrustError } from '../../errors';
+import { envelopeOf } from '../../log/kafka/headers';
+import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
+import { deadLetters } from '../../metrics';
+import { deadLetterStream, derivedEventId } from '../processor-runner';
+
+export const INGEST_BRIDGE = 'kafka-ingest';
+
+export class KafkaIngestBridge {
+  readonly groupId: string;
+  /** Emits the events each committed batch appended (duplicates included). */
+  readonly committed$ = new Subject<NewEvent[]>();
+  private consumer: Consumer | undefined;
+
+  constructor(private readonly log: KafkaEventLog) {
+    this.groupId = `${log.prefix}.ingest`;
+  }
+
+  topics(): string[] {
+    return [...new Set([...this.log.cat.entries.values()].filter((e) => e.source === 'producer').map((e) => e.topic))].sort();
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.log.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200 });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.topics(), fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const events: NewEvent[] = [];
+        for (const m of batch.messages) {
+          if (envelopeOf(m.headers)) continue; // already a log event (the adapter's own copy)
+          events.push(await this.toEvent(batch.topic, batch.partition, m));
+        }
+        await this.log.appendWithEffects(events, {
+          consumerGroupId: this.groupId,
+          offsets: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }] }],
+          messages: [],
+        });
+        resolveOffset(batch.lastOffset());
+        if (events.length) this.committed$.next(events);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  private async toEvent(topic: string, partition: number, m: KafkaMessage): Promise<NewEvent> {
+    const id = derivedEventId(INGEST_BRIDGE, `${topic}/${partition}/${m.offset}`, 'ingest');
+    try {
+      if (!m.value) throw new Error('record has no value');
+      const stream = m.key?.toString();
+      if (!stream) throw new Error('record has no key (the key is the stream)');
+      const { type, payload } = await this.log.decodeValue(undefined, undefined, m.value);
+      const header = m.headers?.tenant;
+      const tenant = header !== undefined ? String(Array.isArray(header) ? header[0] : header) : (payload as { tenant?: unknown }).tenant;
+      if (typeof tenant !== 'string' || !tenant) throw new Error('no tenant: set a `tenant` header or a tenant field');
+      this.log.codec.encode(type, payload, 'payload'); // the registry schema may be older: check against ours
+      return { id, type, stream, tenant, payload, correlationId: id, occurredAt: m.timestamp ? new Date(Number(m.timestamp)).toISOString() : undefined };
+    } catch (err) {
+      deadLetters.inc({ processor: INGEST_BRIDGE });
+      return {
+        id: derivedEventId(INGEST_BRIDGE, id, 'dead-letter'),
+        type: 'DeadLettered',
+        stream: deadLetterStream(INGEST_BRIDGE),
+        tenant: 'system',
+        payload: {
+          processor: INGEST_BRIDGE,
+          eventId: id,
+          eventType: 'unknown',
+          eventStream: `${topic}/${partition}/${m.offset}`,
+          eventPosition: 0,
+          error: String((err as Error)?.message ?? err).slice(0, 2000),
+          errorCode: err instanceof TrustError ? err.code : null,
+          attempts: 1,
+        },
+      };
+    }
+  }
+}
