@@ -30,6 +30,8 @@ install: node_modules/.install-stamp
 dist/.build-stamp: node_modules/.install-stamp $(shell find schemas streams projections connectors bench -name '*.ts' -o -name '*.avsc' -o -name '*.json' 2>/dev/null | grep -v node_modules)
 	rm -rf dist
 	$(NODE_BIN)/tsc -p tsconfig.build.json
+	@# Data the code reads next to itself (catalogs, tolerance tables, models, bundles, circuit artifacts).
+	find schemas streams projections connectors -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.avsc' -o -name '*.wasm' -o -name '*.zkey' \) -not -name 'tsconfig*' | xargs cp --parents -t dist
 	chmod +x dist/connectors/cli/main.js
 	@touch $@
 

@@ -6,12 +6,17 @@ import type { AnyProcessorDefinition } from '../streams/runtime/processor';
 import type { ProjectionDefinition } from '../projections/projection';
 import { allProjections as backboneProjections } from '../projections';
 import type { RouteModule } from './http/context';
+import { lacDomain } from './http/routes/lac';
+import { opsDomain } from './http/routes/ops';
+import { pcqDomain } from './http/routes/pcq';
 
 export interface DomainModule {
   name: string;
   processors: AnyProcessorDefinition[];
   projections: ProjectionDefinition[];
   routes: RouteModule[];
+  /** Pages mounted under /ui (outside /v1): dashboards, timelines, previews. */
+  pages?: RouteModule[];
   /** Demo data, loaded by `trust demo` through the HTTP API with the demo key. Returns what it loaded, in lines. */
   demo?: (api: DemoApi) => Promise<string[]>;
 }
@@ -42,9 +47,10 @@ export const backbone: DomainModule = {
 };
 
 export function domains(): DomainModule[] {
-  return [backbone];
+  return [backbone, pcqDomain, lacDomain, opsDomain];
 }
 
 export const allProcessors = () => domains().flatMap((d) => d.processors);
 export const allProjections = () => domains().flatMap((d) => d.projections);
 export const allRoutes = () => domains().flatMap((d) => d.routes);
+export const allPages = () => domains().flatMap((d) => d.pages ?? []);

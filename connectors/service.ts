@@ -5,9 +5,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { combineLatest, filter, firstValueFrom, timeout } from 'rxjs';
+import { combineLatest, filter, firstValueFrom, timeout, type Observable } from 'rxjs';
 import { codec } from '../schemas/codec';
 import { TrustError } from '../streams/errors';
+import type { EventLog } from '../streams/log/port';
 import { SqliteEventLog } from '../streams/log/sqlite/sqlite-event-log';
 import { ProcessorRunner } from '../streams/runtime/processor-runner';
 import type { AnyProcessorDefinition } from '../streams/runtime/processor';
@@ -18,17 +19,32 @@ import type { ServiceContext } from './http/context';
 import { makeIngest } from './ingest';
 import { allProcessors, allProjections } from './registry';
 
+/** Something that follows the log in the background; `lastError` is set while its batches fail. */
+export interface Follower {
+  readonly name: string;
+  lastError: unknown;
+}
+
+/** A running instance on either log (embedded SQLite or Kafka): what the HTTP server needs. */
 export interface Service {
   config: Config;
-  log: SqliteEventLog;
+  log: EventLog;
+  /** Position of the last event this instance knows of. */
+  headSync(): number;
   readModels: Database.Database;
-  processors: ProcessorRunner<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  processors: Follower[];
   projections: ProjectionRunner[];
   ctx: ServiceContext;
   /** Start following the log (processors and projections). */
-  start(): void;
+  start(): void | Promise<void>;
   /** Stop runners at a committed point and close the databases. */
   close(): Promise<void>;
+}
+
+/** The instance on the embedded log: its runners are driven synchronously by tests and benches. */
+export interface EmbeddedService extends Service {
+  log: SqliteEventLog;
+  processors: ProcessorRunner<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export interface ServiceOptions {
@@ -48,9 +64,35 @@ export function openReadModels(path: string, sync: Config['sqliteSync'] = 'NORMA
   return db;
 }
 
-export function openService(config: Config, opts: ServiceOptions = {}): Service {
+/** Opens the instance `config.logMode` asks for: the embedded log, or Kafka (connectors/kafka). */
+export async function openConfiguredService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
+  if (config.logMode === 'kafka') {
+    const { openKafkaService } = await import('./kafka/kafka-service');
+    return openKafkaService(config, opts);
+  }
+  return openService(config, opts);
+}
+
+/** Resolves when every runner has reached `position` and whatever their handling appended in turn. */
+export async function settleLoops(loops: readonly { progress$: Observable<number> }[], headSync: () => number, position: number, timeoutMs = 10000): Promise<void> {
+  let target = position;
+  for (let round = 0; round < 8; round++) {
+    if (loops.length === 0) return;
+    await firstValueFrom(
+      combineLatest(loops.map((l) => l.progress$)).pipe(
+        filter((ps) => ps.every((p) => p >= target)),
+        timeout({ first: timeoutMs, with: () => { throw new TrustError('UNAVAILABLE', `processing did not reach position ${target} within ${timeoutMs} ms`); } }),
+      ),
+    );
+    const head = headSync();
+    if (head <= target) return;
+    target = head;
+  }
+}
+
+export function openService(config: Config, opts: ServiceOptions = {}): EmbeddedService {
   if (config.logMode !== 'embedded') {
-    throw new TrustError('UNAVAILABLE', `TRUST_LOG=${config.logMode} is not available in this build; use TRUST_LOG=embedded`);
+    throw new TrustError('UNAVAILABLE', `openService opens the embedded log; TRUST_LOG=${config.logMode} goes through openConfiguredService`);
   }
   mkdirSync(config.dataDir, { recursive: true });
   const log = new SqliteEventLog({ path: logPath(config.dataDir), sync: config.sqliteSync });
@@ -59,28 +101,14 @@ export function openService(config: Config, opts: ServiceOptions = {}): Service 
   const projections = (opts.projections ?? allProjections()).map((d) => new ProjectionRunner(readModels, log, d));
   const loops = [...processors, ...projections];
 
-  /** Resolves when every runner has handled `position` and whatever the handling appended in turn. */
-  const settled = async (position: number, timeoutMs = 10000): Promise<void> => {
-    let target = position;
-    for (let round = 0; round < 8; round++) {
-      if (loops.length === 0) return;
-      await firstValueFrom(
-        combineLatest(loops.map((l) => l.progress$)).pipe(
-          filter((ps) => ps.every((p) => p >= target)),
-          timeout({ first: timeoutMs, with: () => { throw new TrustError('UNAVAILABLE', `processing did not reach position ${target} within ${timeoutMs} ms`); } }),
-        ),
-      );
-      const head = log.headSync();
-      if (head <= target) return;
-      target = head;
-    }
-  };
+  const settled = (position: number, timeoutMs?: number) => settleLoops(loops, () => log.headSync(), position, timeoutMs);
 
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
   let started = false;
   return {
     config,
     log,
+    headSync: () => log.headSync(),
     readModels,
     processors,
     projections,

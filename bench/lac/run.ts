@@ -2,7 +2,7 @@
  * `make bench-lac`: compiled vs interpreted decision latency (p50/p99, one run), decide API
  * throughput (each decision recorded as an AccessDecided event, and an inline check that is not),
  * and a blast-radius preview over 1,000,000 recorded decisions. Prints the conditions, then one
- * JSON line.   node -r ./bench/lac/ts-register.js bench/lac/run.ts [--quick]
+ * JSON line.   node -r ./test/support/swc-register.js bench/lac/run.ts [--quick]
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -18,7 +18,7 @@ export const httpRequests = new Counter({
 export function httpMetrics(req: Request, res: Response, next: NextFunction): void {
   const start = process.hrtime.bigint();
   res.on('finish', () => {
-    const route = req.route ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'unmatched';
+    const route = (res.locals.routeLabel as string | undefined) ?? (req.route ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'unmatched');
     const labels = { method: req.method, route, status: String(res.statusCode) };
     httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
     httpRequests.inc(labels);

@@ -3,7 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Server } from 'node:http';
 import { register as metricsRegistry, collectDefaultMetrics } from 'prom-client';
 import { authenticate } from '../auth/api-keys';
-import { allRoutes } from '../registry';
+import { allPages, allRoutes } from '../registry';
 import type { Service } from '../service';
 import type { RouteModule } from './context';
 import { errorHandler, notFound } from './errors';
@@ -15,8 +15,8 @@ let defaultMetricsOn = false;
 export interface AppOptions {
   /** Route modules under /v1 (default: every domain's). */
   routes?: RouteModule[];
-  /** Extra routers outside /v1 and auth, e.g. pages under /ui. */
-  pages?: express.Router[];
+  /** Page modules outside /v1 and auth, mounted under /ui (default: every domain's). */
+  pages?: RouteModule[];
 }
 
 export function createApp(service: Service, opts: AppOptions = {}): Express {
@@ -35,7 +35,7 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
     res.status(lagging.length ? 503 : 200).json({
       status: lagging.length ? 'degraded' : 'ok',
       log: service.config.logMode,
-      head: service.log.headSync(),
+      head: service.headSync(),
       failing: lagging.map((l) => l.name),
     });
   });
@@ -44,7 +44,7 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
     res.send(await metricsRegistry.metrics());
   });
 
-  for (const page of opts.pages ?? []) app.use('/ui', page);
+  for (const page of opts.pages ?? allPages()) app.use('/ui', page(service.ctx));
 
   const keys = service.projections.find((p) => p.def.name === 'tenancy.api-keys');
   const v1 = express.Router();
@@ -73,7 +73,7 @@ export interface RunningServer {
 
 export async function listen(service: Service, port: number, opts: AppOptions = {}): Promise<RunningServer> {
   const app = createApp(service, opts);
-  service.start();
+  await service.start();
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, () => resolve(s));
     s.once('error', reject);

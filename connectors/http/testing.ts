@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueKey } from '../auth/api-keys';
 import { loadConfig } from '../config';
-import { openService, type Service, type ServiceOptions } from '../service';
+import { openService, type EmbeddedService, type ServiceOptions } from '../service';
 import type { Role } from './context';
 import { listen, type AppOptions } from './server';
 
 export interface TestService {
   url: string;
-  service: Service;
+  service: EmbeddedService;
   dataDir: string;
   keyFor(tenant: string, role?: Role): Promise<string>;
   request(method: string, path: string, key?: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any

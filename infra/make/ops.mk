@@ -1,4 +1,4 @@
-# Operations targets (SLO rules, load, chaos). Meant for infra/make/ops.mk: the Makefile includes infra/make/*.mk.
+# Operations targets (SLO rules, load, chaos); the Makefile includes infra/make/*.mk.
 .PHONY: slo-rules test-slo-rules load chaos-kill chaos-kafka
 
 # Regenerate the Prometheus rules and their promtool tests after editing infra/slo.yaml.

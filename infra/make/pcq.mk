@@ -1,4 +1,4 @@
-# PCQ make targets. To wire: `git mv infra/ci/pcq.mk infra/make/pcq.mk` (the Makefile includes infra/make/*.mk).
+# PCQ make targets (the Makefile includes infra/make/*.mk).
 .PHONY: eval-triage train-triage bench-pcq
 
 # Accuracy, per-class precision/recall and the confusion matrix of the committed triage model on the validation split (fails below 90%).

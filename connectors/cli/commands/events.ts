@@ -15,15 +15,16 @@ export function register(program: Command): void {
   events
     .command('tail')
     .description('print events as JSON lines, then follow new ones')
-    .option('--from <position>', 'first position (default: the last 10 events)', int)
+    .option('--from <position>', 'first position (default: the last --last matching events)', int)
+    .option('--last <n>', 'how many matching events to show before following', int, 10)
     .option('--stream <stream>', 'only this stream')
     .option('--type <types>', 'only these types (comma-separated)')
     .option('--no-follow', 'stop at the head instead of following')
-    .action(async (opts: { from?: number; stream?: string; type?: string; follow: boolean }) => {
+    .action(async (opts: { from?: number; last: number; stream?: string; type?: string; follow: boolean }) => {
       const log = openLog();
       const head = log.headSync();
-      const from = opts.from ?? Math.max(1, head - 9);
       const types = opts.type?.split(',');
+      const from = opts.from ?? log.startOfLastSync(opts.last, { types, stream: opts.stream });
       const show = (e: { stream: string; position: number }) => {
         if (!opts.stream || e.stream === opts.stream) console.log(JSON.stringify(e));
       };

@@ -1,31 +1,39 @@
 import type { Command } from 'commander';
+import { loadSloSpec } from '../../../projections/ops/slo-spec';
+import { startSloSampler } from '../../../projections/ops/slo-sampler';
 import { listen } from '../../http/server';
-import { openService } from '../../service';
-import { cliConfig } from '../open';
+import { openConfiguredService } from '../../service';
+import { cliConfig, fail } from '../open';
 
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP service and the stream processors (PORT, TRUST_DATA_DIR, TRUST_LOG)')
+    .description('run the HTTP service and the stream processors (PORT, TRUST_DATA_DIR, TRUST_LOG=embedded|kafka)')
     .action(async () => {
       const config = cliConfig();
-      const service = openService(config);
+      const service = await openConfiguredService(config).catch(fail);
       const running = await listen(service, config.port);
+      // The service's own SLIs become SloSampled events: the SLO projection and /ui/ops/slo read them.
+      const sampler = startSloSampler(service.log, loadSloSpec());
       const keys = (service.readModels.prepare('SELECT count(*) AS n FROM api_keys').get() as { n: number }).n;
-      console.log(`trust: serving on http://127.0.0.1:${running.port} (log: ${config.logMode}, data: ${config.dataDir}, head: ${service.log.headSync()})`);
+      console.log(`trust: serving on http://127.0.0.1:${running.port} (log: ${config.logMode}, data: ${config.dataDir}, head: ${service.headSync()})`);
       if (keys === 0) console.log('trust: no API keys yet; make one with `trust tenant add <tenant> --role admin` or load the demo with `trust demo`');
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;
         stopping = true;
         console.log(`trust: ${signal}: draining requests, stopping processors at a committed point`);
-        running.stop().then(
-          () => process.exit(0),
-          (err) => {
-            console.error(err);
-            process.exit(1);
-          },
-        );
+        // The sampler appends its last sample before the log closes.
+        sampler
+          .stop()
+          .then(() => running.stop())
+          .then(
+            () => process.exit(0),
+            (err) => {
+              console.error(err);
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGTERM', () => shutdown('SIGTERM'));
       process.on('SIGINT', () => shutdown('SIGINT'));

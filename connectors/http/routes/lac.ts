@@ -20,6 +20,11 @@ import { authorAnalytics } from '../../../projections/lac/analytics';
 import { storedPreview } from '../../../projections/lac/policies';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule } from '../context';
+import type { DomainModule } from '../../registry';
+import { processors as lacProcessors } from '../../../streams/lac';
+import { lacDemo } from '../../../streams/lac/app/demo';
+import { projections as lacProjections } from '../../../projections/lac';
+import { lacPages } from '../../../projections/lac/pages/router';
 
 const HEADER_TEXT = /^[\x20-\x7e]{1,128}$/;
 
@@ -140,3 +145,13 @@ export const lacRoutes: RouteModule = (ctx) => {
 };
 
 export default lacRoutes;
+
+/** The LAC domain for connectors/registry.ts: projections, /v1 routes, the promotion page and demo data. */
+export const lacDomain: DomainModule = {
+  name: 'lac',
+  processors: lacProcessors,
+  projections: lacProjections,
+  routes: [lacRoutes],
+  pages: [(ctx) => lacPages(ctx)],
+  demo: lacDemo,
+};

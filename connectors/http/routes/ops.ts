@@ -54,12 +54,13 @@ export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Route
 export default opsRoutes;
 
 /**
- * The ops domain for connectors/registry.ts: its projection and its /v1 routes. The page router
- * (opsPages) and the SLO sampler (startSloSampler) are wired by `trust serve` itself.
+ * The ops domain for connectors/registry.ts: its projection, its /v1 routes and the SLO dashboard.
+ * The SLO sampler (startSloSampler) is started by `trust serve` itself.
  */
 export const opsDomain: DomainModule = {
   name: 'ops',
   processors: [],
   projections: [sloProjection],
   routes: [(ctx) => opsRoutes(ctx)],
+  pages: [(ctx) => opsPages(ctx)],
 };

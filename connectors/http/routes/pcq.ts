@@ -116,13 +116,13 @@ export function pcqPages(ctx: ServiceContext, opts: { now?: () => Date } = {}): 
 export default pcqRoutes;
 
 /**
- * The PCQ domain for connectors/registry.ts: processors, projections, /v1 routes and demo data.
- * The page router (pcqPages) is mounted by `trust serve` with the other pages.
+ * The PCQ domain for connectors/registry.ts: processors, projections, /v1 routes, the timeline page and demo data.
  */
 export const pcqDomain: DomainModule = {
   name: 'pcq',
   processors: pcqProcessors,
   projections: pcqProjections,
   routes: [pcqRoutes],
+  pages: [(ctx) => pcqPages(ctx)],
   demo: pcqDemo,
 };

@@ -15,7 +15,7 @@ import { ProjectionRunner } from '../../../projections/projection-runner';
 import { projections as lacProjections } from '../../../projections/lac';
 import { AuthError } from '../../errors';
 import { SqliteEventLog } from '../../log/sqlite/sqlite-event-log';
-import { lacTestCodec } from '../events/test-catalog';
+import { codec as sharedCodec } from '../../../schemas/codec';
 import type { Router } from 'express';
 
 export interface LacHarness {
@@ -30,7 +30,7 @@ export interface LacHarness {
 }
 
 export async function startLacHarness(opts: { routes: ((ctx: ServiceContext) => Router)[]; pages?: ((ctx: ServiceContext) => Router)[]; logPath?: string; readModelsPath?: string }): Promise<LacHarness> {
-  const codec = lacTestCodec();
+  const codec = sharedCodec();
   const log = new SqliteEventLog({ path: opts.logPath ?? ':memory:', codec, sync: 'NORMAL' });
   const readModels = new Database(opts.readModelsPath ?? ':memory:');
   const runners = lacProjections.map((def) => new ProjectionRunner(readModels, log, def, { batchSize: 5000 }));

@@ -1,6 +1,6 @@
 /**
  * Generates the seeded part of the red-team corpus (streams/lac/corpus/cases/generated.json).
- *   node -r ./bench/lac/ts-register.js streams/lac/corpus/generate.ts
+ *   node -r ./test/support/swc-register.js streams/lac/corpus/generate.ts
  *
  * Expectations are set *by construction*, not by running the engine: each scenario first picks what
  * the request must violate (or not), builds a request that does exactly that with the other fields

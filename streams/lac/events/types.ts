@@ -1,4 +1,4 @@
-/** Event type names and payload shapes of the LAC family (mirrors streams/lac/events/schemas/*.avsc). */
+/** Event type names and payload shapes of the LAC family (mirrors schemas/events/lac/*.avsc). */
 export const LAC_EVENTS = {
   PolicyDrafted: 'PolicyDrafted',
   PolicyValidated: 'PolicyValidated',

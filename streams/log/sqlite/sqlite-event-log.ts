@@ -188,6 +188,16 @@ export class SqliteEventLog implements EventLog {
     return (this.stmt(sql).raw(true).all(...args) as Row[]).map(rowToStored);
   }
 
+  /** Position of the n-th last event matching the filters (1 when fewer match): where a tail starts. */
+  startOfLastSync(n: number, options: Pick<ReadOptions, 'types' | 'stream'> = {}): number {
+    const where: string[] = ['1 = 1'];
+    const args: unknown[] = [];
+    if (options.types?.length) (where.push(`type IN (${options.types.map(() => '?').join(',')})`), args.push(...options.types));
+    if (options.stream !== undefined) (where.push('stream = ?'), args.push(options.stream));
+    const sql = `SELECT min(position) AS p FROM (SELECT position FROM events WHERE ${where.join(' AND ')} ORDER BY position DESC LIMIT ?)`;
+    return ((this.stmt(sql).get(...args, n) as { p: number | null }).p ?? 1) as number;
+  }
+
   async readStream(stream: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {
     const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`;
     return (this.stmt(sql).raw(true).all(stream, fromVersion, limit) as Row[]).map((r) => this.decodeStored(rowToStored(r)));

@@ -18,7 +18,7 @@ import { projections as pcqProjections } from '../../../projections/pcq';
 import { AuthError } from '../../errors';
 import { SqliteEventLog } from '../../log/sqlite/sqlite-event-log';
 import { ProcessorRunner } from '../../runtime/processor-runner';
-import { pcqTestCodec } from '../events/test-catalog';
+import { codec as sharedCodec } from '../../../schemas/codec';
 import { processors as pcqProcessors } from '..';
 
 export interface PcqHarness {
@@ -34,7 +34,7 @@ export interface PcqHarness {
 }
 
 export async function startPcqHarness(opts: { logPath?: string; readModelsPath?: string; live?: boolean; now?: () => Date } = {}): Promise<PcqHarness> {
-  const codec = pcqTestCodec();
+  const codec = sharedCodec();
   const log = new SqliteEventLog({ path: opts.logPath ?? ':memory:', codec, sync: 'NORMAL' });
   const readModels = new Database(opts.readModelsPath ?? ':memory:');
   readModels.pragma('journal_mode = WAL');

@@ -34,6 +34,8 @@ export class KafkaProcessorRunner<S> {
   readonly changelogTopic: string;
   /** Emits the input events of each committed batch (after its transaction committed). */
   readonly committed$ = new Subject<RecordedEvent[]>();
+  /** Set when the consumer crashed (kafkajs restarts it when the error is retriable); cleared by the next committed batch. */
+  lastError: unknown;
   private consumer: Consumer | undefined;
   private readonly states = new Map<string, S>();
   private restoring: Promise<void> = Promise.resolve();
@@ -53,6 +55,10 @@ export class KafkaProcessorRunner<S> {
     this.maxAttempts = opts.maxAttempts ?? 3;
   }
 
+  get name(): string {
+    return this.def.name;
+  }
+
   inputTopics(): string[] {
     return [...new Set(this.def.inputs.map((t) => this.log.codec.entry(t).topic))].sort();
   }
@@ -67,6 +73,9 @@ export class KafkaProcessorRunner<S> {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.restoring = this.restore();
     });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.lastError = e.payload.error;
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.inputTopics(), fromBeginning: true });
     await consumer.run({
@@ -77,6 +86,7 @@ export class KafkaProcessorRunner<S> {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const handled = await this.processBatch(batch.topic, batch.partition, batch.messages);
         resolveOffset(batch.lastOffset());
+        this.lastError = undefined;
         await heartbeat();
         if (handled.length > 0) processedEvents.inc({ processor: this.def.name }, handled.length);
         this.committed$.next(handled);
