@@ -391,7 +391,11 @@ export class KafkaEventLog implements EventLog {
     return this.mirror.getCheckpointSync(name);
   }
 
-  /** Waits until the mirror holds everything committed to Kafka so far (by any writer). */
+  /**
+   * Waits until the mirror holds everything visible to read-committed readers now (by any writer).
+   * A writer's commit returns a moment before the broker writes its commit markers, so another
+   * instance may need a second sync() to see an append that just returned.
+   */
   async sync(): Promise<void> {
     await this.tail.catchUp();
   }

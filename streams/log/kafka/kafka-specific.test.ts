@@ -99,8 +99,10 @@ d('Kafka adapter specifics', () => {
     const w = await open(prefix);
     const ro = await open(prefix, { readOnly: true });
     const stream = unique('ro');
-    await w.append([note(stream, 'k1')]);
-    await ro.sync();
+    const [{ position }] = await w.append([note(stream, 'k1')]);
+    // The writer's commit returns before the broker writes the commit markers; read-committed readers
+    // see the event once they land (milliseconds). Each sync() is a real round trip, not a sleep.
+    for (let i = 0; i < 50 && (await ro.head()) < position; i++) await ro.sync();
     expect((await ro.readStream(stream)).map((e) => e.streamVersion)).toEqual([1]);
     await expect(ro.append([note(stream, 'k2')])).rejects.toThrow(/read-only/);
   });
