@@ -409,6 +409,12 @@ export interface ProofRequested {
   budgetMs: number;
 }
 
+/** A prover worker took a planned batch. */
+export interface ProvingStarted {
+  batchId: string;
+  worker: number;
+}
+
 /** A release was tagged; releases are ordered by taggedAt. */
 export interface ReleaseTagged {
   release: string;
@@ -554,6 +560,7 @@ export interface EventPayloads {
   ProofCompleted: ProofCompleted;
   ProofFailed: ProofFailed;
   ProofRequested: ProofRequested;
+  ProvingStarted: ProvingStarted;
   ReleaseTagged: ReleaseTagged;
   ReplayRecorded: ReplayRecorded;
   ReplaysMissing: ReplaysMissing;

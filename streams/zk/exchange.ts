@@ -1,0 +1,154 @@
+/**
+ * The prover side of ZK-TX (the runtime's I/O around the pure planner): follows BatchPlanned on the
+ * log, rebuilds the set's tree from its ZkSetCommitted event, unseals the queries, proves on the
+ * worker pool (each proof verified in the worker before it comes back), and appends ProvingStarted
+ * and ProofCompleted or ProofFailed (ids derived from the batch: a redo appends nothing twice).
+ * Its checkpoint (`zk-prover`) trails the oldest batch still being proved.
+ */
+import type { Subscription } from 'rxjs';
+import type { RecordedEvent } from '../../schemas/envelope';
+import type { BatchPlanned, ZkSetCommitted } from '../../schemas/generated/payloads';
+import type { EventLog } from '../log/port';
+import { verificationKey, type CircuitName } from './artifacts';
+import { ProveFailed, ProverPool, type PoolOptions } from './prover-pool';
+import type { TenantSealer } from './sealing';
+import { hasher } from './selector';
+import { BATCHES_STREAM } from './planner';
+import { batchInput, checkInput, LowLeafTree } from './tree';
+
+export const PROVER_CHECKPOINT = 'zk-prover';
+
+export class ZkProverService {
+  readonly pool: ProverPool;
+  private sub?: Subscription;
+  private readonly trees = new Map<string, Promise<LowLeafTree>>();
+  private readonly inflight = new Map<string, number>();
+  private readonly done = new Set<string>();
+  private lastSeen = 0;
+  private closed = false;
+  private checkpointing: Promise<void> = Promise.resolve();
+  /** Resolves batches by id once their outcome is appended (tests and benches wait on it). */
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly sealer: TenantSealer,
+    poolOptions: PoolOptions = {},
+  ) {
+    this.pool = new ProverPool(poolOptions);
+  }
+
+  async start(): Promise<void> {
+    const from = (await this.log.getCheckpoint(PROVER_CHECKPOINT)) + 1;
+    this.lastSeen = from - 1;
+    // Outcomes already on the log after the checkpoint: those batches are not proved again.
+    for (let pos = from; ; ) {
+      const page = await this.log.read({ from: pos, limit: 1000, types: ['ProofCompleted', 'ProofFailed'] });
+      for (const e of page) this.done.add((e.payload as { batchId: string }).batchId);
+      if (page.length < 1000) break;
+      pos = page[page.length - 1].position + 1;
+    }
+    this.sub = this.log.subscribe(from, { types: ['BatchPlanned'] }).subscribe({
+      next: (e) => this.onPlanned(e),
+      error: () => undefined,
+    });
+  }
+
+  /** Resolves once the batch's outcome is on the log. */
+  whenDone(batchId: string): Promise<void> {
+    if (this.done.has(batchId)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.set(batchId, [...(this.waiters.get(batchId) ?? []), resolve]));
+  }
+
+  private onPlanned(e: RecordedEvent): void {
+    this.lastSeen = Math.max(this.lastSeen, e.position);
+    const p = e.payload as BatchPlanned;
+    if (p.circuit === 'cached' || this.done.has(p.batchId) || this.inflight.has(p.batchId)) {
+      this.advance();
+      return;
+    }
+    this.inflight.set(p.batchId, e.position);
+    void this.prove(e, p).finally(() => {
+      this.inflight.delete(p.batchId);
+      this.done.add(p.batchId);
+      for (const w of this.waiters.get(p.batchId) ?? []) w();
+      this.waiters.delete(p.batchId);
+      this.advance();
+    });
+  }
+
+  private advance(): void {
+    if (this.closed) return;
+    const oldest = Math.min(...this.inflight.values());
+    const cp = Number.isFinite(oldest) ? oldest - 1 : this.lastSeen;
+    this.checkpointing = this.checkpointing.then(() => this.log.setCheckpoint(PROVER_CHECKPOINT, cp)).catch(() => undefined);
+  }
+
+  private tree(setStream: string, root: string): Promise<LowLeafTree> {
+    const key = `${setStream}|${root}`;
+    let t = this.trees.get(key);
+    if (!t) {
+      t = (async () => {
+        const events = await this.log.readStream(setStream, 1, 100_000);
+        const commit = events.filter((x) => x.type === 'ZkSetCommitted' && (x.payload as ZkSetCommitted).root === root).pop();
+        if (!commit) throw new ProveFailed(`set ${setStream} has no commit with root ${root}`, 0);
+        const h = await hasher();
+        return LowLeafTree.build((commit.payload as ZkSetCommitted).leaves.map(BigInt), h);
+      })();
+      this.trees.set(key, t);
+      t.catch(() => this.trees.delete(key));
+      while (this.trees.size > 16) this.trees.delete(this.trees.keys().next().value as string);
+    }
+    return t;
+  }
+
+  private async prove(e: RecordedEvent, p: BatchPlanned): Promise<void> {
+    const base = { stream: BATCHES_STREAM, tenant: e.tenant, causationId: e.id, correlationId: e.correlationId };
+    const circuit = p.circuit as CircuitName;
+    try {
+      const tree = await this.tree(p.setStream, p.root);
+      if (tree.root.toString() !== p.root) throw new ProveFailed('the set tree does not match the planned root', 0);
+      const witnesses = p.checks.map((c) => tree.witness(BigInt(this.sealer.unseal(p.tenant, c.querySealed))));
+      const input = circuit === 'batch4' ? batchInput(tree.root, witnesses, 4) : checkInput(tree.root, witnesses[0]);
+      const hint = p.workerHint ?? undefined;
+      if (this.closed) return;
+      await this.log.append([{ ...base, id: `zk-start-${p.batchId}`, type: 'ProvingStarted', payload: { batchId: p.batchId, worker: hint ?? 0 } }]);
+      const r = await this.pool.prove(circuit, input, hint);
+      const k = circuit === 'batch4' ? 4 : 1;
+      const overlaps = r.publicSignals.slice(0, k).map((x) => x === '1').slice(0, p.checks.length);
+      if (this.closed) return;
+      await this.log.append([
+        {
+          ...base,
+          id: `zk-proof-${p.batchId}`,
+          type: 'ProofCompleted',
+          payload: {
+            batchId: p.batchId,
+            circuit,
+            vkHash: verificationKey(circuit).vkHash,
+            proof: JSON.stringify(r.proof),
+            overlaps,
+            proveMs: Math.round(r.proveMs * 10) / 10,
+            verifyMs: Math.round(r.verifyMs * 10) / 10,
+            attempts: r.attempts,
+            worker: r.worker,
+          },
+        },
+      ]);
+    } catch (err) {
+      if (this.closed) return;
+      const reason = err instanceof ProveFailed ? err.reason : `prove failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+      const attempts = err instanceof ProveFailed ? err.attempts : 0;
+      await this.log
+        .append([{ ...base, id: `zk-proof-${p.batchId}`, type: 'ProofFailed', payload: { batchId: p.batchId, reason, attempts } }])
+        .catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.sub?.unsubscribe();
+    await this.checkpointing;
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A prover worker (worker_threads): holds the artifacts of the circuits it was asked for in memory
+ * (the pool's cache hint), proves with snarkjs and verifies every proof before handing it back.
+ */
+import { parentPort } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { artifactPaths, verificationKey, type CircuitName } from './artifacts';
+import { releaseCurves, snarkjs } from './snarkjs';
+
+export interface ProveRequest {
+  id: number;
+  circuit: CircuitName;
+  input: Record<string, unknown>;
+}
+export type ProveReply =
+  | { id: number; ok: true; proof: unknown; publicSignals: string[]; proveMs: number; verifyMs: number }
+  | { id: number; ok: false; error: string }
+  | { id: -1; ready: true };
+
+const loaded = new Map<CircuitName, { wasm: Uint8Array; zkey: Uint8Array }>();
+
+function artifacts(c: CircuitName) {
+  let a = loaded.get(c);
+  if (!a) {
+    const p = artifactPaths(c);
+    a = { wasm: readFileSync(p.wasm), zkey: readFileSync(p.zkey) };
+    loaded.set(c, a);
+  }
+  return a;
+}
+
+async function handle(req: ProveRequest): Promise<ProveReply> {
+  try {
+    const a = artifacts(req.circuit);
+    const t0 = performance.now();
+    const { proof, publicSignals } = await snarkjs().groth16.fullProve(req.input, { type: 'mem', data: a.wasm }, { type: 'mem', data: a.zkey });
+    const t1 = performance.now();
+    const ok = await snarkjs().groth16.verify(verificationKey(req.circuit).vk, publicSignals, proof);
+    const t2 = performance.now();
+    if (!ok) return { id: req.id, ok: false, error: 'the proof did not verify against the published key' };
+    return { id: req.id, ok: true, proof, publicSignals, proveMs: t1 - t0, verifyMs: t2 - t1 };
+  } catch (err) {
+    const message = String((err as Error)?.message ?? err).split('\n')[0].slice(0, 300);
+    return { id: req.id, ok: false, error: `prove failed: ${message}` };
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  port.on('message', (msg: ProveRequest | { preload: CircuitName[] } | { stop: true }) => {
+    if ('stop' in msg) {
+      void releaseCurves().then(() => port.close());
+      return;
+    }
+    if ('preload' in msg) {
+      for (const c of msg.preload) artifacts(c);
+      return;
+    }
+    void handle(msg).then((reply) => port.postMessage(reply));
+  });
+  port.postMessage({ id: -1, ready: true } satisfies ProveReply);
+}
