@@ -65,10 +65,10 @@ export function openReadModels(path: string, sync: Config['sqliteSync'] = 'NORMA
 }
 
 /** Opens the instance `config.logMode` asks for: the embedded log, or Kafka (connectors/kafka). */
-export async function openConfiguredService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
+export async function openConfiguredService(config: Config, opts: ServiceOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   if (config.logMode === 'kafka') {
     const { openKafkaService } = await import('./kafka/kafka-service');
-    return openKafkaService(config, opts);
+    return openKafkaService(config, opts, env);
   }
   return openService(config, opts);
 }
