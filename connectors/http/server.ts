@@ -15,7 +15,7 @@ let defaultMetricsOn = false;
 export interface AppOptions {
   /** Route modules under /v1 (default: every domain's). */
   routes?: RouteModule[];
-  /** Page modules outside /v1 and auth, mounted under /ui (default: every domain's). */
+  /** Page modules mounted under /ui, behind the same API keys (default: every domain's). */
   pages?: RouteModule[];
 }
 
@@ -44,18 +44,20 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
     res.send(await metricsRegistry.metrics());
   });
 
-  for (const page of opts.pages ?? allPages()) app.use('/ui', page(service.ctx));
-
   const keys = service.projections.find((p) => p.def.name === 'tenancy.api-keys');
-  const v1 = express.Router();
-  v1.use((req: Request, _res: Response, next: NextFunction) => {
+  const auth = (req: Request, _res: Response, next: NextFunction) => {
     try {
       (req as Request & { principal: unknown }).principal = authenticate(service.readModels, req.headers.authorization, () => keys?.catchUp());
       next();
     } catch (err) {
       next(err);
     }
-  });
+  };
+  // Pages show tenant data too: the same keys as the API (a browser gets them from the proxy in front).
+  for (const page of opts.pages ?? allPages()) app.use('/ui', auth, page(service.ctx));
+
+  const v1 = express.Router();
+  v1.use(auth);
   v1.use(eventRoutes(service.ctx));
   for (const mod of opts.routes ?? allRoutes()) v1.use(mod(service.ctx));
   app.use('/v1', v1);

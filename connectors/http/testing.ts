@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { issueKey } from '../auth/api-keys';
 import { loadConfig } from '../config';
 import { openService, type EmbeddedService, type ServiceOptions } from '../service';
-import type { Role } from './context';
+import type { RequestHandler } from 'express';
+import { AuthError } from '../../streams/errors';
+import type { Principal, Role } from './context';
 import { listen, type AppOptions } from './server';
 
 export interface TestService {
@@ -60,5 +62,16 @@ export async function startTestService(opts: ServiceOptions & AppOptions & { env
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Bearer keys from an in-memory table, for harnesses that run a domain without the API-key projection. */
+export function keyTableAuth(keys: ReadonlyMap<string, Principal>): RequestHandler {
+  return (req, _res, next) => {
+    const token = /^Bearer (.+)$/.exec(req.header('authorization') ?? '')?.[1];
+    const principal = token ? keys.get(token) : undefined;
+    if (!principal) return next(new AuthError('UNAUTHENTICATED', 'missing or unknown key'));
+    (req as unknown as { principal: Principal }).principal = principal;
+    next();
   };
 }

@@ -112,7 +112,7 @@ test('PCQ: fixtures, releases, replays, anomalies, clusters, agreement, override
   expect((await call('POST', '/v1/pcq/anomalies/nope/label', producer, { label: 'lib_pin_drift', by: 'ana', reason: 'x' })).status).toBe(404);
   expect((await call('GET', '/v1/pcq/overrides', producer)).status).toBe(200);
   expect((await call('POST', '/v1/pcq/replays/missing', producer, { release: '1.0.0', runtime: { device: 'gpu', os: 'macos' }, shard: '1/2', fixtureIds: ['conf-fx'] })).status).toBe(202);
-  expect((await call('GET', '/ui/pcq/timeline?tenant=acme', undefined)).status).toBe(200);
+  expect((await call('GET', '/ui/pcq/timeline', producer)).status).toBe(200);
 });
 
 const policy = { id: 'conf-gate', version: '1.0.0', mode: 'enforce', default: 'allow', bundles: [{ ref: 'clearance.classification-gate@^1' }] };

@@ -152,6 +152,6 @@ export const lacDomain: DomainModule = {
   processors: lacProcessors,
   projections: lacProjections,
   routes: [lacRoutes],
-  pages: [(ctx) => lacPages(ctx)],
+  pages: [(ctx) => lacPages(ctx, (req, tenant) => principalOf(req).role !== 'producer' || principalOf(req).tenant === tenant)],
   demo: lacDemo,
 };

@@ -30,7 +30,9 @@ test('requests served are sampled onto the log and show in the SLO report and pa
     expect(ingest.budgetRemaining).toBe(1);
     expect((await svc.request('GET', '/v1/ops/slo', producer)).status).toBe(403);
     // The dashboard page, mounted by the registry under /ui, reads the same model.
-    const page = await svc.request('GET', '/ui/ops/slo');
+    expect((await svc.request('GET', '/ui/ops/slo')).status).toBe(401);
+    expect((await svc.request('GET', '/ui/ops/slo', producer)).status).toBe(403);
+    const page = await svc.request('GET', '/ui/ops/slo', auditor);
     expect(page.status).toBe(200);
     expect(page.body).toContain('ingest-availability');
   } finally {

@@ -70,5 +70,6 @@ describe('GET /v1/ops/slo', () => {
     expect(res.body).toContain('Error budget remaining');
     expect(res.body).toContain('DecideAvailabilityFastBurn FIRING');
     expect(res.body).not.toMatch(/<script|src="http|href="http/);
+    expect((await get('/ui/ops/slo', 'producer')).status).toBe(403);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Operations surface: `GET /v1/ops/slo` (JSON, auditors and admins) and the dashboard page
- * `GET /ui/ops/slo` (mounted with the pages, outside /v1). Both answer from the SLO read model.
+ * `GET /ui/ops/slo` (mounted with the pages, same keys and roles). Both answer from the SLO read model.
  */
 import { Router } from 'express';
 import { sloProjection } from '../../../projections/ops/slo-projection';
@@ -45,7 +45,8 @@ export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Route
   const spec = opts.spec ?? loadSloSpec();
   const now = opts.now ?? Date.now;
   const r = Router();
-  r.get('/ops/slo', (_req, res) => {
+  r.get('/ops/slo', (req, res, next) => {
+    if (principalOf(req).role === 'producer') return next(new AuthError('FORBIDDEN', '/ui/ops/slo needs an auditor or admin key'));
     res.type('html').send(renderSloDashboard(sloReport(ctx.readModels, spec, now()), spec));
   });
   return r;

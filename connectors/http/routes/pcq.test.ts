@@ -143,7 +143,7 @@ describe('PCQ routes end to end (HTTP replays → checks → labels → clusters
   });
 
   test('GET /ui/pcq/timeline renders the releases, anchors per fixture and metric, drifts and the checklist', async () => {
-    const res = await h.request('GET', '/ui/pcq/timeline?tenant=acme');
+    const res = await h.request('GET', '/ui/pcq/timeline', key);
     expect(res.status).toBe(200);
     expect(res.text).toContain('<tr id="fx-c--mean_revenue" class="drifted">');
     expect(res.text).toContain('href="#fx-c--mean_revenue"');
@@ -151,6 +151,10 @@ describe('PCQ routes end to end (HTTP replays → checks → labels → clusters
     expect(res.text).toContain('Sign-off checklist');
     expect(res.text).toContain('generated <time datetime="2026-11-28T12:00:00.000Z">');
     expect(res.text).not.toMatch(/<script|<link|src="http/);
-    expect((await h.request('GET', '/ui/pcq/timeline?tenant=acme&releases=99')).status).toBe(400);
+    expect((await h.request('GET', '/ui/pcq/timeline?releases=99', key)).status).toBe(400);
+    // The page is tenant data: a key is needed, and a producer sees only its own tenant.
+    expect((await h.request('GET', '/ui/pcq/timeline?tenant=acme')).status).toBe(401);
+    expect((await h.request('GET', '/ui/pcq/timeline?tenant=acme', h.keyFor('globex'))).status).toBe(403);
+    expect((await h.request('GET', '/ui/pcq/timeline?tenant=acme', h.keyFor('audit', 'auditor'))).text).toContain('<tr id="fx-c--mean_revenue" class="drifted">');
   });
 });

@@ -10,7 +10,7 @@
  *   GET  /pcq/clusters?release=        anomalies of a release grouped by label and differing inputs
  *   GET  /pcq/agreement?release=       share of fixtures agreeing across runtimes (target 95%)
  *   GET  /pcq/overrides                TriageOverridden payloads as JSON lines (training input of the next model)
- * and the page router (mounted under /ui, outside /v1): GET /pcq/timeline?tenant=&releases=5
+ * and the page router (mounted under /ui, same keys): GET /pcq/timeline?tenant=&releases=5 (tenant: auditors and admins)
  */
 import { Router, type Request } from 'express';
 import { LABELS } from '../../../streams/pcq/events/types';
@@ -19,6 +19,7 @@ import { agreement, clustersOf, fixtureDetail, listAnomalies } from '../../../pr
 import { renderTimeline } from '../../../projections/pcq/timeline/render';
 import { timelineOf } from '../../../projections/pcq/timeline/data';
 import { overrideLabel, recordMissing, recordReplays, registerFixtures, tagRelease } from '../../../streams/pcq/app/pcq-app';
+import { readableTenant } from '../../auth/api-keys';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
 import type { DomainModule } from '../../registry';
@@ -102,7 +103,9 @@ export function pcqPages(ctx: ServiceContext, opts: { now?: () => Date } = {}): 
   const r = Router();
   r.get('/pcq/timeline', (req, res, next) => {
     try {
-      const tenant = typeof req.query.tenant === 'string' ? req.query.tenant : 'demo';
+      const requested = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
+      const principal = principalOf(req);
+      const tenant = readableTenant(principal, requested) ?? principal.tenant;
       const n = req.query.releases === undefined ? 5 : Number(req.query.releases);
       if (!Number.isInteger(n) || n < 1 || n > 20) throw new ValidationError([{ field: 'releases', problem: 'must be a whole number from 1 to 20' }]);
       res.type('html').send(renderTimeline(timelineOf(ctx.readModels, tenant, n), { generatedAt: (opts.now ?? (() => new Date()))() }));

@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import { firstValueFrom, of, timeout } from 'rxjs';
 import type { NewEvent } from '../../../schemas/envelope';
 import { AuthError, NotFoundError, PreconditionError, ValidationError, type FieldProblem } from '../../../streams/errors';
 import { CIRCUITS, isCircuitName, verificationKey, type CircuitName } from '../../../streams/zk/artifacts';
@@ -125,13 +126,34 @@ export function jobView(ctx: ServiceContext, sealer: TenantSealer, tenant: strin
   };
 }
 
+/** ?wait=true: answer once the job is done or failed (or after `timeoutMs`), driven by log events, not polling. */
+async function waitForJob(ctx: ServiceContext, tenant: string, jobId: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const head = await ctx.log.head();
+    await ctx.settled(head, Math.max(1, until - Date.now()));
+    const job = jobOf(ctx.readModels, jobId);
+    if (!job || job.tenant !== tenant || job.status === 'done' || job.status === 'failed') return;
+    if ((await ctx.log.head()) > head) continue;
+    const next = ctx.log.subscribe(head + 1, { types: ['BatchPlanned', 'ProofCompleted', 'ProofFailed'] });
+    await firstValueFrom(next.pipe(timeout({ first: Math.max(1, until - Date.now()), with: () => of(null) }))).catch(() => null);
+  }
+}
+
 /** Provers started by route modules, so tests and benches can wait on them and close them. */
 export const runningProvers = new Map<ServiceContext, ZkProverService>();
 
 export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
   const opts = { ...zkOptionsFromEnv(), ...options };
   return (ctx: ServiceContext) => {
-    const sealer = TenantSealer.fromDataDir(ctx.dataDir);
+    let sealerOnce: TenantSealer | undefined;
+    const sealer = new Proxy({} as TenantSealer, {
+      get: (_t, prop) => {
+        sealerOnce ??= TenantSealer.fromDataDir(ctx.dataDir);
+        const v = (sealerOnce as unknown as Record<string | symbol, unknown>)[prop];
+        return typeof v === 'function' ? v.bind(sealerOnce) : v;
+      },
+    });
     const quota = new TenantQuota(opts.quota.ratePerSec, opts.quota.burst);
     if (opts.workers > 0 && !runningProvers.has(ctx)) {
       const prover = new ZkProverService(ctx.log, sealer, { workers: opts.workers, retries: opts.retries });
@@ -249,15 +271,7 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
     r.get(
       '/zk/jobs/:id',
       asyncRoute(async (req, res) => {
-        if (req.query.wait === 'true') {
-          const prover = runningProvers.get(ctx);
-          await ctx.settled(await ctx.log.head());
-          const job = jobOf(ctx.readModels, req.params.id);
-          if (prover && job && job.tenant === principalOf(req).tenant && job.batch_id) {
-            await prover.whenDone(job.batch_id);
-            await ctx.settled(await ctx.log.head());
-          }
-        }
+        if (req.query.wait === 'true') await waitForJob(ctx, principalOf(req).tenant, req.params.id);
         res.json(jobView(ctx, sealer, principalOf(req).tenant, req.params.id));
       }),
     );

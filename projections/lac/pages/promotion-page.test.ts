@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { inkRatio, launchBrowser } from '../../../test/support/browser';
-import { lacRoutes } from '../../../connectors/http/routes/lac';
+import { lacDomain, lacRoutes } from '../../../connectors/http/routes/lac';
 import { startLacHarness, type LacHarness } from '../../../streams/lac/app/test-harness';
-import { lacPages } from './router';
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 const request = (dataset: string, action = 'export') => ({
@@ -16,9 +15,10 @@ describe('promotion page in headless Chromium', () => {
   let h: LacHarness;
   let browser: Browser;
   let previewId: string;
+  let key: string;
   beforeAll(async () => {
-    h = await startLacHarness({ routes: [lacRoutes], pages: [(ctx) => lacPages(ctx)] });
-    const key = h.keyFor('acme');
+    h = await startLacHarness({ routes: [lacRoutes], pages: [lacDomain.pages![0]] });
+    key = h.keyFor('acme');
     const v1 = { id: 'exports', version: '1.0.0', mode: 'enforce', default: 'allow', bundles: [{ ref: 'export.tier1-block@^1' }] };
     expect((await h.request('POST', '/v1/lac/policies', key, v1)).status).toBe(201);
     expect((await h.request('POST', '/v1/lac/policies/exports/versions/1.0.0/promote', key)).status).toBe(200);
@@ -37,6 +37,7 @@ describe('promotion page in headless Chromium', () => {
 
   test('a person sees the risk, the changed decisions, the impacted datasets and what to acknowledge', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${key}` });
     const res = await page.goto(`${h.url}/ui/lac/promotions/${previewId}`);
     expect(res?.status()).toBe(200);
     expect(await page.textContent('h1')).toBe('Promote exports 1.0.0 → 2.0.0');
@@ -62,11 +63,15 @@ describe('promotion page in headless Chromium', () => {
     await page.close();
   });
 
-  test('an unknown preview is a 404 page', async () => {
+  test('an unknown preview, or another tenant\'s, is a 404 page', async () => {
     const page = await browser.newPage();
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${key}` });
     const res = await page.goto(`${h.url}/ui/lac/promotions/pv-nope`);
     expect(res?.status()).toBe(404);
     expect(await page.textContent('h1')).toBe('Preview not found');
+    // Another tenant's preview is not found either: its existence is not revealed.
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${h.keyFor('globex')}` });
+    expect((await page.goto(`${h.url}/ui/lac/promotions/${previewId}`))?.status()).toBe(404);
     await page.close();
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Page routes of LAC, mounted by the service under /ui (outside /v1):
+ * Page routes of LAC, mounted by the service under /ui (behind the API keys):
  *   GET /ui/lac/promotions/:previewId   the promotion preview a person reads before promoting.
- * `authorize` lets the service restrict a page to the preview's tenant (default: open, like the
- * other /ui pages); it returns false to answer 404 rather than reveal the preview exists.
+ * `authorize` decides whether the caller may see a preview of that tenant (lacDomain: its own
+ * tenant, or any for auditors and admins); false answers 404 rather than reveal the preview exists.
  */
 import express, { type Request, type Router } from 'express';
 import type { ServiceContext } from '../../../connectors/http/context';

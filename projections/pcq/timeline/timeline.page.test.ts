@@ -8,9 +8,10 @@ const RELEASES = ['1.3.0', '1.4.0', '1.5.0', '1.6.0', '1.7.0'];
 describe('PCQ timeline page in headless Chromium', () => {
   let h: PcqHarness;
   let browser: Browser;
+  let key: string;
   beforeAll(async () => {
     h = await startPcqHarness({ now: () => new Date('2026-11-28T12:00:00Z') });
-    const key = h.keyFor('acme');
+    key = h.keyFor('acme');
     const ids = Array.from({ length: 40 }, (_, i) => `fx-${String(i).padStart(2, '0')}`);
     await h.request('POST', '/v1/pcq/fixtures', key, ids.map((fixtureId) => ({ fixtureId, seed: 1, libs: { numpy: '1.26.4' }, dataChecksum: 'sha256:d', baselineRuntime: { device: 'cpu', os: 'linux' } })));
     for (const [i, release] of RELEASES.entries()) await h.request('POST', '/v1/pcq/releases', key, { release, taggedAt: `2026-0${i + 5}-01T00:00:00Z` });
@@ -37,7 +38,8 @@ describe('PCQ timeline page in headless Chromium', () => {
 
   test('renders, an anchor link scrolls to its row, and the screenshot is not blank', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${h.url}/ui/pcq/timeline?tenant=acme`);
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${key}` });
+    await page.goto(`${h.url}/ui/pcq/timeline`);
     expect(await page.title()).toBe('PCQ release timeline — acme');
     expect(await page.locator('tbody tr').count()).toBe(120);
     expect(await page.locator('thead th').allTextContents()).toEqual(['fixture', 'metric', ...RELEASES, 'trend', 'status']);

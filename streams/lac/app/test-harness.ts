@@ -13,7 +13,7 @@ import { errorHandler, notFound } from '../../../connectors/http/errors';
 import type { Principal, ServiceContext } from '../../../connectors/http/context';
 import { ProjectionRunner } from '../../../projections/projection-runner';
 import { projections as lacProjections } from '../../../projections/lac';
-import { AuthError } from '../../errors';
+import { keyTableAuth } from '../../../connectors/http/testing';
 import { SqliteEventLog } from '../../log/sqlite/sqlite-event-log';
 import { codec as sharedCodec } from '../../../schemas/codec';
 import type { Router } from 'express';
@@ -41,15 +41,10 @@ export async function startLacHarness(opts: { routes: ((ctx: ServiceContext) => 
   const keys = new Map<string, Principal>();
   const app = express();
   app.use(express.json({ limit: '1mb', strict: false }));
-  for (const page of opts.pages ?? []) app.use('/ui', page(ctx));
+  const auth = keyTableAuth(keys);
+  for (const page of opts.pages ?? []) app.use('/ui', auth, page(ctx));
   const v1 = express.Router();
-  v1.use((req, _res, next) => {
-    const token = /^Bearer (.+)$/.exec(req.header('authorization') ?? '')?.[1];
-    const principal = token ? keys.get(token) : undefined;
-    if (!principal) return next(new AuthError('UNAUTHENTICATED', 'missing or unknown key'));
-    (req as unknown as { principal: Principal }).principal = principal;
-    next();
-  });
+  v1.use(auth);
   for (const r of opts.routes) v1.use(r(ctx));
   app.use('/v1', v1);
   app.use(notFound);

@@ -15,7 +15,7 @@ import type { Principal, ServiceContext } from '../../../connectors/http/context
 import { pcqPages, pcqRoutes } from '../../../connectors/http/routes/pcq';
 import { ProjectionRunner } from '../../../projections/projection-runner';
 import { projections as pcqProjections } from '../../../projections/pcq';
-import { AuthError } from '../../errors';
+import { keyTableAuth } from '../../../connectors/http/testing';
 import { SqliteEventLog } from '../../log/sqlite/sqlite-event-log';
 import { ProcessorRunner } from '../../runtime/processor-runner';
 import { codec as sharedCodec } from '../../../schemas/codec';
@@ -53,15 +53,10 @@ export async function startPcqHarness(opts: { logPath?: string; readModelsPath?:
   const keys = new Map<string, Principal>();
   const app = express();
   app.use(express.json({ limit: '16mb', strict: false }));
-  app.use('/ui', pcqPages(ctx, { now: opts.now }));
+  const auth = keyTableAuth(keys);
+  app.use('/ui', auth, pcqPages(ctx, { now: opts.now }));
   const v1 = express.Router();
-  v1.use((req, _res, next) => {
-    const token = /^Bearer (.+)$/.exec(req.header('authorization') ?? '')?.[1];
-    const principal = token ? keys.get(token) : undefined;
-    if (!principal) return next(new AuthError('UNAUTHENTICATED', 'missing or unknown key'));
-    (req as unknown as { principal: Principal }).principal = principal;
-    next();
-  });
+  v1.use(auth);
   v1.use(pcqRoutes(ctx));
   app.use('/v1', v1);
   app.use(notFound);
