@@ -1,10 +1,10 @@
 /**
- * The prover pool: N worker threads, each proving one job at a time. A job goes to an idle worker
+ * The prover pool: N worker processes (child_process.fork), each proving one job at a time. A job goes to an idle worker
  * that already holds its circuit's artifacts when there is one (cache hint), else to any idle one.
  * Every proof is verified in the worker before it is returned; a failed prove or verification is
  * retried (`retries` times) and then rejected with the reason.
  */
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CircuitName } from './artifacts';
@@ -28,7 +28,7 @@ export class ProveFailed extends Error {
 
 interface Slot {
   index: number;
-  worker: Worker;
+  worker: ChildProcess;
   busy: boolean;
   circuits: Set<CircuitName>;
   ready: Promise<void>;
@@ -64,12 +64,24 @@ export class ProverPool {
   readonly retries: number;
   private closed = false;
 
+  private opts: PoolOptions;
+  private started = false;
+  private unrefd = false;
+
+  /** Workers start on the first prove (or ready()): an instance that never proves spawns no thread. */
   constructor(opts: PoolOptions = {}) {
-    const n = opts.workers ?? 1;
+    this.opts = opts;
     this.retries = opts.retries ?? 2;
+  }
+
+  private ensure(): void {
+    if (this.started) return;
+    this.started = true;
+    const n = this.opts.workers ?? 1;
     const entry = workerEntry();
     for (let i = 0; i < n; i++) {
-      const worker = new Worker(entry.file, { execArgv: entry.execArgv });
+      const worker = fork(entry.file, [], { execArgv: entry.execArgv, env: { ...process.env, TRUST_ZK_PROVER_CHILD: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      if (this.unrefd) this.unrefChild(worker);
       let markReady!: () => void;
       const slot: Slot = { index: i, worker, busy: false, circuits: new Set(), ready: new Promise((r) => (markReady = r)) };
       worker.on('message', (reply: ProveReply) => {
@@ -80,35 +92,65 @@ export class ProverPool {
         p?.resolve(reply);
         this.pump();
       });
-      worker.on('error', (err) => {
+      const crashed = (why: string) => {
         const p = slot.pending;
         slot.pending = undefined;
         slot.busy = false;
-        p?.resolve({ id: 0, ok: false, error: `worker crashed: ${err.message}` });
+        p?.resolve({ id: 0, ok: false, error: `worker crashed: ${why}` });
+      };
+      worker.on('error', (err) => crashed(err.message));
+      worker.on('exit', (code, signal) => {
+        markReady();
+        if (!this.closed) {
+          crashed(`exit ${code ?? signal}`);
+          this.slots.splice(this.slots.indexOf(slot), 1);
+          this.respawn();
+        }
       });
-      const preload = opts.preload ?? ['check', 'batch4'];
-      worker.postMessage({ preload });
+      const preload = this.opts.preload ?? ['check', 'batch4'];
+      worker.send({ preload });
       for (const c of preload) slot.circuits.add(c);
       this.slots.push(slot);
     }
   }
 
+  private unrefChild(c: ChildProcess): void {
+    c.unref();
+    (c.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  /** A crashed worker is replaced (its job was already answered as failed, so it is retried). */
+  private respawn(): void {
+    this.started = false;
+    const keep = this.slots.splice(0);
+    const want = this.opts.workers ?? 1;
+    this.opts = { ...this.opts, workers: want - keep.length };
+    this.ensure();
+    this.opts = { ...this.opts, workers: want };
+    this.slots.unshift(...keep);
+    this.slots.forEach((s, i) => (s.index = i));
+    this.pump();
+  }
+
   /** Let the process exit while workers idle (the service stops them on close). */
   unref(): void {
-    for (const s of this.slots) s.worker.unref();
+    this.unrefd = true;
+    for (const s of this.slots) this.unrefChild(s.worker);
   }
 
   get size(): number {
-    return this.slots.length;
+    return this.opts.workers ?? 1;
   }
 
   /** Resolves once every worker has started. */
   async ready(): Promise<void> {
+    this.ensure();
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
   /** Workers that hold a circuit's artifacts (the planner's cache hint). */
   holders(circuit: CircuitName): number[] {
+    this.ensure();
     return this.slots.filter((s) => s.circuits.has(circuit)).map((s) => s.index);
   }
 
@@ -128,6 +170,7 @@ export class ProverPool {
 
   private once(circuit: CircuitName, input: Record<string, unknown>, hint?: number): Promise<ProveReply & { worker: number }> {
     if (this.closed) return Promise.resolve({ id: 0, ok: false, error: 'prover pool closed', worker: -1 });
+    this.ensure();
     return new Promise((resolve) => {
       this.queue.push({ circuit, input, hint, resolve });
       this.pump();
@@ -145,7 +188,7 @@ export class ProverPool {
       slot.circuits.add(job.circuit);
       const req: ProveRequest = { id: this.nextId++, circuit: job.circuit, input: job.input };
       slot.pending = { resolve: (r) => job.resolve({ ...r, worker: slot.index }) };
-      slot.worker.postMessage(req);
+      slot.worker.send(req);
     }
   }
 
@@ -156,12 +199,10 @@ export class ProverPool {
       this.slots.map(
         (s) =>
           new Promise<void>((resolve) => {
-            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), 2000);
-            s.worker.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            s.worker.postMessage({ stop: true });
+            if (s.worker.exitCode !== null || s.worker.signalCode !== null) return resolve();
+            s.worker.once('exit', () => resolve());
+            if (s.worker.connected) s.worker.send({ stop: true });
+            else s.worker.kill();
           }),
       ),
     );

@@ -1,8 +1,7 @@
 /**
- * A prover worker (worker_threads): holds the artifacts of the circuits it was asked for in memory
+ * A prover worker (a child process: ffjavascript's own worker threads need a main thread): holds the artifacts of the circuits it was asked for in memory
  * (the pool's cache hint), proves with snarkjs and verifies every proof before handing it back.
  */
-import { parentPort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { artifactPaths, verificationKey, type CircuitName } from './artifacts';
 import { releaseCurves, snarkjs } from './snarkjs';
@@ -45,18 +44,18 @@ async function handle(req: ProveRequest): Promise<ProveReply> {
   }
 }
 
-if (parentPort) {
-  const port = parentPort;
-  port.on('message', (msg: ProveRequest | { preload: CircuitName[] } | { stop: true }) => {
+if (process.send && process.env.TRUST_ZK_PROVER_CHILD === '1') {
+  const send = (m: ProveReply) => process.send!(m);
+  process.on('message', (msg: ProveRequest | { preload: CircuitName[] } | { stop: true }) => {
     if ('stop' in msg) {
-      void releaseCurves().then(() => port.close());
+      void releaseCurves().then(() => process.disconnect());
       return;
     }
     if ('preload' in msg) {
       for (const c of msg.preload) artifacts(c);
       return;
     }
-    void handle(msg).then((reply) => port.postMessage(reply));
+    void handle(msg).then(send);
   });
-  port.postMessage({ id: -1, ready: true } satisfies ProveReply);
+  send({ id: -1, ready: true });
 }

@@ -10,9 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=../../..
-BIN=$ROOT/node_modules/.bin
 SNARKJS="node $ROOT/node_modules/snarkjs/build/cli.cjs"
-CIRCOM="node $ROOT/node_modules/circom2/cli.js"
 POWER=${POWER:-15}
 OUT=build
 TMP=${TMPDIR:-/tmp}/trust-zk-keys
@@ -33,7 +31,10 @@ fi
 
 for c in $CIRCUITS; do
   echo "zk-keys: $c"
-  $CIRCOM "$c.circom" --r1cs --wasm --O2 -l "$ROOT/node_modules/circomlib/circuits" -o "$TMP" | grep -E "constraints|wires" | tee "$TMP/$c.info"
+  # circom2 runs under WASI with the working directory as its only preopened root: compile from the repository root
+  ( cd "$ROOT" && mkdir -p .tmp/zk-build && node node_modules/circom2/cli.js "streams/zk/circuits/$c.circom" --r1cs --wasm --O2 -l node_modules/circomlib/circuits -o .tmp/zk-build ) | grep -E "constraints|wires" | tee "$TMP/$c.info"
+  cp "$ROOT/.tmp/zk-build/$c.r1cs" "$TMP/$c.r1cs"
+  rm -rf "$TMP/${c}_js" && cp -r "$ROOT/.tmp/zk-build/${c}_js" "$TMP/${c}_js"
   $SNARKJS groth16 setup "$TMP/$c.r1cs" "$TMP/final.ptau" "$TMP/${c}_0.zkey"
   $SNARKJS zkey contribute "$TMP/${c}_0.zkey" "$OUT/$c.zkey" --name="trust-fabric dev phase2" -e="trust-fabric phase2 $(date +%s%N)"
   $SNARKJS zkey export verificationkey "$OUT/$c.zkey" "$OUT/$c.vkey.json"
