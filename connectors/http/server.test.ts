@@ -29,6 +29,29 @@ describe('HTTP service (embedded log)', () => {
     expect(bad).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED', message: 'unknown API key' } });
   });
 
+  test('pages: a browser without a key is sent to /ui/login; a valid key becomes an HttpOnly cookie that opens them', async () => {
+    const page = (path: string, headers: Record<string, string> = {}) => fetch(svc.url + path, { redirect: 'manual', headers: { accept: 'text/html', ...headers } });
+    const anonymous = await page('/ui/ops/slo');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/ui/login?next=%2Fui%2Fops%2Fslo');
+    expect((await page('/ui/login?next=/ui/ops/slo')).status).toBe(200);
+    const login = (key: string, next = '/ui/ops/slo') =>
+      fetch(svc.url + '/ui/login', { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key, next }).toString() });
+    const refused = await login('tf_000000000000_' + 'x'.repeat(43));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    const ok = await login(auditor, 'https://evil.example/');
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/ui/ops/slo'); // never an absolute URL: no open redirect
+    const cookie = ok.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^tf_key=tf_[^;]+; Path=\/ui; HttpOnly; SameSite=Strict/);
+    const opened = await page('/ui/ops/slo', { cookie: cookie.split(';')[0] });
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('Error budget remaining');
+    // The cookie opens pages only, never the API.
+    expect((await fetch(svc.url + '/v1/events', { headers: { cookie: cookie.split(';')[0] } })).status).toBe(401);
+  });
+
   test('one event is accepted with 202 and its position; replaying its id answers the original position', async () => {
     const first = await svc.request('POST', '/v1/events', producer, note('k1', { id: 'evt-k1' }));
     expect(first.status).toBe(202);

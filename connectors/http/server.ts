@@ -7,6 +7,7 @@ import { allPages, allRoutes } from '../registry';
 import type { Service } from '../service';
 import type { RouteModule } from './context';
 import { errorHandler, notFound } from './errors';
+import { loginRoutes, pageAuthorization, redirectToLogin } from './page-session';
 import { httpMetrics } from './metrics';
 import { eventRoutes } from './routes/events';
 
@@ -45,16 +46,19 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
   });
 
   const keys = service.projections.find((p) => p.def.name === 'tenancy.api-keys');
-  const auth = (req: Request, _res: Response, next: NextFunction) => {
+  const check = (authorization: string | undefined) => authenticate(service.readModels, authorization, () => keys?.catchUp());
+  const authBy = (header: (req: Request) => string | undefined) => (req: Request, _res: Response, next: NextFunction) => {
     try {
-      (req as Request & { principal: unknown }).principal = authenticate(service.readModels, req.headers.authorization, () => keys?.catchUp());
+      (req as Request & { principal: unknown }).principal = check(header(req));
       next();
     } catch (err) {
       next(err);
     }
   };
-  // Pages show tenant data too: the same keys as the API (a browser gets them from the proxy in front).
-  for (const page of opts.pages ?? allPages()) app.use('/ui', auth, page(service.ctx));
+  const auth = authBy((req) => req.headers.authorization);
+  // Pages show tenant data too: the same keys as the API, from the header or the login cookie.
+  app.use('/ui', loginRoutes(check));
+  for (const page of opts.pages ?? allPages()) app.use('/ui', authBy(pageAuthorization), page(service.ctx), redirectToLogin);
 
   const v1 = express.Router();
   v1.use(auth);
