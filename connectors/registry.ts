@@ -9,6 +9,7 @@ import type { RouteModule } from './http/context';
 import { lacDomain } from './http/routes/lac';
 import { opsDomain } from './http/routes/ops';
 import { pcqDomain } from './http/routes/pcq';
+import { zkDomain } from './http/routes/zk';
 
 export interface DomainModule {
   name: string;
@@ -47,7 +48,7 @@ export const backbone: DomainModule = {
 };
 
 export function domains(): DomainModule[] {
-  return [backbone, pcqDomain, lacDomain, opsDomain];
+  return [backbone, pcqDomain, lacDomain, opsDomain, zkDomain];
 }
 
 export const allProcessors = () => domains().flatMap((d) => d.processors);

@@ -8,10 +8,11 @@ import { register as pcq } from './commands/pcq';
 import { register as replay } from './commands/replay';
 import { register as serve } from './commands/serve';
 import { register as tenant } from './commands/tenant';
+import { register as zk } from './commands/zk';
 
 export function buildProgram(): Command {
   const program = new Command('trust').description('Trust Fabric: event-sourced trust services (PCQ, LAC, ZK-TX)').version('1.1.0');
-  for (const register of [serve, replay, events, tenant, demo, pcq, lac]) register(program);
+  for (const register of [serve, replay, events, tenant, demo, pcq, lac, zk]) register(program);
   return program;
 }
 

@@ -57,5 +57,7 @@ if (process.send && process.env.TRUST_ZK_PROVER_CHILD === '1') {
     }
     void handle(msg).then(send);
   });
+  // the pool's process is gone: stop (ffjavascript's threads would keep an orphan alive)
+  process.on('disconnect', () => process.exit(0));
   send({ id: -1, ready: true });
 }
