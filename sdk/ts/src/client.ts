@@ -1,6 +1,6 @@
 /**
  * TrustClient: one method per operation of sdk/spec/openapi.yaml (named by its operationId), plus
- * waitForZkJob and verifyZkProof. Retries 429 and 503 (and lost connections) with exponential
+ * waitForProofJob and verifyProof. Retries 429 and 503 (and lost connections) with exponential
  * backoff and full jitter, honouring Retry-After; every write carries an Idempotency-Key that stays
  * the same across its retries (events without an id get one derived from it, since event ids are
  * the log's idempotency keys).
@@ -52,7 +52,8 @@ export type JobStatus = 'queued' | 'planned' | 'proving' | 'done' | 'failed';
 export interface ZkJob {
   jobId: string;
   status: JobStatus;
-  result?: { overlap: boolean; proof: Groth16Proof; publicSignals: string[]; circuit: string; vkHash?: string } | null;
+  result?: { overlap: boolean; check?: number; proof: Groth16Proof; publicSignals: string[]; circuit: string; vkHash?: string } | null;
+  error?: string | null;
   timings?: Record<string, unknown>;
   [k: string]: unknown;
 }
@@ -242,24 +243,35 @@ export class TrustClient {
 
   // ---- ZK-TX ----
   /** Commit a set of leaves (computed with leavesOf; raw selectors never leave the caller). */
-  createZkSet(set: { setId: string; pepperVersion: number; leaves: string[] }, opts: RequestOptions = {}): Promise<{ setId: string; root: string; size: number; [k: string]: unknown }> {
+  commitSet(set: { setId: string; pepperVersion: number; leaves: string[] }, opts: RequestOptions = {}): Promise<{ setId: string; root: string; size: number; [k: string]: unknown }> {
     return this.request('POST', '/v1/zk/sets', { body: set, ...opts });
   }
-  submitZkJob(job: { counterparty: string; setId: string; query: string; pepperVersion: number }, opts: RequestOptions = {}): Promise<{ jobId: string; [k: string]: unknown }> {
+  getSet(setId: string): Promise<Json> {
+    return this.request('GET', `/v1/zk/sets/${encodeURIComponent(setId)}`);
+  }
+  /** Ask whether `query` (a leaf computed with leafOf) is in the counterparty's set; answered by a proof. */
+  submitProofJob(job: { counterparty?: string; setId: string; query: string; pepperVersion: number; budgetMs?: number }, opts: RequestOptions = {}): Promise<{ jobId: string; [k: string]: unknown }> {
     return this.request('POST', '/v1/zk/jobs', { body: job, ...opts });
   }
-  getZkJob(jobId: string): Promise<ZkJob> {
+  getProofJob(jobId: string): Promise<ZkJob> {
     return this.request('GET', `/v1/zk/jobs/${encodeURIComponent(jobId)}`);
   }
-  getZkVerificationKey(circuit: string): Promise<Json> {
+  getVerificationKey(circuit: string): Promise<Json> {
     return this.request('GET', `/v1/zk/verification-keys/${encodeURIComponent(circuit)}`);
   }
+  getPepperVersion(): Promise<{ version: number }> {
+    return this.request('GET', '/v1/zk/pepper');
+  }
+  /** Admin: activate a new pepper version (sets committed before must be re-committed). */
+  activatePepperVersion(version: number, opts: RequestOptions = {}): Promise<{ version: number; previous: number }> {
+    return this.request('POST', '/v1/zk/pepper', { body: { version }, ...opts });
+  }
   /** Polls until the job is done or failed (UnavailableError after timeoutMs, default 120 s). */
-  async waitForZkJob(jobId: string, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<ZkJob> {
+  async waitForProofJob(jobId: string, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<ZkJob> {
     const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
     let poll = opts.pollMs ?? 200;
     for (;;) {
-      const job = await this.getZkJob(jobId);
+      const job = await this.getProofJob(jobId);
       if (job.status === 'done' || job.status === 'failed') return job;
       if (Date.now() + poll > deadline) throw new UnavailableError('UNAVAILABLE', `job ${jobId} still ${job.status} after ${opts.timeoutMs ?? 120_000} ms`, { jobId, status: job.status }, 0);
       await this.sleep(poll);
@@ -270,9 +282,9 @@ export class TrustClient {
    * Verifies a done job's proof locally: fetches the verification key of its circuit (or takes the
    * one given) and runs Groth16 verification. True only for a valid proof.
    */
-  async verifyZkProof(job: ZkJob, verificationKey?: object): Promise<boolean> {
+  async verifyProof(job: ZkJob, verificationKey?: object): Promise<boolean> {
     if (!job.result?.proof || !job.result.publicSignals) return false;
-    const vk = verificationKey ?? unwrapVk(await this.getZkVerificationKey(job.result.circuit));
+    const vk = verificationKey ?? unwrapVk(await this.getVerificationKey(job.result.circuit));
     return verifyGroth16(vk, job.result.publicSignals, job.result.proof);
   }
 }
