@@ -263,7 +263,8 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
             budgetMs,
           },
         };
-        await ctx.ingest(p, [event], 'job');
+        // Read-your-writes: GET /v1/zk/jobs/:id right after this answer must find the job.
+        await ctx.settled(last(await ctx.ingest(p, [event], 'job')));
         res.status(202).json({ jobId });
       }),
     );
