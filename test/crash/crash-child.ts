@@ -29,6 +29,8 @@ async function main() {
   const config = loadConfig({ ...process.env, PORT: '0' });
   const service = openService(config, { processors: [milestones], projections: allProjections() });
   const running = await listen(service, 0);
+  // Tests that signal the child mid-request wait for this line: the server has parsed the request's headers.
+  running.server.on('request', (req) => process.stdout.write(`request ${req.method} ${req.url}\n`));
   process.stdout.write(`ready ${running.port}\n`);
   process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
 }

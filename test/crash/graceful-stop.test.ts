@@ -28,8 +28,9 @@ test('SIGTERM waits for the request in flight, then stops at a committed point',
       },
     );
     req.on('error', reject);
-    // Half the body is sent; once the server has taken the connection, SIGTERM; then the rest.
-    req.write(body.slice(0, 20), () => {
+    // Half the body is sent; once the server has begun the request (headers parsed), SIGTERM; then the rest.
+    req.write(body.slice(0, 20));
+    void child.printed(/request POST \/v1\/events/).then(() => {
       child.proc.kill('SIGTERM');
       req.end(body.slice(20));
     });

@@ -8,6 +8,8 @@ export interface Child {
   proc: ChildProcess;
   port: number;
   exited: Promise<number | null>;
+  /** Resolves when the child's stdout (from its start) matches `pattern`. */
+  printed(pattern: RegExp): Promise<void>;
 }
 
 export function startChild(entry: string, env: Record<string, string>): Promise<Child> {
@@ -19,12 +21,20 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));
+  let out = '';
+  const waiters = new Set<() => void>();
+  const printed = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => pattern.test(out) && (waiters.delete(check), resolve());
+      waiters.add(check);
+      check();
+    });
   return new Promise((resolve, reject) => {
-    let out = '';
     proc.stdout!.on('data', (d) => {
       out += d;
+      for (const w of [...waiters]) w();
       const m = /ready (\d+)/.exec(out);
-      if (m) resolve({ proc, port: Number(m[1]), exited });
+      if (m) resolve({ proc, port: Number(m[1]), exited, printed });
     });
     void exited.then((code) => reject(new Error(`child exited with ${code} before it was ready: ${stderr}`)));
   });
