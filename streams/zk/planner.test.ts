@@ -34,7 +34,7 @@ const committed = (root: string, ms: number) =>
   recorded('ZkSetCommitted', { setId: 's', pepperVersion: 1, root, size: 1, depth: 16, leaves: ['5'] }, { tenant: 'owner', occurredAt: at(ms), stream: 'zk-set:owner:s' });
 
 const plans = (es: EmittedEvent[]) => es.filter((e) => e.type === 'BatchPlanned').map((e) => e.payload as BatchPlanned);
-const cfg = (o: Partial<PlannerConfig> = {}) => makePlanner({ capacity: 1, ratePerSec: 1000, burst: 1000, holders: { check: [0], batch4: [0] }, ...o });
+const cfg = (o: Partial<PlannerConfig> = {}) => makePlanner({ capacity: 1, batchMin: 2, ratePerSec: 1000, burst: 1000, holders: { check: [0], batch4: [0] }, ...o });
 
 describe('zk planner', () => {
   it('plans a lone request at once as a single check, with a cache hint', () => {
