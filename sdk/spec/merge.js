@@ -62,6 +62,18 @@ function merge() {
     }
   }
   if (problems.length) throw new Error(`cannot merge the OpenAPI parts:\n  ${problems.join('\n  ')}`);
+  // Answers every route can give, whatever its part says (the HTTP connector gives them before the
+  // route runs): 401 on every /v1 operation (no or a bad key); 400 (malformed JSON) and 413 (body over
+  // TRUST_MAX_BODY_BYTES) on every operation that takes a body.
+  const err = { $ref: '#/components/responses/Error' };
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const op of Object.values(item)) {
+      if (!op?.responses) continue;
+      const add = [...(p.startsWith('/v1/') ? ['401'] : []), ...(op.requestBody ? ['400', '413'] : [])];
+      for (const status of add) op.responses[status] ??= err;
+      op.responses = Object.fromEntries(Object.entries(op.responses).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
   // Stable order: paths sorted, /healthz and /v1/events first as in core.
   const coreOrder = Object.keys(core.paths);
   const rest = Object.keys(doc.paths).filter((p) => !coreOrder.includes(p)).sort();
