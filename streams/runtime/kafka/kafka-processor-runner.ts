@@ -85,11 +85,12 @@ export class KafkaProcessorRunner<S> {
         await this.restoring;
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const handled = await this.processBatch(batch.topic, batch.partition, batch.messages);
+        // Committed: report it before the heartbeat, which throws when a rebalance has begun.
         resolveOffset(batch.lastOffset());
         this.lastError = undefined;
-        await heartbeat();
         if (handled.length > 0) processedEvents.inc({ processor: this.def.name }, handled.length);
         this.committed$.next(handled);
+        await heartbeat();
       },
     });
   }
