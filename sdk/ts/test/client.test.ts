@@ -1,5 +1,5 @@
 import { startTestService, type TestService } from '../../../connectors/http/testing';
-import { ForbiddenError, NotFoundError, PreconditionFailedError, RateLimitedError, TrustClient, UnauthenticatedError, UnavailableError, UnknownEventTypeError, ValidationFailedError, VersionConflictError, parseRetryAfter } from '../src';
+import { leafOf, leavesOf, ForbiddenError, NotFoundError, PreconditionFailedError, RateLimitedError, TrustClient, UnauthenticatedError, UnavailableError, UnknownEventTypeError, ValidationFailedError, VersionConflictError, parseRetryAfter } from '../src';
 
 describe('against a live service', () => {
   let svc: TestService;
@@ -69,6 +69,32 @@ describe('against a live service', () => {
       expect(promoted.promoted).toBe(true);
     } else expect(blocked.promoted).toBe(true);
     expect(typeof (await client.getLacAnalytics()).drafts).toBe('number');
+  });
+});
+
+describe('ZK-TX against a live service', () => {
+  let svc: TestService;
+  afterAll(async () => {
+    await svc?.stop();
+    await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+  });
+
+  test('commit a set, submit a job as a partner, wait, verify locally; a forged answer fails', async () => {
+    svc = await startTestService();
+    const owner = new TrustClient({ baseUrl: svc.url, apiKey: await svc.keyFor('acme', 'producer') });
+    const partner = new TrustClient({ baseUrl: svc.url, apiKey: await svc.keyFor('globex', 'producer') });
+    const pepper = '5f1d3a9c0b7e24e8a1c6f09d3b2e7a4c8d1f6e0a9b3c5d7e2f4a6b8c0d1e3f5a';
+    const { version } = await owner.getPepperVersion();
+    const set = await owner.commitSet({ setId: 'ts-set', pepperVersion: version, leaves: await leavesOf(['alice@example.com', 'bob@example.org', 'carol@example.net'], pepper) });
+    expect(set.size).toBe(3);
+    expect((await owner.getSet('ts-set')).root).toBe(set.root);
+    const { jobId } = await partner.submitProofJob({ counterparty: 'acme', setId: 'ts-set', query: await leafOf('  Bob@Example.ORG ', pepper), pepperVersion: version });
+    const job = await partner.waitForProofJob(jobId, { timeoutMs: 120_000 });
+    expect(job).toMatchObject({ status: 'done', result: { overlap: true } });
+    expect(await partner.verifyProof(job)).toBe(true);
+    const forged = { ...job, result: { ...job.result!, publicSignals: ['0', ...job.result!.publicSignals.slice(1)] } };
+    expect(await partner.verifyProof(forged)).toBe(false);
+    await expect(owner.getProofJob(jobId)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 

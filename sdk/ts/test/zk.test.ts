@@ -3,6 +3,12 @@ import { join } from 'node:path';
 import * as service from '../../../streams/zk/selector';
 import { fieldOf, leafOf, leavesOf, normalise, pepperField, verifyGroth16 } from '../src';
 
+// snarkjs keeps its BN254 curve (worker threads) on globalThis: end it so jest can exit.
+afterAll(async () => {
+  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
+  await g.curve_bn128?.terminate();
+});
+
 const vectors = join(__dirname, '..', '..', 'spec', 'vectors');
 const load = (f: string) => JSON.parse(readFileSync(join(vectors, f), 'utf8'));
 
