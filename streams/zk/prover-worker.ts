@@ -45,7 +45,10 @@ async function handle(req: ProveRequest): Promise<ProveReply> {
 }
 
 if (process.send && process.env.TRUST_ZK_PROVER_CHILD === '1') {
-  const send = (m: ProveReply) => process.send!(m);
+  // The pool may be gone already (a service stopping while this child starts): drop the reply, never crash on EPIPE.
+  const send = (m: ProveReply) => {
+    if (process.connected) process.send!(m, undefined, undefined, () => undefined);
+  };
   process.on('message', (msg: ProveRequest | { preload: CircuitName[] } | { stop: true }) => {
     if ('stop' in msg) {
       void releaseCurves().then(() => process.disconnect());
