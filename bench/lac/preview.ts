@@ -5,6 +5,7 @@
  * then the preview is timed end to end (SQL scan + decode + both engines + tallies + risk), next to
  * the raw grouped SQL scan alone (its ceiling).
  */
+import { mulberry32 } from '../../streams/seeded-random';
 import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { DAY_MS, HISTORY_DDL, historySince, recordDecision, toRecorded } from '../../projections/lac/history';
@@ -14,19 +15,9 @@ import type { AccessRequest } from '../../streams/lac/model/types';
 import { computeBlastRadius } from '../../streams/lac/preview/blast-radius';
 import { loadCostModel } from '../../streams/lac/preview/cost';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function buildPool(size: number, seed = 7): AccessRequest[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const pool: AccessRequest[] = [];
   const datasets = ['sales.orders', 'crm.contacts', 'hr.payroll', 'graph.accounts', 'web.sessions', 'finance.ledger'];
@@ -56,7 +47,7 @@ export function buildPool(size: number, seed = 7): AccessRequest[] {
 }
 
 export function loadHistory(db: Database.Database, active: DecisionEngine, opts: { decisions: number; pool: AccessRequest[]; now: number; seed?: number }) {
-  const r = rng(opts.seed ?? 11);
+  const r = mulberry32(opts.seed ?? 11);
   const pairs = new Map<number, number>();
   const { pool } = opts;
   // Zipf-like: index = pool × u^3 concentrates traffic on the head of the pool.

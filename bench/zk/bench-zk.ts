@@ -9,7 +9,7 @@
  * latency stays within the SLO. Throughput at equal p95 = the best sustainable completion rate.
  * The planner processor runs unchanged (pure), driven by an in-memory loop with real time; proofs are real.
  */
-import { mulberry32 } from '../../test/support/rng';
+import { mulberry32 } from '../../streams/seeded-random';
 import { conditions, median, percentile, printBenchLine, round } from '../stats';
 import type { RecordedEvent } from '../../schemas/envelope';
 import type { BatchPlanned } from '../../schemas/generated/payloads';

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../test/support/rng';
+import { mulberry32 } from '../seeded-random';
 import { hasher, BN254_R } from './selector';
 import { LowLeafTree, MAX_VALUE, type Hash2 } from './tree';
 

@@ -14,7 +14,7 @@ import { allProjections } from '../../connectors/registry';
 import { openService } from '../../connectors/service';
 import { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
 import { startChild } from '../support/child';
-import { mulberry32 } from '../support/rng';
+import { mulberry32 } from '../../streams/seeded-random';
 import { milestones } from './crash-child';
 
 const ROUNDS = 5;

@@ -7,6 +7,7 @@
  * randomised, and writes down the decision, reason codes and obligations the issue's text implies.
  * Same seed, same file (the test checks the file is current).
  */
+import { mulberry32 } from '../../seeded-random';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,14 +23,7 @@ export interface CorpusCase {
 
 /** mulberry32: small, seeded, good enough to spread cases. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),

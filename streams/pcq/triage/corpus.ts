@@ -7,6 +7,7 @@
  * Every example goes through the production comparison and feature code, so the model learns from
  * exactly what it will see.
  */
+import { mulberry32 } from '../../seeded-random';
 import { compareMetrics, inputDiffs, type Metrics } from '../compare';
 import { allowedDelta, resolveTolerance } from '../tolerance';
 import { LABELS, type CheckKind, type FixtureRegistered, type Runtime, type RunRef, type TriageLabel } from '../events/types';
@@ -50,16 +51,7 @@ const MIX: [TriageLabel, number][] = [
   ['regression', 0.2],
 ];
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 interface Pair {
   manifest: FixtureRegistered;

@@ -1,4 +1,4 @@
-/** Seeded PRNG (mulberry32): tests and benches that need randomness get the same sequence every run. */
+/** Seeded PRNG (mulberry32): corpus generators, benches and tests get the same sequence every run. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
