@@ -3,13 +3,15 @@
  * states, the emitted events and the checkpoint are written in one SQLite transaction, so a
  * crash at any point leaves either all of a batch's effects or none of them.
  */
-import { createHash } from 'node:crypto';
-import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
-import { TrustError, isTransient } from '../errors';
+import type { RecordedEvent } from '../../schemas/envelope';
+import { isTransient } from '../errors';
+import { deadLetterEvent, emittedEvents } from './effects';
 import type { SqliteEventLog } from '../log/sqlite/sqlite-event-log';
 import { CatchUpLoop } from './catch-up-loop';
 import { countAppended, deadLetters, processedEvents, processorLag, transientRetries } from '../metrics';
-import type { Decision, EmittedEvent, ProcessorDefinition } from './processor';
+import type { Decision, ProcessorDefinition } from './processor';
+
+export { deadLetterStream, derivedEventId } from './effects';
 
 export const PROCESSOR_STATE_DDL = `
 CREATE TABLE IF NOT EXISTS processor_state (
@@ -25,14 +27,7 @@ export interface ProcessorRunnerOptions {
   maxAttempts?: number;
 }
 
-export const deadLetterStream = (processor: string) => `deadletter-${processor}`;
 export const checkpointName = (processor: string) => `processor:${processor}`;
-
-/** Deterministic id of the n-th event emitted for an input: a redo after a crash appends the same ids. */
-export function derivedEventId(processor: string, inputId: string, discriminator: string): string {
-  const h = createHash('sha256').update(`${processor}\u0000${inputId}\u0000${discriminator}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
 
 export class ProcessorRunner<S> extends CatchUpLoop {
   private readonly cache = new Map<string, S>();
@@ -129,15 +124,7 @@ export class ProcessorRunner<S> extends CatchUpLoop {
 
   private appendEmitted(input: RecordedEvent, decision: Decision<S>): void {
     if (decision.emit.length === 0) return;
-    const events: NewEvent[] = decision.emit.map((em: EmittedEvent, i) => {
-      const { idSuffix, ...rest } = em;
-      return {
-        ...rest,
-        id: derivedEventId(this.def.name, input.id, idSuffix ?? `#${i}`),
-        correlationId: input.correlationId,
-        causationId: input.id,
-      };
-    });
+    const events = emittedEvents(this.def.name, input, decision.emit);
     const results = this.log.appendInTransaction(events, `${this.def.name}.emit`);
     results.forEach((r, i) => r.duplicate || this.appendedTypes.push(events[i].type));
   }
@@ -145,26 +132,7 @@ export class ProcessorRunner<S> extends CatchUpLoop {
   private deadLetter(e: RecordedEvent, err: unknown, attempts: number): void {
     deadLetters.inc({ processor: this.def.name });
     this.appendedTypes.push('DeadLettered');
-    this.log.appendInTransaction([
-      {
-        id: derivedEventId(this.def.name, e.id, 'dead-letter'),
-        type: 'DeadLettered',
-        stream: deadLetterStream(this.def.name),
-        tenant: e.tenant,
-        correlationId: e.correlationId,
-        causationId: e.id,
-        payload: {
-          processor: this.def.name,
-          eventId: e.id,
-          eventType: e.type,
-          eventStream: e.stream,
-          eventPosition: e.position,
-          error: String((err as Error)?.message ?? err).slice(0, 2000),
-          errorCode: err instanceof TrustError ? err.code : null,
-          attempts,
-        },
-      },
-    ]);
+    this.log.appendInTransaction([deadLetterEvent(this.def.name, e, err, attempts)]);
   }
 
   private load(key: string): S {

@@ -12,11 +12,10 @@
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Subject } from 'rxjs';
 import type { NewEvent } from '../../../schemas/envelope';
-import { TrustError } from '../../errors';
 import { envelopeOf } from '../../log/kafka/headers';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { deadLetters } from '../../metrics';
-import { deadLetterStream, derivedEventId } from '../processor-runner';
+import { deadLetterEvent, derivedEventId } from '../effects';
 
 export const INGEST_BRIDGE = 'kafka-ingest';
 
@@ -78,22 +77,7 @@ export class KafkaIngestBridge {
       return { id, type, stream, tenant, payload, correlationId: id, occurredAt: m.timestamp ? new Date(Number(m.timestamp)).toISOString() : undefined };
     } catch (err) {
       deadLetters.inc({ processor: INGEST_BRIDGE });
-      return {
-        id: derivedEventId(INGEST_BRIDGE, id, 'dead-letter'),
-        type: 'DeadLettered',
-        stream: deadLetterStream(INGEST_BRIDGE),
-        tenant: 'system',
-        payload: {
-          processor: INGEST_BRIDGE,
-          eventId: id,
-          eventType: 'unknown',
-          eventStream: `${topic}/${partition}/${m.offset}`,
-          eventPosition: 0,
-          error: String((err as Error)?.message ?? err).slice(0, 2000),
-          errorCode: err instanceof TrustError ? err.code : null,
-          attempts: 1,
-        },
-      };
+      return deadLetterEvent(INGEST_BRIDGE, { id, type: 'unknown', stream: `${topic}/${partition}/${m.offset}`, position: 0, tenant: 'system' }, err, 1);
     }
   }
 }

@@ -13,13 +13,13 @@
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Subject } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { TrustError, isTransient } from '../../errors';
+import { isTransient } from '../../errors';
 import { envelopeOf } from '../../log/kafka/headers';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { ensureTopics } from '../../log/kafka/topics';
 import { deadLetters, processedEvents, transientRetries } from '../../metrics';
-import type { EmittedEvent, ProcessorDefinition } from '../processor';
-import { deadLetterStream, derivedEventId } from '../processor-runner';
+import type { ProcessorDefinition } from '../processor';
+import { deadLetterEvent, emittedEvents } from '../effects';
 import { readTopicToEnd } from './read-to-end';
 
 export interface KafkaProcessorOptions {
@@ -146,10 +146,7 @@ export class KafkaProcessorRunner<S> {
     for (let attempts = 1; ; attempts++) {
       try {
         const decision = this.def.handle(state, e);
-        const events = decision.emit.map((em: EmittedEvent, i) => {
-          const { idSuffix, ...rest } = em;
-          return { ...rest, id: derivedEventId(this.def.name, e.id, idSuffix ?? `#${i}`), correlationId: e.correlationId, causationId: e.id };
-        });
+        const events = emittedEvents(this.def.name, e, decision.emit);
         for (const [i, ev] of events.entries()) this.log.codec.encode(ev.type, ev.payload, `${this.def.name}.emit[${i}].payload`);
         out.push(...events);
         return decision.state;
@@ -159,24 +156,7 @@ export class KafkaProcessorRunner<S> {
           continue;
         }
         deadLetters.inc({ processor: this.def.name });
-        out.push({
-          id: derivedEventId(this.def.name, e.id, 'dead-letter'),
-          type: 'DeadLettered',
-          stream: deadLetterStream(this.def.name),
-          tenant: e.tenant,
-          correlationId: e.correlationId,
-          causationId: e.id,
-          payload: {
-            processor: this.def.name,
-            eventId: e.id,
-            eventType: e.type,
-            eventStream: e.stream,
-            eventPosition: e.position,
-            error: String((err as Error)?.message ?? err).slice(0, 2000),
-            errorCode: err instanceof TrustError ? err.code : null,
-            attempts,
-          },
-        });
+        out.push(deadLetterEvent(this.def.name, e, err, attempts));
         return state;
       }
     }
