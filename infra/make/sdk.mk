@@ -34,8 +34,9 @@ test-sdk-python: build sdk-python-env
 test-sdk-go: build
 	cd sdk/go && go vet ./... && $(WITH_SERVER) go test -count=1 ./...
 
+# Each quickstart on its own fresh server, like a new user (no proof cached by an earlier run).
 quickstarts: build sdk-python-env
-	$(WITH_SERVER) node sdk/testing/run-quickstarts.js
+	@for lang in ts python go; do $(WITH_SERVER) node sdk/testing/run-quickstarts.js $$lang || exit 1; done
 
 fuzz: build sdk-python-env
 	$(WITH_SERVER) bash sdk/testing/fuzz.sh
