@@ -4,6 +4,7 @@
  *   const key = await svc.keyFor('acme', 'producer');
  *   await svc.request('POST', '/v1/events', key, body);
  */
+import { callApi } from './client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,25 +40,7 @@ export async function startTestService(opts: ServiceOptions & AppOptions & { env
       await service.log.append([issued.event]);
       return issued.key;
     },
-    async request(method, path, key, body, headers = {}) {
-      const res = await fetch(url + path, {
-        method,
-        headers: {
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* not JSON: keep the text */
-      }
-      return { status: res.status, body: parsed, headers: res.headers };
-    },
+    request: (method, path, key, body, headers) => callApi(url, method, path, { key, body, headers }),
     async stop() {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });

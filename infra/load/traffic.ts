@@ -3,6 +3,8 @@
  * proof-job submission. Each class knows its route, its share of the rate, how to set itself up
  * on the service and how to make a fresh, valid request body (unique ids: no replay shortcuts).
  */
+import { callApi } from '../../connectors/http/client';
+
 export interface TrafficClass {
   name: 'ingest' | 'decide' | 'job';
   method: 'POST';
@@ -91,20 +93,6 @@ export const ALL_CLASSES: TrafficClass[] = [ingest, decide, job];
 
 export function apiFor(baseUrl: string, key: string): Api {
   return {
-    async request(method, path, body) {
-      const res = await fetch(baseUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* keep text */
-      }
-      return { status: res.status, body: parsed };
-    },
+    request: (method, path, body) => callApi(baseUrl, method, path, { key, body }),
   };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { issueKey } from '../../connectors/auth/api-keys';
 import { replay } from '../../connectors/audit/replay';
 import { loadConfig } from '../../connectors/config';
+import { callApi } from '../../connectors/http/client';
 import { pcqDomain } from '../../connectors/http/routes/pcq';
 import { listen, type RunningServer } from '../../connectors/http/server';
 import { startTestService } from '../../connectors/http/testing';
@@ -39,10 +40,7 @@ describeWithRegistry('trust serve on Kafka', () => {
   let running: RunningServer;
   let url = '';
   const issued = issueKey('demo', 'producer');
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${issued.key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const call = (method: string, path: string, body?: unknown) => callApi(url, method, path, { key: issued.key, body });
 
   beforeAll(async () => {
     service = await openConfiguredService(loadConfig(env), {}, env);

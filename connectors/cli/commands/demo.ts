@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { callApi } from '../../http/client';
 import { issueKey } from '../../auth/api-keys';
 import { listen } from '../../http/server';
 import { domains } from '../../registry';
@@ -26,15 +27,7 @@ export function register(program: Command): void {
         const base = `http://127.0.0.1:${running.port}`;
         const api = {
           tenant: DEMO_TENANT,
-          async request(method: string, path: string, body?: unknown) {
-            const res = await fetch(base + path, {
-              method,
-              headers: { authorization: `Bearer ${issued.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-              body: body === undefined ? undefined : JSON.stringify(body),
-            });
-            const text = await res.text();
-            return { status: res.status, body: text ? JSON.parse(text) : undefined };
-          },
+          request: (method: string, path: string, body?: unknown) => callApi(base, method, path, { key: issued.key, body }),
         };
         for (const d of domains()) {
           if (!d.demo) continue;

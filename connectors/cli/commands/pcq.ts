@@ -8,6 +8,7 @@
  *        publishes the release timeline page (self-contained HTML) and prunes pages older than 90 days.
  * The logic is in plain functions (planImport, runImport, runTimeline) that the tests call directly.
  */
+import { callApi } from '../../http/client';
 import type Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -65,17 +66,7 @@ export function planImport(text: string, file = 'file'): ImportPlan {
 export type Post = (path: string, body: unknown) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function httpPoster(url: string, key: string): Post {
-  return async (path, body) => {
-    const res = await fetch(url.replace(/\/$/, '') + path, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* keep text */
-    }
-    return { status: res.status, body: parsed };
-  };
+  return (path, body) => callApi(url, 'POST', path, { key, body });
 }
 
 function refused(res: { status: number; body: any }, what: string): never { // eslint-disable-line @typescript-eslint/no-explicit-any

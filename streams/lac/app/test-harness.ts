@@ -4,6 +4,7 @@
  * behind a bearer-token → principal table, and the house error middleware. Until the lead wires LAC
  * into connectors/service.ts this is how the routes run end to end.
  */
+import { callApi } from '../../../connectors/http/client';
 import Database from 'better-sqlite3';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
@@ -63,21 +64,7 @@ export async function startLacHarness(opts: { routes: ((ctx: ServiceContext) => 
       keys.set(key, { tenant, role, keyId: `${tenant}-${role}` });
       return key;
     },
-    async request(method, path, key, body, headers = {}) {
-      const res = await fetch(url + path, {
-        method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* keep text */
-      }
-      return { status: res.status, body: parsed };
-    },
+    request: (method, path, key, body, headers) => callApi(url, method, path, { key, body, headers }),
     async stop() {
       await new Promise((r) => server.close(r));
       readModels.close();

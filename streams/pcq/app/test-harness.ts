@@ -5,6 +5,7 @@
  * principal table, and the house error middleware. Until the lead wires PCQ into
  * connectors/service.ts (and moves the staged schemas) this is how the routes run end to end.
  */
+import { callApi } from '../../../connectors/http/client';
 import Database from 'better-sqlite3';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
@@ -75,21 +76,7 @@ export async function startPcqHarness(opts: { logPath?: string; readModelsPath?:
       keys.set(key, { tenant, role, keyId: `${tenant}-${role}` });
       return key;
     },
-    async request(method, path, key, body) {
-      const res = await fetch(url + path, {
-        method,
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* keep text */
-      }
-      return { status: res.status, body: parsed, text };
-    },
+    request: (method, path, key, body) => callApi(url, method, path, { key, body }),
     drain,
     async stop() {
       await Promise.all([...processors, ...projections].map((l) => l.stop()));
