@@ -22,10 +22,8 @@ export interface NewEvent<P = unknown> {
   payload: P;
 }
 
-/** An event as stored on the log. */
-export interface RecordedEvent<P = unknown> {
-  /** Global position in the log (1-based, gap-free on the embedded log; per-partition offsets on Kafka). */
-  position: number;
+/** The envelope fields of a stored event: what its hash covers besides the payload bytes and the previous hash. */
+export interface StoredEnvelope {
   id: string;
   type: string;
   stream: string;
@@ -38,6 +36,12 @@ export interface RecordedEvent<P = unknown> {
   causationId: string | null;
   /** Version of the Avro schema the payload was written with (read with the latest, by schema resolution). */
   schemaVersion: number;
+}
+
+/** An event as stored on the log. */
+export interface RecordedEvent<P = unknown> extends StoredEnvelope {
+  /** Global position in the log (1-based, gap-free on the embedded log; journal offset + 1 on Kafka). */
+  position: number;
   payload: P;
   /** Hash of the previous event of the same stream ('' for the first). */
   prevHash: string;

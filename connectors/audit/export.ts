@@ -5,25 +5,13 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { IntegrityError, PreconditionError, ValidationError } from '../../streams/errors';
+import type { RecordedEvent } from '../../schemas/envelope';
 import { ChainVerifier, type StoredEvent } from '../../streams/log/hash-chain';
 import type { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
 
-export interface ExportLine {
-  position: number;
-  id: string;
-  type: string;
-  stream: string;
-  streamVersion: number;
-  tenant: string;
-  occurredAt: string;
-  recordedAt: string;
-  correlationId: string;
-  causationId: string | null;
-  schemaVersion: number;
-  payload: unknown;
+/** One line of an export: the stored event, its decoded payload for people and its exact Avro bytes for the hash. */
+export interface ExportLine extends RecordedEvent {
   payloadAvro: string;
-  prevHash: string;
-  hash: string;
 }
 
 export interface ExportOptions {

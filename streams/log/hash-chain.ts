@@ -3,21 +3,10 @@
  * its encoded payload bytes, so changing any stored event breaks every later link of its stream.
  */
 import { createHash, hash } from 'node:crypto';
-import type { RecordedEvent } from '../../schemas/envelope';
+import type { RecordedEvent, StoredEnvelope } from '../../schemas/envelope';
 
-/** Envelope fields covered by the hash, in a fixed order. */
-export interface HashedFields {
-  id: string;
-  type: string;
-  stream: string;
-  streamVersion: number;
-  tenant: string;
-  occurredAt: string;
-  recordedAt: string;
-  correlationId: string;
-  causationId: string | null;
-  schemaVersion: number;
-}
+/** Envelope fields covered by the hash (in the fixed order eventHash writes them). */
+export type HashedFields = StoredEnvelope;
 
 export function eventHash(prevHash: string, f: HashedFields, payload: Buffer): string {
   // One buffer, one-shot hash: this runs for every append, so it avoids per-update overhead.
