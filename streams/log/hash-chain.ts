@@ -3,10 +3,26 @@
  * its encoded payload bytes, so changing any stored event breaks every later link of its stream.
  */
 import { createHash, hash } from 'node:crypto';
-import type { RecordedEvent, StoredEnvelope } from '../../schemas/envelope';
+import type { NewEvent, RecordedEvent, StoredEnvelope } from '../../schemas/envelope';
 
 /** Envelope fields covered by the hash (in the fixed order eventHash writes them). */
 export type HashedFields = StoredEnvelope;
+
+/** The envelope an append stores for a new event: defaults applied (occurredAt = recordedAt, correlationId = id). */
+export function storedEnvelope(e: NewEvent, id: string, streamVersion: number, recordedAt: string, schemaVersion: number): StoredEnvelope {
+  return {
+    id,
+    type: e.type,
+    stream: e.stream,
+    streamVersion,
+    tenant: e.tenant,
+    occurredAt: e.occurredAt ?? recordedAt,
+    recordedAt,
+    correlationId: e.correlationId ?? id,
+    causationId: e.causationId ?? null,
+    schemaVersion,
+  };
+}
 
 export function eventHash(prevHash: string, f: HashedFields, payload: Buffer): string {
   // One buffer, one-shot hash: this runs for every append, so it avoids per-update overhead.

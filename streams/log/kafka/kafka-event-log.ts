@@ -22,7 +22,7 @@ import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { IdempotencyConflictError, PreconditionError, TransientError, TrustError, VersionConflictError } from '../../errors';
 import { countAppended } from '../../metrics';
-import { eventHash, type StoredEvent } from '../hash-chain';
+import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { SqliteEventLog } from '../sqlite/sqlite-event-log';
 import { envelopeHeaders } from './headers';
@@ -287,18 +287,7 @@ export class KafkaEventLog implements EventLog {
       if (e.expectedVersion !== undefined && e.expectedVersion !== head.version) {
         throw new VersionConflictError(e.stream, e.expectedVersion, head.version);
       }
-      const fields = {
-        id,
-        type: e.type,
-        stream: e.stream,
-        streamVersion: head.version + 1,
-        tenant: e.tenant,
-        occurredAt: e.occurredAt ?? recordedAt,
-        recordedAt,
-        correlationId: e.correlationId ?? id,
-        causationId: e.causationId ?? null,
-        schemaVersion,
-      };
+      const fields = storedEnvelope(e, id, head.version + 1, recordedAt, schemaVersion);
       const hash = eventHash(head.hash, fields, bytes);
       const draft: StoredEventDraft = { ...fields, prevHash: head.hash, hash, payloadBytes: bytes, topic: this.codec.entry(e.type).topic };
       heads.set(e.stream, { version: fields.streamVersion, hash });

@@ -12,7 +12,7 @@ import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { IdempotencyConflictError, VersionConflictError } from '../../errors';
 import { countAppended } from '../../metrics';
-import { eventHash, type StoredEvent } from '../hash-chain';
+import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { EVENT_COLUMNS, INSERT_EVENT, INSERT_EVENT_IF_NEW, LOG_DDL, pragmas, type SyncMode } from './ddl';
 
@@ -112,18 +112,7 @@ export class SqliteEventLog implements EventLog {
         results.push(dup);
         continue;
       }
-      const fields = {
-        id,
-        type: e.type,
-        stream: e.stream,
-        streamVersion: head.version + 1,
-        tenant: e.tenant,
-        occurredAt: e.occurredAt ?? recordedAt,
-        recordedAt,
-        correlationId: e.correlationId ?? id,
-        causationId: e.causationId ?? null,
-        schemaVersion,
-      };
+      const fields = storedEnvelope(e, id, head.version + 1, recordedAt, schemaVersion);
       const hash = eventHash(head.hash, fields, bytes);
       const inserted = insert.run(
         position + 1, id, fields.type, fields.stream, fields.streamVersion, fields.tenant, fields.occurredAt, recordedAt,
