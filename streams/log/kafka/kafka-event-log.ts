@@ -25,7 +25,7 @@ import { countAppended } from '../../metrics';
 import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { SqliteEventLog } from '../sqlite/sqlite-event-log';
-import { envelopeHeaders } from './headers';
+import { ENVELOPE_HEADER, envelopeHeaders } from './headers';
 import { JournalTail } from './journal-tail';
 import { ensureTopics, internalTopics, topicConfigs, type InternalTopics } from './topics';
 import { RegistryWire } from './wire';
@@ -323,30 +323,31 @@ export class KafkaEventLog implements EventLog {
   ): Promise<void> {
     const tx = await this.producer!.transaction();
     try {
-      // One request: the journal records (their offsets become the positions) and the catalog-topic records.
-      const topicMessages: { topic: string; messages: Message[] }[] = [];
-      if (drafts.length) {
+      // One produce request per chunk (the journal records, whose offsets become the positions, and
+      // the catalog-topic records), all in one transaction. Chunks keep each record batch under the
+      // broker's default message.max.bytes (1 MB), however many appends a group commit merged.
+      const headersOf = new Map(drafts.map((d) => [d, envelopeHeaders(d)]));
+      const recordBytes = (d: StoredEventDraft) => d.payloadBytes.length + String(headersOf.get(d)![ENVELOPE_HEADER]).length + d.stream.length + 64;
+      const chunks = chunkBySize(drafts, recordBytes, MAX_CHUNK_BYTES);
+      for (const [c, chunk] of chunks.entries()) {
         const byTopic = new Map<string, Message[]>([[this.topics.journal, []]]);
-        for (const d of drafts) {
-          const headers = envelopeHeaders(d);
+        for (const d of chunk) {
+          const headers = headersOf.get(d)!;
           byTopic.get(this.topics.journal)!.push({ key: d.stream, value: d.payloadBytes, headers });
           const value = this.wire ? await this.wire.encode(d.topic, d.type, d.payloadBytes) : d.payloadBytes;
           const list = byTopic.get(d.topic) ?? [];
           list.push({ key: d.stream, value, headers });
           byTopic.set(d.topic, list);
         }
-        for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
-      }
-      topicMessages.push(...effects.flatMap((e) => e.messages).filter((m) => m.messages.length > 0));
-      if (checkpoints.length) {
-        topicMessages.push({ topic: this.topics.checkpoints, messages: checkpoints.map((c) => ({ key: c.name, value: String(c.position) })) });
-      }
-      if (topicMessages.length) {
+        const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+        if (c === chunks.length - 1) topicMessages.push(...this.sideMessages(checkpoints, effects));
         const meta = await tx.sendBatch({ topicMessages, acks: -1 });
-        if (drafts.length) {
-          const base = Number(journalBase(meta, this.topics.journal));
-          drafts.forEach((d, i) => (d.position = base + i + 1));
-        }
+        const base = Number(journalBase(meta, this.topics.journal));
+        chunk.forEach((d, i) => (d.position = base + i + 1));
+      }
+      if (chunks.length === 0) {
+        const side = this.sideMessages(checkpoints, effects);
+        if (side.length) await tx.sendBatch({ topicMessages: side, acks: -1 });
       }
       for (const e of effects) {
         if (e.offsets.length) await tx.sendOffsets({ consumerGroupId: e.consumerGroupId, topics: e.offsets });
@@ -356,6 +357,13 @@ export class KafkaEventLog implements EventLog {
       await tx.abort().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** What commits with the events: processors' changelog records and checkpoint records. */
+  private sideMessages(checkpoints: Extract<Op, { kind: 'checkpoint' }>[], effects: TransactionEffects[]): { topic: string; messages: Message[] }[] {
+    const out = effects.flatMap((e) => e.messages).filter((m) => m.messages.length > 0);
+    if (checkpoints.length) out.push({ topic: this.topics.checkpoints, messages: checkpoints.map((c) => ({ key: c.name, value: String(c.position) })) });
+    return out;
   }
 
   // ---- reads: the mirror --------------------------------------------------------------------
@@ -411,6 +419,24 @@ export class KafkaEventLog implements EventLog {
     await this.admin.disconnect().catch(() => undefined);
     await this.mirror.close();
   }
+}
+
+/** Produce requests stay well under the broker's 1 MB default record-batch limit. */
+const MAX_CHUNK_BYTES = 512 * 1024;
+
+/** Splits items into runs whose estimated sizes add up to at most `max` (an item larger than `max` goes alone). */
+export function chunkBySize<T>(items: readonly T[], size: (t: T) => number, max: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (current.length && bytes + n > max) (chunks.push(current), (current = []), (bytes = 0));
+    current.push(item);
+    bytes += n;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
 }
 
 function journalBase(meta: RecordMetadata[], journal: string): string {

@@ -106,4 +106,21 @@ d('Kafka adapter specifics', () => {
     expect((await ro.readStream(stream)).map((e) => e.streamVersion)).toEqual([1]);
     await expect(ro.append([note(stream, 'k2')])).rejects.toThrow(/read-only/);
   });
+
+  test('given concurrent appends merged into one group commit of several MB, then every event lands once, in order', async () => {
+    const log = await open(unique('trust.spec'));
+    const stream = unique('big');
+    const text = 'x'.repeat(900);
+    // 8 appends of 500 events (~4 MB of records with envelopes) in flight at once: one group commit, several produce requests.
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 500 }, (_, i): NewEvent => ({ type: 'AnnotationAdded', stream, tenant: 'acme', payload: { subject: `b${b}`, text: `${text}${i}`, author: 'test', tags: [] } })),
+    );
+    const results = (await Promise.all(batches.map((b) => log.append(b)))).flat();
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(new Set(results.map((r) => r.position)).size).toBe(4000);
+    expect(results.map((r) => r.streamVersion).sort((a, b) => a - b)).toEqual(Array.from({ length: 4000 }, (_, i) => i + 1));
+    const fresh = await open(log.prefix, { readOnly: true });
+    for (let i = 0; i < 50 && (await fresh.head()) < Math.max(...results.map((r) => r.position)); i++) await fresh.sync();
+    expect((await fresh.readStream(stream, 1, 5000)).map((e) => e.streamVersion)).toEqual(Array.from({ length: 4000 }, (_, i) => i + 1));
+  });
 });
