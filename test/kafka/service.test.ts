@@ -4,6 +4,7 @@
  * embedded run's, a second instance's `trust replay` (read-only, never fencing the writer) finds
  * every chain intact and every projection equal to a clean rebuild.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
 import { kafkaOptionsFromEnv } from '../../streams/log/kafka/from-env';
 import { describeWithRegistry, uniqueName } from './env';
 
+const ROOT = join(__dirname, '..', '..');
 type Anomaly = { fixtureId: string; kind: string; label: string; runtimes: string[] };
 const summary = (rows: Anomaly[]) => rows.map((a) => `${a.fixtureId} ${a.kind} ${a.label} ${a.runtimes.join('>')}`).sort();
 
@@ -92,4 +94,19 @@ describeWithRegistry('trust serve on Kafka', () => {
       await auditor.close();
     }
   }, 180_000);
+
+  test('`trust tenant add` on Kafka issues a key the running service accepts, without fencing its writer', async () => {
+    const cli = spawnSync(process.execPath, ['-r', join(ROOT, 'test/support/swc-register.js'), join(ROOT, 'connectors/cli/main.ts'), 'tenant', 'add', 'globex', '--role', 'auditor'], {
+      cwd: ROOT,
+      env: env,
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    const key = cli.stdout.trim().split('\n').pop()!;
+    const read = () => callApi(url, 'GET', '/v1/events?limit=1', { key });
+    expect((await eventually(read, (r) => r.status === 200, 30_000)).status).toBe(200);
+    // The service still appends (its writer was not fenced by the CLI's).
+    const res = await call('POST', '/v1/events', { type: 'AnnotationAdded', stream: 'notes-after-cli', payload: { subject: 's', text: 't', author: 'a', tags: [] } });
+    expect(res.status).toBe(202);
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { issueKey } from '../../auth/api-keys';
 import type { Role } from '../../http/context';
-import { fail, openLog } from '../open';
+import { fail, openWritableLog } from '../open';
 
 export function register(program: Command): void {
   const tenant = program.command('tenant').description('tenants and their API keys');
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--role <role>', 'producer | auditor | admin', 'producer')
     .option('--label <label>', 'a note to recognise the key by')
     .action(async (name: string, opts: { role: Role; label?: string }) => {
-      const log = openLog();
+      const log = await openWritableLog().catch(fail);
       try {
         const issued = issueKey(name, opts.role, opts.label ?? null);
         await log.append([issued.event]);
