@@ -188,10 +188,15 @@ async function main() {
   const pool = new ProverPool({ workers: WORKERS, retries: 2 });
   await pool.ready();
   const holders = { check: Array.from({ length: WORKERS }, (_, i) => i), batch4: Array.from({ length: WORKERS }, (_, i) => i) };
-  // warm up both circuits
-  await pool.prove('check', checkInput(trees[0].root, trees[0].witness(1n)));
-  await pool.prove('batch4', batchInput(trees[0].root, [trees[0].witness(1n)], 4));
-
+  // warm up both circuits and measure what a batch4 proof costs in single proofs
+  const warm = { check: [] as number[], batch4: [] as number[] };
+  for (let i = 0; i < 3; i++) {
+    warm.check.push((await pool.prove('check', checkInput(trees[0].root, trees[0].witness(BigInt(i + 1))))).proveMs);
+    warm.batch4.push((await pool.prove('batch4', batchInput(trees[0].root, [1n, 2n, 3n, 4n].map((q) => trees[0].witness(q + BigInt(i))), 4))).proveMs);
+  }
+  const costRatio = median(warm.batch4) / median(warm.check);
+  const BATCH_MIN = BATCH_MIN_ENV ? Number(BATCH_MIN_ENV) : costRatio <= 4 ? Math.max(2, Math.ceil(costRatio)) : 5;
+  console.log(`  warm-up: check ${Math.round(median(warm.check))} ms, batch4 ${Math.round(median(warm.batch4))} ms (${round(costRatio, 2)} single proofs) → planner batchMin ${BATCH_MIN}${BATCH_MIN > 4 ? ' (batching off: it would lower throughput)' : ''}`);
   const arms = {
     planner: () => makePlanner({ capacity: WORKERS, holders, batchMin: BATCH_MIN, ratePerSec: 1000, burst: 1000, urgentMs: SLO_P95_MS / 4, starvationMs: SLO_P95_MS }),
     fifo: () => makePlanner({ name: 'fifo', capacity: WORKERS, holders, fifo: true }),

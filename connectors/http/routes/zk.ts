@@ -310,7 +310,9 @@ async function zkDemo(api: DemoApi): Promise<string[]> {
 
 export const zkDomain: DomainModule = {
   name: 'zk',
-  processors: [makePlanner({ capacity: Math.max(1, zkOptionsFromEnv().workers) })],
+  // batchMin: queued checks of one requester on one root that make a batch4 proof (TRUST_ZK_BATCH_MIN; 5, the default, = never:
+  // measured, a batch4 proof costs more than four single proofs on 2 cores — see docs/zk.md)
+  processors: [makePlanner({ capacity: Math.max(1, zkOptionsFromEnv().workers), batchMin: Number(process.env.TRUST_ZK_BATCH_MIN ?? 5) || 5 })],
   projections: zkProjections,
   routes: [zkRoutes],
   demo: zkDemo,
