@@ -11,7 +11,7 @@ import { allProjections as backboneProjections } from '../../../projections';
 import { projections as zkProjections } from '../../../projections/zk';
 import { makePlanner } from '../../../streams/zk/planner';
 import { fieldOf, leafOf, leavesOf, normalise } from '../../../streams/zk/selector';
-import { releaseCurves } from '../../../streams/zk/snarkjs';
+import { releaseCurves, snarkjs } from '../../../streams/zk/snarkjs';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { startTestService, type TestService } from '../testing';
@@ -44,7 +44,8 @@ beforeAll(async () => {
     spies.push(jest.spyOn(console, m).mockImplementation((...args: unknown[]) => { output.push(args.map(String).join(' ')); orig(...args); }));
   }
   svc = await startTestService({
-    processors: [makePlanner({ capacity: 1, holders: { check: [0], batch4: [0] } })],
+    // batchMin 2: checks queued together on one root go into batch4 proofs (the service default measures it off)
+    processors: [makePlanner({ capacity: 1, batchMin: 2, holders: { check: [0], batch4: [0] } })],
     projections: [...backboneProjections, ...zkProjections],
     routes: [makeZkRoutes({ workers: 1, quota: { ratePerSec: 100, burst: 100 } })],
   });
@@ -170,6 +171,34 @@ test('overlap checks across tenants, proved, verifiable with snarkjs; tenancy, p
   }
   // queries are sealed at rest: beta's query leaf (in no set) is in no database file either
   for (const f of files) expect(f.includes(Buffer.from(qStranger))).toBe(false);
+});
+
+test('checks queued together on one root are answered by one batch4 proof that verifies for each job', async () => {
+  const owner = await svc.keyFor('gamma');
+  const asker = await svc.keyFor('delta');
+  const pepperVersion = (await svc.request('GET', '/v1/zk/pepper', owner)).body.version;
+  const pepper = pepperVersion === 1 ? PEPPER_V1 : PEPPER_V2;
+  const members = Array.from({ length: 12 }, (_, i) => `m${i}@gamma.example`);
+  await svc.request('POST', '/v1/zk/sets', owner, { setId: 'batch', pepperVersion, leaves: await leavesOf(members, pepper) });
+  const asked = ['m1@gamma.example', 'x@delta.example', 'm2@gamma.example', 'y@delta.example'];
+  const queries = await leavesOf(asked, pepper);
+  const ids: string[] = [];
+  for (const query of queries) ids.push((await svc.request('POST', '/v1/zk/jobs', asker, { counterparty: 'gamma', setId: 'batch', query, pepperVersion })).body.jobId);
+  const jobs = [];
+  for (const id of ids) jobs.push(await waitJob(asker, id));
+  expect(jobs.map((j) => j.result.overlap)).toEqual([true, false, true, false]);
+  // the first went alone while the slot was free; the three queued behind it share one batch4 proof
+  expect(jobs[0].result.circuit).toBe('check');
+  expect(jobs.slice(1).map((j) => j.result.circuit)).toEqual(['batch4', 'batch4', 'batch4']);
+  expect(jobs.slice(1).map((j) => j.result.check).sort()).toEqual([0, 1, 2]);
+  expect(jobs[1].reasons).toEqual(expect.arrayContaining(['batched:3_checks_one_root']));
+  const vk = (await svc.request('GET', '/v1/zk/verification-keys/batch4', asker)).body;
+  for (const j of jobs.slice(1)) {
+    expect(j.result.publicSignals[j.result.check]).toBe(j.result.overlap ? '1' : '0');
+    expect(await snarkjs().groth16.verify(vk, j.result.publicSignals, j.result.proof)).toBe(true);
+  }
+  // and another tenant never sees them: each public signal list carries only delta's queries
+  expect(new Set(jobs.slice(1).flatMap((j) => j.result.publicSignals.slice(5)))).toEqual(new Set(queries.slice(1)));
 });
 
 test('the demo commits a set and submits jobs through the API', async () => {
