@@ -141,7 +141,7 @@ async function waitForJob(ctx: ServiceContext, tenant: string, jobId: string, ti
 }
 
 /** Provers started by route modules, so tests and benches can wait on them and close them. */
-export const runningProvers = new Map<ServiceContext, ZkProverService>();
+export const runningProvers = new WeakMap<ServiceContext, ZkProverService>();
 
 export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
   const opts = { ...zkOptionsFromEnv(), ...options };
