@@ -5,7 +5,7 @@
 import type { AnyProcessorDefinition } from '../streams/runtime/processor';
 import type { ProjectionDefinition } from '../projections/projection';
 import { allProjections as backboneProjections } from '../projections';
-import type { RouteModule } from './http/context';
+import type { RouteModule, ServiceContext } from './http/context';
 import { lacDomain } from './http/routes/lac';
 import { opsDomain } from './http/routes/ops';
 import { pcqDomain } from './http/routes/pcq';
@@ -16,11 +16,21 @@ export interface DomainModule {
   processors: AnyProcessorDefinition[];
   projections: ProjectionDefinition[];
   routes: RouteModule[];
-  /** Pages mounted under /ui (outside /v1): dashboards, timelines, previews. */
+  /** Pages mounted under /ui (behind the same keys): dashboards, timelines, previews. */
   pages?: RouteModule[];
+  /** Background workers doing I/O around the pure processors (e.g. ZK provers): started and stopped with the service. */
+  workers?: WorkerModule[];
   /** Demo data, loaded by `trust demo` through the HTTP API with the demo key. Returns what it loaded, in lines. */
   demo?: (api: DemoApi) => Promise<string[]>;
 }
+
+/** A background worker of one service instance. `stop` returns once it appends nothing more. */
+export interface Worker {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+export type WorkerModule = (ctx: ServiceContext) => Worker;
 
 /** The demo's handle on the running service: real HTTP requests with the demo tenant's key. */
 export interface DemoApi {
@@ -55,3 +65,4 @@ export const allProcessors = () => domains().flatMap((d) => d.processors);
 export const allProjections = () => domains().flatMap((d) => d.projections);
 export const allRoutes = () => domains().flatMap((d) => d.routes);
 export const allPages = () => domains().flatMap((d) => d.pages ?? []);
+export const allWorkers = () => domains().flatMap((d) => d.workers ?? []);

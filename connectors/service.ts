@@ -17,7 +17,7 @@ import type { ProjectionDefinition } from '../projections/projection';
 import type { Config } from './config';
 import type { ServiceContext } from './http/context';
 import { makeIngest } from './ingest';
-import { allProcessors, allProjections } from './registry';
+import { allProcessors, allProjections, allWorkers, type WorkerModule } from './registry';
 
 /** Something that follows the log in the background; `lastError` is set while its batches fail. */
 export interface Follower {
@@ -35,8 +35,8 @@ export interface Service {
   processors: Follower[];
   projections: ProjectionRunner[];
   ctx: ServiceContext;
-  /** Start following the log (processors and projections). */
-  start(): void | Promise<void>;
+  /** Start following the log (processors and projections) and the background workers. */
+  start(): Promise<void>;
   /** Stop runners at a committed point and close the databases. */
   close(): Promise<void>;
 }
@@ -50,6 +50,8 @@ export interface EmbeddedService extends Service {
 export interface ServiceOptions {
   processors?: AnyProcessorDefinition[];
   projections?: ProjectionDefinition[];
+  /** Background workers (default: every domain's). */
+  workers?: WorkerModule[];
 }
 
 export const logPath = (dataDir: string) => join(dataDir, 'log.db');
@@ -104,7 +106,8 @@ export function openService(config: Config, opts: ServiceOptions = {}): Embedded
   const settled = (position: number, timeoutMs?: number) => settleLoops(loops, () => log.headSync(), position, timeoutMs);
 
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
-  let started = false;
+  const workers = (opts.workers ?? allWorkers()).map((w) => w(ctx));
+  let started: Promise<void> | undefined;
   return {
     config,
     log,
@@ -114,11 +117,15 @@ export function openService(config: Config, opts: ServiceOptions = {}): Embedded
     projections,
     ctx,
     start() {
-      if (started) return;
-      started = true;
-      for (const l of loops) l.start(log.changes$);
+      return (started ??= (async () => {
+        for (const l of loops) l.start(log.changes$);
+        await Promise.all(workers.map((w) => w.start()));
+      })());
     },
     async close() {
+      await started?.catch(() => undefined);
+      // Workers first: they append, and the log must outlive their last append.
+      await Promise.all(workers.map((w) => w.stop()));
       await Promise.all(loops.map((l) => l.stop()));
       readModels.close();
       await log.close();

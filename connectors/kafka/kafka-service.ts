@@ -20,7 +20,7 @@ import { ProjectionRunner } from '../../projections/projection-runner';
 import type { Config } from '../config';
 import type { ServiceContext } from '../http/context';
 import { makeIngest } from '../ingest';
-import { allProcessors, allProjections } from '../registry';
+import { allProcessors, allProjections, allWorkers } from '../registry';
 import { openReadModels, readModelsPath, settleLoops, type Service, type ServiceOptions } from '../service';
 
 export async function openKafkaService(config: Config, opts: ServiceOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<Service> {
@@ -33,6 +33,7 @@ export async function openKafkaService(config: Config, opts: ServiceOptions = {}
   const headSync = () => log.mirror.headSync();
   const settled = (position: number, timeoutMs?: number) => settleLoops(projections, headSync, position, timeoutMs);
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
+  const workers = (opts.workers ?? allWorkers()).map((w) => w(ctx));
 
   let started: Promise<void> | undefined;
   return {
@@ -48,10 +49,12 @@ export async function openKafkaService(config: Config, opts: ServiceOptions = {}
         for (const p of projections) p.start(log.mirror.changes$);
         await Promise.all(processors.map((p) => p.start()));
         await bridge?.start();
+        await Promise.all(workers.map((w) => w.start()));
       })());
     },
     async close() {
       await started?.catch(() => undefined);
+      await Promise.all(workers.map((w) => w.stop()));
       await bridge?.stop();
       await Promise.all(processors.map((p) => p.stop()));
       await Promise.all(projections.map((p) => p.stop()));

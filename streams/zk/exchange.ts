@@ -3,12 +3,16 @@
  * log, rebuilds the set's tree from its ZkSetCommitted event, unseals the queries, proves on the
  * worker pool (each proof verified in the worker before it comes back), and appends ProvingStarted
  * and ProofCompleted or ProofFailed (ids derived from the batch: a redo appends nothing twice).
- * Its checkpoint (`zk-prover`) trails the oldest batch still being proved.
+ * On the embedded log its checkpoint (`zk-prover`) trails the oldest batch still being proved; on
+ * Kafka the instances share the batches as one consumer group (kafka-batch-feed.ts).
  */
 import type { Subscription } from 'rxjs';
 import type { RecordedEvent } from '../../schemas/envelope';
 import type { BatchPlanned, ZkSetCommitted } from '../../schemas/generated/payloads';
+import type { Consumer } from 'kafkajs';
 import type { EventLog } from '../log/port';
+import type { KafkaEventLog } from '../log/kafka/kafka-event-log';
+import { consumeBatchesAsGroup } from './kafka-batch-feed';
 import { verificationKey, type CircuitName } from './artifacts';
 import { ProveFailed, ProverPool, type PoolOptions } from './prover-pool';
 import type { TenantSealer } from './sealing';
@@ -18,9 +22,13 @@ import { batchInput, checkInput, LowLeafTree } from './tree';
 
 export const PROVER_CHECKPOINT = 'zk-prover';
 
+const isKafkaLog = (log: EventLog): log is KafkaEventLog => (log as { kind?: string }).kind === 'kafka';
+
 export class ZkProverService {
   readonly pool: ProverPool;
   private sub?: Subscription;
+  private consumer?: Consumer;
+  private kafka = false;
   private readonly trees = new Map<string, Promise<LowLeafTree>>();
   private readonly inflight = new Map<string, number>();
   private readonly done = new Set<string>();
@@ -39,6 +47,7 @@ export class ZkProverService {
   }
 
   async start(): Promise<void> {
+    if (isKafkaLog(this.log)) return this.startOnKafka(this.log);
     const from = (await this.log.getCheckpoint(PROVER_CHECKPOINT)) + 1;
     this.lastSeen = from - 1;
     // Outcomes already on the log after the checkpoint: those batches are not proved again.
@@ -51,6 +60,19 @@ export class ZkProverService {
     this.sub = this.log.subscribe(from, { types: ['BatchPlanned'] }).subscribe({
       next: (e) => this.onPlanned(e),
       error: () => undefined,
+    });
+  }
+
+  /** On Kafka: the instances' provers share the batches as one consumer group (no per-instance checkpoint). */
+  private async startOnKafka(log: KafkaEventLog): Promise<void> {
+    this.kafka = true;
+    await log.sync();
+    for (const e of await log.read({ types: ['ProofCompleted', 'ProofFailed'], limit: 1_000_000 })) this.done.add((e.payload as { batchId: string }).batchId);
+    this.consumer = await consumeBatchesAsGroup(log, async (e) => {
+      const p = e.payload as BatchPlanned;
+      if (p.circuit === 'cached') return; // answered from the proof cache: nothing to prove
+      this.onPlanned(e);
+      await this.whenDone(p.batchId);
     });
   }
 
@@ -78,7 +100,7 @@ export class ZkProverService {
   }
 
   private advance(): void {
-    if (this.closed) return;
+    if (this.closed || this.kafka) return;
     const oldest = Math.min(...this.inflight.values());
     const cp = Number.isFinite(oldest) ? oldest - 1 : this.lastSeen;
     this.checkpointing = this.checkpointing.then(() => this.log.setCheckpoint(PROVER_CHECKPOINT, cp)).catch(() => undefined);
@@ -89,8 +111,11 @@ export class ZkProverService {
     let t = this.trees.get(key);
     if (!t) {
       t = (async () => {
-        const events = await this.log.readStream(setStream, 1, 100_000);
-        const commit = events.filter((x) => x.type === 'ZkSetCommitted' && (x.payload as ZkSetCommitted).root === root).pop();
+        const find = async () =>
+          (await this.log.readStream(setStream, 1, 100_000)).filter((x) => x.type === 'ZkSetCommitted' && (x.payload as ZkSetCommitted).root === root).pop();
+        let commit = await find();
+        // On Kafka the batch may arrive before this instance's journal mirror holds the set's commit.
+        if (!commit && isKafkaLog(this.log)) commit = await this.log.sync().then(find);
         if (!commit) throw new ProveFailed(`set ${setStream} has no commit with root ${root}`, 0);
         const h = await hasher();
         return LowLeafTree.build((commit.payload as ZkSetCommitted).leaves.map(BigInt), h);
@@ -148,6 +173,7 @@ export class ZkProverService {
   async close(): Promise<void> {
     this.closed = true;
     this.sub?.unsubscribe();
+    await this.consumer?.disconnect().catch(() => undefined);
     await this.checkpointing;
     await this.pool.close();
   }

@@ -20,7 +20,13 @@ export class TenantSealer {
   static fromDataDir(dataDir: string, env: NodeJS.ProcessEnv = process.env): TenantSealer {
     if (env.TRUST_ZK_SECRET) return new TenantSealer(Buffer.from(env.TRUST_ZK_SECRET, 'hex'));
     const file = join(dataDir, 'zk-secret');
-    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    if (!existsSync(file)) {
+      try {
+        writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another opener made it first: use theirs
+      }
+    }
     return new TenantSealer(Buffer.from(readFileSync(file, 'utf8').trim(), 'hex'));
   }
 

@@ -4,7 +4,7 @@
  * embedded run's, a second instance's `trust replay` (read-only, never fencing the writer) finds
  * every chain intact and every projection equal to a clean rebuild.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,10 @@ import { allProjections } from '../../connectors/registry';
 import { openConfiguredService, type Service } from '../../connectors/service';
 import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
 import { kafkaOptionsFromEnv } from '../../streams/log/kafka/from-env';
-import { describeWithRegistry, uniqueName } from './env';
+import { PROVER_GROUP } from '../../streams/zk/kafka-batch-feed';
+import { leafOf, leavesOf, normalise } from '../../streams/zk/selector';
+import { releaseCurves, snarkjs } from '../../streams/zk/snarkjs';
+import { describeWithRegistry, kafkaBrokers, uniqueName } from './env';
 
 const ROOT = join(__dirname, '..', '..');
 type Anomaly = { fixtureId: string; kind: string; label: string; runtimes: string[] };
@@ -53,6 +56,7 @@ describeWithRegistry('trust serve on Kafka', () => {
 
   afterAll(async () => {
     await running?.stop();
+    await releaseCurves(); // the test's own verify started snarkjs's curve workers
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -109,4 +113,40 @@ describeWithRegistry('trust serve on Kafka', () => {
     const res = await call('POST', '/v1/events', { type: 'AnnotationAdded', stream: 'notes-after-cli', payload: { subject: 's', text: 't', author: 'a', tags: [] } });
     expect(res.status).toBe(202);
   }, 60_000);
+
+  test('ZK-TX on Kafka: the provers\' consumer group proves a job, the proof verifies, and no raw selector reaches any topic', async () => {
+    const alpha = issueKey('alpha', 'producer');
+    const beta = issueKey('beta', 'producer');
+    await service.log.append([alpha.event, beta.event]);
+    const PEPPER = '0badc0ffee0ddf00d5eed5a1750a1fbeefcafe0123456789abcdef0123456789';
+    const CANARY = 'Canary-KFK-41c9e2@Trust-Fabric.Test';
+    const leaves = await leavesOf([CANARY, 'ana@alpha.example', 'bo@alpha.example'], PEPPER);
+    const set = await eventually(() => callApi(url, 'POST', '/v1/zk/sets', { key: alpha.key, body: { setId: 'customers', pepperVersion: 1, leaves } }), (r) => r.status === 201, 30_000);
+    expect(set.status).toBe(201);
+    const query = await leafOf(` ${CANARY.toLowerCase()} `, PEPPER);
+    const job = await eventually(
+      () => callApi(url, 'POST', '/v1/zk/jobs', { key: beta.key, body: { counterparty: 'alpha', setId: 'customers', query, pepperVersion: 1 } }),
+      (r) => r.status === 202,
+      30_000,
+    );
+    expect(job.status).toBe(202);
+    const done = await eventually(() => callApi(url, 'GET', `/v1/zk/jobs/${job.body.jobId}`, { key: beta.key }), (r) => r.body?.status === 'done' || r.body?.status === 'failed', 90_000);
+    expect(done.body.status).toBe('done');
+    expect(done.body.result.overlap).toBe(true);
+    const vk = await callApi(url, 'GET', `/v1/zk/verification-keys/${done.body.result.circuit}`, { key: beta.key });
+    expect(await snarkjs().groth16.verify(vk.body, done.body.result.publicSignals, done.body.result.proof)).toBe(true);
+
+    // The batch was proved by the group: its offsets are committed.
+    const admin = (service.log as KafkaEventLog).admin;
+    // The commit follows the outcome's append, so it may land just after the job reads as done.
+    const committed = async () => (await admin.fetchOffsets({ groupId: PROVER_GROUP(env.TRUST_KAFKA_PREFIX) })).flatMap((t) => t.partitions).some((p) => Number(p.offset) > 0);
+    expect(await eventually(committed, (c) => c, 15_000)).toBe(true);
+
+    // Canary: neither the raw nor the normalised selector is in any record (key, headers, value) of any topic.
+    const needles = [CANARY, normalise(CANARY)].map((s) => Buffer.from(s, 'utf8'));
+    for (const topic of (await admin.listTopics()).filter((t) => !t.startsWith('__'))) {
+      const dump = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k %h %s\n'], { maxBuffer: 512 * 1024 * 1024 });
+      for (const n of needles) expect({ topic, found: dump.includes(n) }).toEqual({ topic, found: false });
+    }
+  }, 180_000);
 });

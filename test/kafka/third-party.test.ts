@@ -68,7 +68,7 @@ d('third-party clients (confluent-kafka Python, kcat)', () => {
       expect(ms.map((e) => (e.payload as { keyId: string }).keyId)).toEqual(['count-5']);
 
       // kcat reads the service's milestone from its catalog topic.
-      const lines = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', 'trust.tenancy.keys', '-o', 'beginning', '-e', '-q', '-f', '%k\t%h\t%s\n'], { encoding: 'latin1' })
+      const lines = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', 'trust.tenancy.keys', '-o', 'beginning', '-e', '-q', '-f', '%k\t%h\t%s\n'], { encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 })
         .split('\n')
         .filter((l) => l.startsWith(`${milestoneStream(stream)}\t`));
       expect(lines).toHaveLength(1);

@@ -15,7 +15,7 @@ import { releaseCurves, snarkjs } from '../../../streams/zk/snarkjs';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { startTestService, type TestService } from '../testing';
-import { makeZkRoutes, runningProvers } from './zk';
+import { makeZkRoutes, zkProverWorker } from './zk';
 
 const SNARKJS_CLI = join(__dirname, '../../../node_modules/.bin/snarkjs');
 const PEPPER_V1 = '0badc0ffee0ddf00d5eed5a1750a1fbeefcafe0123456789abcdef0123456789';
@@ -48,11 +48,11 @@ beforeAll(async () => {
     processors: [makePlanner({ capacity: 1, batchMin: 2, holders: { check: [0], batch4: [0] } })],
     projections: [...backboneProjections, ...zkProjections],
     routes: [makeZkRoutes({ workers: 1, quota: { ratePerSec: 100, burst: 100 } })],
+    workers: [zkProverWorker({ workers: 1 })],
   });
 });
 
 afterAll(async () => {
-  await runningProvers.get(svc.service.ctx)?.close();
   await svc.stop();
   await releaseCurves();
   for (const s of spies) s.mockRestore();
@@ -215,6 +215,7 @@ test('per-tenant quotas answer 429 with Retry-After, and only for the tenant ove
     processors: [makePlanner({ capacity: 1 })],
     projections: [...backboneProjections, ...zkProjections],
     routes: [makeZkRoutes({ workers: 0, quota: { ratePerSec: 0.5, burst: 2 } })],
+    workers: [],
   });
   try {
     const a = await q.keyFor('alpha');

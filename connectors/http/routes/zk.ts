@@ -25,7 +25,7 @@ import { CAPACITY, DEPTH, LowLeafTree, MAX_VALUE } from '../../../streams/zk/tre
 import { batchOf, currentPepper, jobOf, projections as zkProjections, setOf, type BatchRow } from '../../../projections/zk';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
-import type { DemoApi, DomainModule } from '../../registry';
+import type { DemoApi, DomainModule, WorkerModule } from '../../registry';
 
 const SET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -140,8 +140,29 @@ async function waitForJob(ctx: ServiceContext, tenant: string, jobId: string, ti
   }
 }
 
-/** Provers started by route modules, so tests and benches can wait on them and close them. */
-export const runningProvers = new WeakMap<ServiceContext, ZkProverService>();
+/**
+ * The prover of one instance, started and stopped with the service (a DomainModule worker). On the
+ * embedded log it follows BatchPlanned on the log; on Kafka the instances share the batches as one
+ * consumer group. `workers: 0` (TRUST_ZK_WORKERS=0): this instance plans but does not prove.
+ */
+export function zkProverWorker(options: ZkOptions = {}): WorkerModule {
+  const opts = { ...zkOptionsFromEnv(), ...options };
+  return (ctx: ServiceContext) => {
+    let prover: ZkProverService | undefined;
+    return {
+      name: 'zk.prover',
+      async start() {
+        if (opts.workers <= 0 || prover) return;
+        prover = new ZkProverService(ctx.log, TenantSealer.fromDataDir(ctx.dataDir), { workers: opts.workers, retries: opts.retries });
+        prover.pool.unref();
+        await prover.start();
+      },
+      async stop() {
+        await prover?.close();
+      },
+    };
+  };
+}
 
 export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
   const opts = { ...zkOptionsFromEnv(), ...options };
@@ -155,12 +176,6 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
       },
     });
     const quota = new TenantQuota(opts.quota.ratePerSec, opts.quota.burst);
-    if (opts.workers > 0 && !runningProvers.has(ctx)) {
-      const prover = new ZkProverService(ctx.log, sealer, { workers: opts.workers, retries: opts.retries });
-      runningProvers.set(ctx, prover);
-      prover.pool.unref();
-      void prover.start();
-    }
     const r = Router();
 
     r.get('/zk/pepper', asyncRoute(async (_req, res) => void res.json({ version: currentPepper(ctx.readModels) })));
@@ -315,6 +330,7 @@ export const zkDomain: DomainModule = {
   processors: [makePlanner({ capacity: Math.max(1, zkOptionsFromEnv().workers), batchMin: Number(process.env.TRUST_ZK_BATCH_MIN ?? 5) || 5 })],
   projections: zkProjections,
   routes: [zkRoutes],
+  workers: [zkProverWorker()],
   demo: zkDemo,
 };
 
