@@ -17,7 +17,7 @@ import type { ProjectionDefinition } from '../projections/projection';
 import type { Config } from './config';
 import type { ServiceContext } from './http/context';
 import { makeIngest } from './ingest';
-import { allProcessors, allProjections, allWorkers, type WorkerModule } from './registry';
+import { allProcessors, allProjections, allWorkers, type Worker, type WorkerModule } from './registry';
 
 /** Something that follows the log in the background; `lastError` is set while its batches fail. */
 export interface Follower {
@@ -107,7 +107,6 @@ export function openService(config: Config, opts: ServiceOptions = {}): Embedded
 
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
   const workers = (opts.workers ?? allWorkers()).map((w) => w(ctx));
-  let started: Promise<void> | undefined;
   return {
     config,
     log,
@@ -116,19 +115,38 @@ export function openService(config: Config, opts: ServiceOptions = {}): Embedded
     processors,
     projections,
     ctx,
+    ...lifecycle(
+      workers,
+      async () => {
+        for (const l of loops) l.start(log.changes$);
+      },
+      async () => {
+        await Promise.all(loops.map((l) => l.stop()));
+        readModels.close();
+        await log.close();
+      },
+    ),
+  };
+}
+
+/**
+ * A service's start/close: `start` runs once (its followers, then the background workers) and
+ * `close` waits for it, then stops the workers first (they append, and the log must outlive their
+ * last append), then the followers and databases.
+ */
+export function lifecycle(workers: Worker[], startFollowers: () => Promise<void>, stopFollowers: () => Promise<void>): Pick<Service, 'start' | 'close'> {
+  let started: Promise<void> | undefined;
+  return {
     start() {
       return (started ??= (async () => {
-        for (const l of loops) l.start(log.changes$);
+        await startFollowers();
         await Promise.all(workers.map((w) => w.start()));
       })());
     },
     async close() {
       await started?.catch(() => undefined);
-      // Workers first: they append, and the log must outlive their last append.
       await Promise.all(workers.map((w) => w.stop()));
-      await Promise.all(loops.map((l) => l.stop()));
-      readModels.close();
-      await log.close();
+      await stopFollowers();
     },
   };
 }

@@ -21,7 +21,7 @@ import type { Config } from '../config';
 import type { ServiceContext } from '../http/context';
 import { makeIngest } from '../ingest';
 import { allProcessors, allProjections, allWorkers } from '../registry';
-import { openReadModels, readModelsPath, settleLoops, type Service, type ServiceOptions } from '../service';
+import { lifecycle, openReadModels, readModelsPath, settleLoops, type Service, type ServiceOptions } from '../service';
 
 export async function openKafkaService(config: Config, opts: ServiceOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   mkdirSync(config.dataDir, { recursive: true });
@@ -35,7 +35,6 @@ export async function openKafkaService(config: Config, opts: ServiceOptions = {}
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
   const workers = (opts.workers ?? allWorkers()).map((w) => w(ctx));
 
-  let started: Promise<void> | undefined;
   return {
     config,
     log,
@@ -44,22 +43,20 @@ export async function openKafkaService(config: Config, opts: ServiceOptions = {}
     processors,
     projections,
     ctx,
-    start() {
-      return (started ??= (async () => {
+    ...lifecycle(
+      workers,
+      async () => {
         for (const p of projections) p.start(log.mirror.changes$);
         await Promise.all(processors.map((p) => p.start()));
         await bridge?.start();
-        await Promise.all(workers.map((w) => w.start()));
-      })());
-    },
-    async close() {
-      await started?.catch(() => undefined);
-      await Promise.all(workers.map((w) => w.stop()));
-      await bridge?.stop();
-      await Promise.all(processors.map((p) => p.stop()));
-      await Promise.all(projections.map((p) => p.stop()));
-      readModels.close();
-      await log.close();
-    },
+      },
+      async () => {
+        await bridge?.stop();
+        await Promise.all(processors.map((p) => p.stop()));
+        await Promise.all(projections.map((p) => p.stop()));
+        readModels.close();
+        await log.close();
+      },
+    ),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { DecisionEngine } from '../engine/engine';
 import type { AccessRequest, Level } from '../model/types';
-import type { ChangedDecision, ImpactCount } from '../events/types';
+import type { BlastRadiusPayload, ChangedDecision, ImpactCount } from '../events/types';
 import { requestCost, type CostModel } from './cost';
 import { riskScoreV2, type RiskResult } from './risk';
 
@@ -17,25 +17,13 @@ export interface HistoryGroup {
   allowed: number;
 }
 
-export interface BlastRadius {
-  decisionsReplayed: number;
-  distinctRequests: number;
-  allowToDeny: number;
-  denyToAllow: number;
-  widenedSensitive: number;
-  impactedDatasets: ImpactCount[];
-  impactedGroups: ImpactCount[];
-  impactedUsers: ImpactCount[];
-  impactedDatasetCount: number;
-  impactedGroupCount: number;
-  impactedUserCount: number;
-  currency: string;
-  costActive: number;
-  costCandidate: number;
-  costDelta: number;
-  risk: RiskResult;
-  samples: ChangedDecision[];
-}
+/** What the replay sums up: the BlastRadiusComputed payload's figures (the schema is the source), with the risk unscored into its parts. */
+export type BlastRadius = Pick<
+  BlastRadiusPayload,
+  | 'decisionsReplayed' | 'distinctRequests' | 'allowToDeny' | 'denyToAllow' | 'widenedSensitive'
+  | 'impactedDatasets' | 'impactedGroups' | 'impactedUsers' | 'impactedDatasetCount' | 'impactedGroupCount' | 'impactedUserCount'
+  | 'currency' | 'costActive' | 'costCandidate' | 'costDelta' | 'samples'
+> & { risk: RiskResult };
 
 export const LIST_CAP = 50;
 export const SAMPLE_CAP = 20;

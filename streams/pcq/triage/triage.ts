@@ -3,7 +3,7 @@
  * probability is the confidence, and below REVIEW_THRESHOLD a person is asked to look.
  */
 import modelFile from './weights.json';
-import { LABELS, runbookOf, type TriageLabel } from '../events/types';
+import { LABELS, runbookOf, type AnomalyTriaged } from '../events/types';
 import { FEATURE_NAMES, featureVector, type Features } from './features';
 import { predictProba, type TriageModel } from './model';
 import { argmax } from './evaluate';
@@ -11,16 +11,8 @@ import { argmax } from './evaluate';
 export const REVIEW_THRESHOLD = 0.7;
 export const MODEL: TriageModel = modelFile as TriageModel;
 
-export interface TriageResult {
-  label: TriageLabel;
-  confidence: number;
-  probabilities: Record<string, number>;
-  runbook: string;
-  needsReview: boolean;
-  modelVersion: string;
-  /** The features that pushed the chosen label most, e.g. "seed_off=1 (+4.2)". */
-  evidence: string[];
-}
+/** The model's verdict: the AnomalyTriaged fields it decides (the schema is the source of their types). */
+export type TriageResult = Pick<AnomalyTriaged, 'label' | 'confidence' | 'probabilities' | 'runbook' | 'needsReview' | 'modelVersion' | 'evidence'>;
 
 export function triage(features: Features | Record<string, number>, model: TriageModel = MODEL): TriageResult {
   const x = featureVector(features as Record<string, number>);
