@@ -213,13 +213,19 @@ export class LacService {
     const stream = policyStream(tenant, policyId);
     const by = ack?.by ?? c.author;
     const sessionId = c.sessionId ?? `${c.author}:${policyId}@${version}`;
+    // The preview this request computed itself (no acknowledgment given): decisions recorded while it
+    // ran do not make it stale, or a policy taking decisions non-stop could never be promoted.
+    let ownPreview: { previewId: string; asOfPosition: number } | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await this.settle();
       const state = await this.readPolicy(tenant, policyId);
-      const decision = promote(state, { policyId, version, by, sessionId, ack, latestDecisionPosition: lastDecisionPosition(this.ctx.readModels, tenant, policyId) });
+      const latestDecision = lastDecisionPosition(this.ctx.readModels, tenant, policyId);
+      const asOf = ownPreview && state.latestPreview[version] === ownPreview.previewId ? Math.min(latestDecision, ownPreview.asOfPosition) : latestDecision;
+      const decision = promote(state, { policyId, version, by, sessionId, ack, latestDecisionPosition: asOf });
       try {
         if (decision.kind === 'needs-preview') {
           const fresh = await this.preview(c, policyId, version);
+          if (!ack) ownPreview = fresh;
           if (decision.why === 'stale' && ack) {
             const after = await this.readPolicy(tenant, policyId);
             await this.append(c.principal, stream, after.streamVersion, blockStale(after, { policyId, version, by, sessionId }, fresh.previewId));
