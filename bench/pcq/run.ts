@@ -79,7 +79,7 @@ async function main() {
   const ingestS = (performance.now() - tIngest) / 1000;
   await h.ctx.settled(await h.log.head());
   const processedAt = performance.now();
-  const page = await h.request('GET', '/ui/pcq/timeline?tenant=bench');
+  const page = await h.request('GET', '/ui/pcq/timeline', key); // pages are behind the API keys; this key's tenant is bench
   if (page.status !== 200 || !page.text.includes('id="fx-00000--accuracy"')) throw new Error('timeline page did not render');
   const wall = (performance.now() - t0) / 1000;
   const head = await h.log.head();
