@@ -275,7 +275,7 @@ async function main() {
   };
   const targets = { planner_vs_fifo_throughput: 1.15, pipeline_vs_raw_snarkjs: 0.9, error_rate: 0.002 };
   const pass = ratios.planner_vs_fifo_throughput >= 1.15 && ratios.pipeline_vs_raw_snarkjs >= 0.9 && figures.error_rate < 0.002 && fairPlanner >= fairFifo;
-  printBenchLine({ bench: 'bench-zk', figures, ratios, targets, pass });
+  printBenchLine({ bench: 'zk', figures, ratios, targets, pass });
 }
 
 void main();

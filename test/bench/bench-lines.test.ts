@@ -1,0 +1,29 @@
+/**
+ * The benches' closing JSON lines are contracts (scripts read their keys), and benches are not run
+ * by CI otherwise, so they can rot unseen. Each bench runs here at a small size and its last line
+ * must carry the keys its issue names. Nothing is asserted about speed: figures are the benches' job.
+ */
+import { expectBenchLine, type BenchRun } from './run-bench';
+
+const BENCH_CONTRACTS: Record<string, BenchRun> = {
+  'bench-log': {
+    script: 'bench/log/bench-log.ts',
+    env: { BENCH_N: '3000', BENCH_SINGLE: '200', BENCH_RUNS: '1' },
+    keys: ['ratios.append_batched_vs_raw', 'ratios.append_single_vs_raw', 'figures.replay_events_per_s'],
+  },
+  'bench-pcq': { script: 'bench/pcq/run.ts', args: ['--fixtures', '40'], keys: ['figures.wall_s', 'figures.events_per_s'] },
+  'bench-lac': {
+    script: 'bench/lac/run.ts',
+    args: ['--quick'],
+    keys: ['figures.compiled_p99_us', 'figures.interpreted_p99_us', 'figures.decide_api_rps', 'figures.preview_1m_s'],
+  },
+  'bench-zk': {
+    script: 'bench/zk/bench-zk.ts',
+    env: { BENCH_ZK_RATES: '2', BENCH_ZK_STEP_JOBS: '4', BENCH_ZK_RAW_N: '1', BENCH_ZK_DISTINCT: '2' },
+    keys: ['ratios.planner_vs_fifo_throughput', 'ratios.pipeline_vs_raw_snarkjs', 'figures.error_rate', 'figures.fairness_planner', 'figures.fairness_fifo'],
+  },
+};
+
+describe.each(Object.entries(BENCH_CONTRACTS))('%s', (name, run) => {
+  test(`runs at a small size and its JSON line carries ${run.keys.join(', ')}`, () => expectBenchLine(name, run), 600_000);
+});
