@@ -17,7 +17,7 @@ export interface HistoryGroup {
   allowed: number;
 }
 
-/** What the replay sums up: the BlastRadiusComputed payload's figures (the schema is the source), with the risk unscored into its parts. */
+/** What the replay sums up: the BlastRadiusComputed payload's figures (the schema is the source), and the risk as a whole RiskResult (score, level, factors) rather than its flattened fields. */
 export type BlastRadius = Pick<
   BlastRadiusPayload,
   | 'decisionsReplayed' | 'distinctRequests' | 'allowToDeny' | 'denyToAllow' | 'widenedSensitive'
