@@ -29,6 +29,9 @@ import type { DemoApi, DomainModule, WorkerModule } from '../../registry';
 
 const SET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Pepper versions are Avro ints on the log (ZkPepperActivated, ZkSetCommitted). */
+const MAX_PEPPER_VERSION = 2 ** 31 - 1;
+const SET_ID_PROBLEM = 'is required: 1-64 characters of letters, digits, ".", "_" or "-"';
 
 export interface ZkOptions {
   /** Prover worker threads (TRUST_ZK_WORKERS, default 1). 0: no prover in this instance. */
@@ -59,7 +62,9 @@ function body(raw: unknown): Record<string, unknown> {
 }
 
 function pepperVersionOf(v: unknown, problems: FieldProblem[]): number {
-  if (!Number.isSafeInteger(v) || (v as number) < 1) problems.push({ field: 'pepperVersion', problem: 'is required: a positive integer (the pepper version the leaves were computed with)' });
+  if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > MAX_PEPPER_VERSION) {
+    problems.push({ field: 'pepperVersion', problem: `is required: an integer from 1 to ${MAX_PEPPER_VERSION} (the pepper version the leaves were computed with)` });
+  }
   return v as number;
 }
 
@@ -186,7 +191,9 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
         if (p.role !== 'admin') throw new AuthError('FORBIDDEN', 'only an admin key may activate a pepper version');
         const b = body(req.body);
         const current = currentPepper(ctx.readModels);
-        if (!Number.isSafeInteger(b.version) || (b.version as number) <= current) throw new ValidationError([{ field: 'version', problem: `must be an integer above the current version ${current}` }]);
+        if (!Number.isSafeInteger(b.version) || (b.version as number) <= current || (b.version as number) > MAX_PEPPER_VERSION) {
+          throw new ValidationError([{ field: 'version', problem: `must be an integer above the current version ${current}, at most ${MAX_PEPPER_VERSION}` }]);
+        }
         const rs = await ctx.ingest(p, [{ type: 'ZkPepperActivated', stream: 'zk-pepper', tenant: p.tenant, payload: { version: b.version, previous: current } }], 'pepper');
         await ctx.settled(last(rs));
         res.status(201).json({ version: b.version, previous: current });
@@ -199,7 +206,7 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
         const p = principalOf(req);
         const b = body(req.body);
         const problems: FieldProblem[] = [];
-        if (typeof b.setId !== 'string' || !SET_ID.test(b.setId)) problems.push({ field: 'setId', problem: 'is required: 1-64 characters of letters, digits, ".", "_" or "-"' });
+        if (typeof b.setId !== 'string' || !SET_ID.test(b.setId)) problems.push({ field: 'setId', problem: SET_ID_PROBLEM });
         const pepperVersion = pepperVersionOf(b.pepperVersion, problems);
         if (!Array.isArray(b.leaves) || b.leaves.length === 0) problems.push({ field: 'leaves', problem: `is required: an array of 1 to ${CAPACITY} leaves` });
         else if (b.leaves.length > CAPACITY) problems.push({ field: 'leaves', problem: `holds ${b.leaves.length} leaves; a set holds at most ${CAPACITY} (tree depth ${DEPTH})` });
@@ -241,8 +248,8 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
         const b = body(req.body);
         const problems: FieldProblem[] = [];
         const counterparty = b.counterparty === undefined || b.counterparty === null ? p.tenant : b.counterparty;
-        if (typeof counterparty !== 'string' || !TENANT.test(counterparty)) problems.push({ field: 'counterparty', problem: 'must be the tenant owning the set' });
-        if (typeof b.setId !== 'string' || !SET_ID.test(b.setId)) problems.push({ field: 'setId', problem: 'is required: the id of a committed set' });
+        if (typeof counterparty !== 'string' || !TENANT.test(counterparty)) problems.push({ field: 'counterparty', problem: 'must be the id of the tenant owning the set: 1-128 characters of letters, digits, ".", "_" or "-"' });
+        if (typeof b.setId !== 'string' || !SET_ID.test(b.setId)) problems.push({ field: 'setId', problem: `${SET_ID_PROBLEM} (the id of a committed set)` });
         if (!isLeaf(b.query)) problems.push({ field: 'query', problem: LEAF_PROBLEM });
         const pepperVersion = pepperVersionOf(b.pepperVersion, problems);
         const budgetMs = b.budgetMs === undefined ? opts.budgetMs : (b.budgetMs as number);
