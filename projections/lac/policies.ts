@@ -78,7 +78,8 @@ export interface StoredVersion {
   document: string;
   documentHash: string;
   valid: boolean | null;
-  problems: unknown[];
+  /** As PolicyValidated recorded them: paths in the document. */
+  problems: PolicyValidatedPayload['problems'];
 }
 
 export function activeVersion(db: Database.Database, tenant: string, policyId: string): string | null {

@@ -45,6 +45,10 @@ describe('LAC routes end to end', () => {
     expect(res.status).toBe(400);
     expect(res.body.details.problems).toEqual([{ field: 'rules[0].when.subject.clearance.in', problem: expect.stringContaining('attend'), code: 'BAD_OPERAND' }]);
     expect(res.body.details.recorded).toBe(true);
+    // Deciding with that invalid version names its problems in the API's one error shape {field, problem, code}.
+    const decide = await h.request('POST', '/v1/lac/decide', key, { policy: { id: 'gate', version: '0.9.0' }, request: request() });
+    expect(decide.status).toBe(409);
+    expect(decide.body.details.problems).toEqual([{ field: 'rules[0].when.subject.clearance.in', problem: expect.any(String), code: 'BAD_OPERAND' }]);
   });
 
   test('a YAML draft validates; decide by id needs a promoted version; an inline document is not recorded', async () => {

@@ -91,7 +91,7 @@ export class LacService {
     const version = typeof doc?.version === 'string' && /^\d+\.\d+\.\d+/.test(doc.version) && doc.version.length <= 64 ? doc.version : undefined;
     if (!policyId || !version) {
       // Without an id and a version there is no stream to record the draft on.
-      throw new ValidationError(problems.map((p) => ({ field: p.path, problem: p.message, code: p.code })));
+      throw new ValidationError(fieldProblems(problems));
     }
     const document = canonicalJson(raw);
     const origin = Array.isArray(doc.bundles) && doc.bundles.length > 0 ? 'bundle' : 'scratch';
@@ -114,7 +114,7 @@ export class LacService {
   engineFor(tenant: string, policyId: string, version: string): DecisionEngine {
     const stored = storedVersion(this.ctx.readModels, tenant, policyId, version);
     if (!stored) throw new ValidationError([{ field: 'policy', problem: `policy '${policyId}' has no version ${version}; draft it with POST /v1/lac/policies` }]);
-    if (stored.valid !== true) throw new PreconditionError(`version ${version} of '${policyId}' is not valid`, { policyId, version, problems: stored.problems });
+    if (stored.valid !== true) throw new PreconditionError(`version ${version} of '${policyId}' is not valid`, { policyId, version, problems: fieldProblems(stored.problems) });
     const key = `${tenant}\u0000${policyId}\u0000${version}\u0000${stored.documentHash}`;
     let engine = this.engines.get(key);
     if (!engine) {
@@ -145,7 +145,7 @@ export class LacService {
       engine = this.engineFor(tenant, id, version);
     } else if (ref && typeof ref === 'object' && !Array.isArray(ref)) {
       const { policy, problems } = validatePolicy(ref, c.locale);
-      if (!policy) throw new ValidationError(problems.map((p) => ({ field: `policy.${p.path}`, problem: p.message, code: p.code })));
+      if (!policy) throw new ValidationError(fieldProblems(problems, 'policy.'));
       engine = compilePolicy(policy);
       record = false; // an inline document's decisions are not history
     } else {
@@ -257,6 +257,11 @@ export class LacService {
     if (!row) throw new TransientError(`preview ${previewId} is not in the read model yet; retry`);
     return JSON.parse(row) as BlastRadiusPayload;
   }
+}
+
+/** A document's problems in the one error shape of the API (`details.problems: [{field, problem, code}]`). */
+function fieldProblems(problems: readonly PolicyProblem[], prefix = ''): { field: string; problem: string; code: string }[] {
+  return problems.map((p) => ({ field: `${prefix}${p.path}`, problem: p.message, code: p.code }));
 }
 
 function parseAck(body: unknown): { by: string; reason: string; previewId: string } | undefined {
