@@ -3,7 +3,7 @@
 # TRUST_ADMIN_KEY): every /v1 operation and /healthz, with the checks that matter here — no 5xx,
 # status codes, content types and bodies as the spec says. Bounded: FUZZ_EXAMPLES per operation
 # (default 25) and FUZZ_MAX_TIME seconds (default 180). A fixed seed keeps runs comparable. The stateful
-# phase chains operations through the spec's OpenAPI links (draft → preview → promote, set → job → status).
+# phase chains operations through the spec's OpenAPI links (draft → preview → promote, set → get, job → status).
 # One worker: with two, schemathesis's threads hit CPython 3.11.7's thread-unsafe AST recursion counter
 # (SystemError: AST constructor recursion depth mismatch), and its own concurrent requests make LAC
 # promotions race each other (503 UNAVAILABLE "kept racing with concurrent changes").
