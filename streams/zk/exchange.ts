@@ -21,6 +21,8 @@ import { BATCHES_STREAM } from './planner';
 import { batchInput, checkInput, LowLeafTree } from './tree';
 
 export const PROVER_CHECKPOINT = 'zk-prover';
+/** The id of a batch's outcome (ProofCompleted or ProofFailed): one per batch, so a redo appends nothing twice. */
+const outcomeId = (batchId: string) => `zk-proof-${batchId}`;
 
 const isKafkaLog = (log: EventLog): log is KafkaEventLog => (log as { kind?: string }).kind === 'kafka';
 
@@ -28,7 +30,6 @@ export class ZkProverService {
   readonly pool: ProverPool;
   private sub?: Subscription;
   private consumer?: Consumer;
-  private kafka = false;
   private readonly trees = new Map<string, Promise<LowLeafTree>>();
   private readonly inflight = new Map<string, number>();
   private readonly done = new Set<string>();
@@ -65,12 +66,11 @@ export class ZkProverService {
 
   /** On Kafka: the instances' provers share the batches as one consumer group (no per-instance checkpoint). */
   private async startOnKafka(log: KafkaEventLog): Promise<void> {
-    this.kafka = true;
-    await log.sync();
-    for (const e of await log.read({ types: ['ProofCompleted', 'ProofFailed'], limit: 1_000_000 })) this.done.add((e.payload as { batchId: string }).batchId);
+    await log.sync(); // the mirror holds the outcomes committed before this start
     this.consumer = await consumeBatchesAsGroup(log, async (e) => {
       const p = e.payload as BatchPlanned;
-      if (p.circuit === 'cached') return; // answered from the proof cache: nothing to prove
+      // Answered from the proof cache, or already proved (redelivered after a crash or a rebalance).
+      if (p.circuit === 'cached' || log.positionOf(outcomeId(p.batchId)) > 0) return;
       this.onPlanned(e);
       await this.whenDone(p.batchId);
     });
@@ -100,7 +100,7 @@ export class ZkProverService {
   }
 
   private advance(): void {
-    if (this.closed || this.kafka) return;
+    if (this.closed || isKafkaLog(this.log)) return; // on Kafka the group's offsets are the checkpoint
     const oldest = Math.min(...this.inflight.values());
     const cp = Number.isFinite(oldest) ? oldest - 1 : this.lastSeen;
     this.checkpointing = this.checkpointing.then(() => this.log.setCheckpoint(PROVER_CHECKPOINT, cp)).catch(() => undefined);
@@ -145,7 +145,7 @@ export class ZkProverService {
       await this.log.append([
         {
           ...base,
-          id: `zk-proof-${p.batchId}`,
+          id: outcomeId(p.batchId),
           type: 'ProofCompleted',
           payload: {
             batchId: p.batchId,
@@ -165,7 +165,7 @@ export class ZkProverService {
       const reason = err instanceof ProveFailed ? err.reason : `prove failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
       const attempts = err instanceof ProveFailed ? err.attempts : 0;
       await this.log
-        .append([{ ...base, id: `zk-proof-${p.batchId}`, type: 'ProofFailed', payload: { batchId: p.batchId, reason, attempts } }])
+        .append([{ ...base, id: outcomeId(p.batchId), type: 'ProofFailed', payload: { batchId: p.batchId, reason, attempts } }])
         .catch(() => undefined);
     }
   }

@@ -12,10 +12,10 @@ export interface BenchRun {
 }
 
 /** Runs a bench through the same TypeScript loader as its make target; returns its closing JSON line. */
-export function runBench(run: BenchRun, extraEnv: Record<string, string> = {}): Record<string, unknown> {
+export function runBench(run: BenchRun): Record<string, unknown> {
   const res = spawnSync(process.execPath, ['-r', './test/support/swc-register.js', run.script, ...(run.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, ...run.env, ...extraEnv },
+    env: { ...process.env, ...run.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

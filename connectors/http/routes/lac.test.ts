@@ -173,13 +173,13 @@ describe('LAC promotion on a policy that takes decisions non-stop', () => {
   test('a low-risk promotion without acknowledgment goes through although a decision lands during every preview', async () => {
     const h = await startLacHarness({ routes: [lacRoutes] });
     const key = h.keyFor('acme', 'producer');
+    const original = LacService.prototype.preview;
     const preview = jest.spyOn(LacService.prototype, 'preview');
     try {
       expect((await h.request('POST', '/v1/lac/policies', key, v1)).status).toBe(201);
       expect((await h.request('POST', '/v1/lac/policies/gate/versions/1.0.0/promote', key)).status).toBe(200);
       expect((await h.request('POST', '/v1/lac/policies', key, { ...v1, version: '1.0.1' })).status).toBe(201);
       // Each preview the promotion computes is followed by one more recorded decision before it can promote.
-      const original = preview.getMockImplementation() ?? LacService.prototype.preview;
       preview.mockImplementation(async function (this: LacService, ...args: Parameters<LacService['preview']>) {
         const radius = await original.apply(this, args);
         expect((await h.request('POST', '/v1/lac/decide', key, { policy: 'gate', request: request() })).status).toBe(200);

@@ -27,8 +27,8 @@ import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
 import type { DemoApi, DomainModule, WorkerModule } from '../../registry';
 
-const SET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const SET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Pepper versions are Avro ints on the log (ZkPepperActivated, ZkSetCommitted). */
 const MAX_PEPPER_VERSION = 2 ** 31 - 1;
 const SET_ID_PROBLEM = 'is required: 1-64 characters of letters, digits, ".", "_" or "-"';

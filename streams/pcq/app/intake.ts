@@ -5,7 +5,7 @@
 import type { FieldProblem } from '../../errors';
 import { DEVICES, OSES, LABELS, type FixtureRegistered, type ReleaseTagged, type ReplayRecorded, type Runtime, type Tolerance, type TriageLabel } from '../events/types';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/;
+export const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
