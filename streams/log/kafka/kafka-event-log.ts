@@ -15,7 +15,7 @@
  * the same writer id fences this one (its next commit fails and it re-syncs before writing again).
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message, type Producer, type ProducerConfig, type RecordMetadata } from 'kafkajs';
 import { Observable } from 'rxjs';
 import { catalog as sharedCatalog, type Catalog } from '../../../schemas/catalog';
 import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
@@ -24,9 +24,10 @@ import { IdempotencyConflictError, PreconditionError, TransientError, TrustError
 import { countAppended } from '../../metrics';
 import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
+import { INSERT_EVENT } from '../sqlite/ddl';
 import { SqliteEventLog } from '../sqlite/sqlite-event-log';
-import { ENVELOPE_HEADER, envelopeHeaders } from './headers';
 import { JournalTail } from './journal-tail';
+import { newDraft, recordChunks, type StoredEventDraft } from './records';
 import { ensureTopics, internalTopics, topicConfigs, type InternalTopics } from './topics';
 import { RegistryWire } from './wire';
 
@@ -51,6 +52,16 @@ export interface KafkaLogOptions {
 interface StreamHead {
   version: number;
   hash: string;
+}
+
+/** What the duplicate check reads of an event already on the log. */
+interface StoredRow {
+  position: number;
+  type: string;
+  stream: string;
+  stream_version: number;
+  tenant: string;
+  payload: Buffer;
 }
 
 /**
@@ -79,8 +90,6 @@ interface Planned {
   results: (AppendResult | { pending: StoredEventDraft; duplicate: boolean })[];
 }
 
-type StoredEventDraft = Omit<StoredEvent, 'position'> & { topic: string; position?: number };
-
 export class KafkaEventLog implements EventLog {
   readonly kind = 'kafka' as const;
   /** Prefix of the internal topics and groups (processors derive theirs from it). */
@@ -93,7 +102,8 @@ export class KafkaEventLog implements EventLog {
   private readonly wire: RegistryWire | undefined;
   private readonly streamHeadStmt;
   private readonly byIdStmt;
-  private readonly hasPositionStmt;
+  private readonly byIdsStmt;
+  private readonly insertStmt;
 
   private constructor(
     private readonly opts: KafkaLogOptions,
@@ -109,8 +119,11 @@ export class KafkaEventLog implements EventLog {
     this.prefix = opts.prefix ?? 'trust.log';
     this.wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, cat, codec) : undefined;
     this.streamHeadStmt = mirror.db.prepare('SELECT stream_version AS version, hash FROM events WHERE stream = ? ORDER BY stream_version DESC LIMIT 1');
-    this.hasPositionStmt = mirror.db.prepare('SELECT 1 FROM events WHERE position = ?').pluck();
     this.byIdStmt = mirror.db.prepare('SELECT position, type, stream, stream_version, tenant, payload FROM events WHERE id = ?');
+    // One probe of the id index per append rather than one native call per event (the hot path).
+    this.byIdsStmt = mirror.db.prepare('SELECT id, position, type, stream, stream_version, tenant, payload FROM events WHERE id IN (SELECT value FROM json_each(?))');
+    // The tail consumer may have copied a committed record before the writer gets to it: same row, skipped.
+    this.insertStmt = mirror.db.prepare(`${INSERT_EVENT} ON CONFLICT (position) DO NOTHING`);
   }
 
   static async connect(opts: KafkaLogOptions): Promise<KafkaEventLog> {
@@ -140,16 +153,7 @@ export class KafkaEventLog implements EventLog {
   /** (Re)creates the transactional producer; initialising it fences any older writer with the same id. */
   private async initWriter(): Promise<void> {
     const prefix = this.opts.prefix ?? 'trust.log';
-    const producer = this.kafka.producer({
-      transactionalId: this.opts.writerId ?? `${prefix}.writer`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
-      // Back-to-back transactions: the next AddPartitionsToTxn often meets CONCURRENT_TRANSACTIONS while
-      // the broker still writes the last commit's markers. kafkajs would back off 300 ms (kafkajs#304;
-      // the Java client uses 20 ms, KAFKA-5477), which capped group commits at a few per second.
-      retry: { initialRetryTime: 5, maxRetryTime: 2000, retries: 15 },
-    });
+    const producer = this.kafka.producer(writerProducerConfig(this.opts.writerId ?? `${prefix}.writer`));
     await producer.connect();
     this.producer = producer;
     this.broken = false;
@@ -246,10 +250,10 @@ export class KafkaEventLog implements EventLog {
     // Committed: the mirror learns the events now (the tail will see them again and skip them).
     this.mirror.db.transaction(() => {
       for (const d of unique) {
-        // The tail consumer may have copied the committed records first.
-        if (this.hasPositionStmt.get(d.position)) continue;
-        const { topic: _t, ...stored } = d;
-        this.mirror.insertStored(stored as StoredEvent);
+        this.insertStmt.run(
+          d.position, d.id, d.type, d.stream, d.streamVersion, d.tenant, d.occurredAt, d.recordedAt, d.correlationId,
+          d.causationId, d.schemaVersion, d.payloadBytes, d.prevHash, d.hash,
+        );
       }
       for (const c of checkpoints) this.mirror.setCheckpointSync(c.name, c.position);
     })();
@@ -259,7 +263,7 @@ export class KafkaEventLog implements EventLog {
         p.results.map((r) => {
           if (!('pending' in r)) return r;
           const d = r.pending;
-          return { id: d.id, position: d.position!, stream: d.stream, streamVersion: d.streamVersion, duplicate: r.duplicate };
+          return { id: d.id, position: d.position, stream: d.stream, streamVersion: d.streamVersion, duplicate: r.duplicate };
         }),
       );
     }
@@ -270,11 +274,11 @@ export class KafkaEventLog implements EventLog {
   /** Validates one append and drafts its new events (positions come from the journal on commit). */
   private plan(events: readonly NewEvent[], recordedAt: string, heads: Map<string, StreamHead>, ids: Map<string, StoredEventDraft>): Planned['results'] {
     const results: Planned['results'] = [];
+    const onLog = this.existing(events);
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       const id = e.id ?? randomUUID();
       const { schemaVersion, bytes } = this.codec.encode(e.type, e.payload, `events[${i}].payload`);
-      const head = heads.get(e.stream) ?? this.streamHead(e.stream);
       const earlier = ids.get(id);
       if (earlier) {
         if (earlier.type !== e.type || earlier.stream !== e.stream || earlier.tenant !== e.tenant || !earlier.payloadBytes.equals(bytes)) {
@@ -283,17 +287,21 @@ export class KafkaEventLog implements EventLog {
         results.push({ pending: earlier, duplicate: true });
         continue;
       }
-      const dup = this.duplicateOf(id, e, bytes);
-      if (dup) {
-        results.push(dup);
+      const existing = onLog.get(id);
+      if (existing) {
+        if (existing.type !== e.type || existing.stream !== e.stream || existing.tenant !== e.tenant || !existing.payload.equals(bytes)) {
+          throw new IdempotencyConflictError(id);
+        }
+        results.push({ id, position: existing.position, stream: existing.stream, streamVersion: existing.stream_version, duplicate: true });
         continue;
       }
+      const head = heads.get(e.stream) ?? this.streamHead(e.stream);
       if (e.expectedVersion !== undefined && e.expectedVersion !== head.version) {
         throw new VersionConflictError(e.stream, e.expectedVersion, head.version);
       }
       const fields = storedEnvelope(e, id, head.version + 1, recordedAt, schemaVersion);
       const hash = eventHash(head.hash, fields, bytes);
-      const draft: StoredEventDraft = { ...fields, prevHash: head.hash, hash, payloadBytes: bytes, topic: this.codec.entry(e.type).topic };
+      const draft = newDraft(fields, head.hash, hash, bytes, this.codec.entry(e.type).topic);
       heads.set(e.stream, { version: fields.streamVersion, hash });
       ids.set(id, draft);
       results.push({ pending: draft, duplicate: false });
@@ -301,19 +309,15 @@ export class KafkaEventLog implements EventLog {
     return results;
   }
 
-  private streamHead(stream: string): StreamHead {
-    return (this.streamHeadStmt.get(stream) as StreamHead | undefined) ?? { version: 0, hash: '' };
+  /** The events of this append whose ids are already on the log (retries), by id. */
+  private existing(events: readonly NewEvent[]): Map<string, StoredRow> {
+    const given = events.flatMap((e) => (e.id === undefined ? [] : [e.id]));
+    if (given.length === 0) return new Map();
+    return new Map((this.byIdsStmt.all(JSON.stringify(given)) as (StoredRow & { id: string })[]).map((r) => [r.id, r]));
   }
 
-  private duplicateOf(id: string, e: NewEvent, bytes: Buffer): AppendResult | undefined {
-    const existing = this.byIdStmt.get(id) as
-      | { position: number; type: string; stream: string; stream_version: number; tenant: string; payload: Buffer }
-      | undefined;
-    if (!existing) return undefined;
-    if (existing.type !== e.type || existing.stream !== e.stream || existing.tenant !== e.tenant || !existing.payload.equals(bytes)) {
-      throw new IdempotencyConflictError(id);
-    }
-    return { id, position: existing.position, stream: existing.stream, streamVersion: existing.stream_version, duplicate: true };
+  private streamHead(stream: string): StreamHead {
+    return (this.streamHeadStmt.get(stream) as StreamHead | undefined) ?? { version: 0, hash: '' };
   }
 
   /**
@@ -325,29 +329,19 @@ export class KafkaEventLog implements EventLog {
     checkpoints: Extract<Op, { kind: 'checkpoint' }>[],
     effects: TransactionEffects[],
   ): Promise<void> {
+    if (this.wire) await this.wire.prepare(drafts.map((d) => d.topic));
+    const wire = this.wire;
+    const catalogValue = wire ? (d: StoredEventDraft) => wire.encodeSync(d.topic, d.type, d.payloadBytes) : (d: StoredEventDraft) => d.payloadBytes;
+    const chunks = recordChunks(drafts, this.topics.journal, catalogValue);
     const tx = await this.producer!.transaction();
     try {
-      // One produce request per chunk (the journal records, whose offsets become the positions, and
-      // the catalog-topic records), all in one transaction. Chunks keep each record batch under the
-      // broker's default message.max.bytes (1 MB), however many appends a group commit merged.
-      const headersOf = new Map(drafts.map((d) => [d, envelopeHeaders(d)]));
-      const recordBytes = (d: StoredEventDraft) => d.payloadBytes.length + String(headersOf.get(d)![ENVELOPE_HEADER]).length + d.stream.length + 64;
-      const chunks = chunkBySize(drafts, recordBytes, MAX_CHUNK_BYTES);
+      // One produce request per chunk, all in one transaction; the journal offsets become the positions.
       for (const [c, chunk] of chunks.entries()) {
-        const byTopic = new Map<string, Message[]>([[this.topics.journal, []]]);
-        for (const d of chunk) {
-          const headers = headersOf.get(d)!;
-          byTopic.get(this.topics.journal)!.push({ key: d.stream, value: d.payloadBytes, headers });
-          const value = this.wire ? await this.wire.encode(d.topic, d.type, d.payloadBytes) : d.payloadBytes;
-          const list = byTopic.get(d.topic) ?? [];
-          list.push({ key: d.stream, value, headers });
-          byTopic.set(d.topic, list);
-        }
-        const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+        const topicMessages = [...chunk.topicMessages];
         if (c === chunks.length - 1) topicMessages.push(...this.sideMessages(checkpoints, effects));
         const meta = await tx.sendBatch({ topicMessages, acks: -1 });
         const base = Number(journalBase(meta, this.topics.journal));
-        chunk.forEach((d, i) => (d.position = base + i + 1));
+        chunk.drafts.forEach((d, i) => (d.position = base + i + 1));
       }
       if (chunks.length === 0) {
         const side = this.sideMessages(checkpoints, effects);
@@ -425,22 +419,18 @@ export class KafkaEventLog implements EventLog {
   }
 }
 
-/** Produce requests stay well under the broker's 1 MB default record-batch limit. */
-const MAX_CHUNK_BYTES = 512 * 1024;
-
-/** Splits items into runs whose estimated sizes add up to at most `max` (an item larger than `max` goes alone). */
-export function chunkBySize<T>(items: readonly T[], size: (t: T) => number, max: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const n = size(item);
-    if (current.length && bytes + n > max) (chunks.push(current), (current = []), (bytes = 0));
-    current.push(item);
-    bytes += n;
-  }
-  if (current.length) chunks.push(current);
-  return chunks;
+/** The single writer's producer: transactional (fencing), idempotent, ordered. */
+export function writerProducerConfig(transactionalId: string): ProducerConfig {
+  return {
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: 30_000,
+    // Back-to-back transactions: the next AddPartitionsToTxn often meets CONCURRENT_TRANSACTIONS while
+    // the broker still writes the last commit's markers. kafkajs would back off 300 ms (kafkajs#304;
+    // the Java client uses 20 ms, KAFKA-5477), which capped group commits at a few per second.
+    retry: { initialRetryTime: 5, maxRetryTime: 2000, retries: 15 },
+  };
 }
 
 function journalBase(meta: RecordMetadata[], journal: string): string {

@@ -49,6 +49,9 @@ function readZigzag(buf: Buffer, at: number): { value: number; next: number } {
 
 export class RegistryWire {
   private readonly ids = new Map<string, Promise<number>>();
+  private readonly resolvedIds = new Map<string, number>();
+  /** Magic byte, schema id and union branch per (topic, type): the same 5–6 bytes for every record. */
+  private readonly prefixes = new Map<string, Buffer>();
   private readonly writers = new Map<number, Promise<{ union: boolean; types: avro.Type[] }>>();
   private readonly resolvers = new Map<string, { reader: avro.Type; resolver: avro.Resolver }>();
 
@@ -63,10 +66,13 @@ export class RegistryWire {
     let id = this.ids.get(topic);
     if (!id) {
       const subject = `${topic}-value`;
-      id = this.register(subject, topicValueSchema(this.cat, topic)).catch((e: unknown) => {
-        this.ids.delete(topic);
-        throw e;
-      });
+      id = this.register(subject, topicValueSchema(this.cat, topic)).then(
+        (n) => (this.resolvedIds.set(topic, n), n),
+        (e: unknown) => {
+          this.ids.delete(topic);
+          throw e;
+        },
+      );
       this.ids.set(topic, id);
     }
     return id;
@@ -95,13 +101,27 @@ export class RegistryWire {
     return this.url.replace(/\/$/, '');
   }
 
-  /** Wire bytes for a record already encoded by the codec with the newest schema of its type. */
-  async encode(topic: string, type: string, recordBytes: Buffer): Promise<Buffer> {
-    const id = await this.schemaId(topic);
-    const branch = topicTypes(this.cat, topic).indexOf(type);
-    const header = Buffer.alloc(5);
-    header.writeUInt32BE(id, 1);
-    return Buffer.concat([header, zigzag(branch), recordBytes]);
+  /**
+   * Wire bytes for records already encoded by the codec with the newest schema of their type, once
+   * the topics' schema ids are known: `prepare` registers them (one round trip per topic, once per
+   * process), then `encodeSync` runs per record on the hot path without awaiting anything.
+   */
+  async prepare(topics: Iterable<string>): Promise<void> {
+    await Promise.all([...new Set(topics)].map((t) => this.schemaId(t)));
+  }
+
+  encodeSync(topic: string, type: string, recordBytes: Buffer): Buffer {
+    const key = `${topic}\u0000${type}`;
+    let prefix = this.prefixes.get(key);
+    if (!prefix) {
+      const id = this.resolvedIds.get(topic);
+      if (id === undefined) throw new PreconditionError(`the schema id of ${topic} is not resolved yet (call prepare first)`);
+      const header = Buffer.alloc(5);
+      header.writeUInt32BE(id, 1);
+      prefix = Buffer.concat([header, zigzag(topicTypes(this.cat, topic).indexOf(type))]);
+      this.prefixes.set(key, prefix);
+    }
+    return Buffer.concat([prefix, recordBytes]);
   }
 
   /**
