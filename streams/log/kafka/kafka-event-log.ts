@@ -22,7 +22,7 @@ import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { IdempotencyConflictError, PreconditionError, TransientError, TrustError, VersionConflictError } from '../../errors';
 import { countAppended } from '../../metrics';
-import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
+import { eventHash, storedEnvelope } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { INSERT_EVENT } from '../sqlite/ddl';
 import { SqliteEventLog } from '../sqlite/sqlite-event-log';
