@@ -3,6 +3,7 @@
  * (Confluent wire format + envelope headers, key = stream), a new instance rebuilds its mirror from
  * the journal and continues the streams, and a second writer fences the first.
  */
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import type { NewEvent } from '../../../schemas/envelope';
 import { TransientError } from '../../errors';
@@ -57,6 +58,12 @@ d('Kafka adapter specifics', () => {
     if (registryUrl) expect(found.value[0]).toBe(0); // Confluent magic byte
     const decoded = await log.decodeValue(envelope.type, envelope.sv, found.value);
     expect(decoded).toEqual({ type: 'TenantKeyRevoked', payload: { tenant: 'acme', keyId: 'k1', reason: null } });
+    if (registryUrl) {
+      // Other Confluent clients read the same bytes: @kafkajs/confluent-schema-registry decodes them with
+      // the registered schema (a topic's value is a union, so the payload comes keyed by its type's name).
+      const viaLibrary = await new SchemaRegistry({ host: registryUrl }).decode(found.value);
+      expect(Object.values(JSON.parse(JSON.stringify(viaLibrary)))).toEqual([{ tenant: 'acme', keyId: 'k1', reason: null }]);
+    }
   });
 
   test('given events appended by one instance, when a new instance starts, then its mirror equals the journal and the stream continues its chain', async () => {

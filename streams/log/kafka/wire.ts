@@ -6,7 +6,8 @@
  *
  * The registry is spoken to through its Confluent REST API directly: @kafkajs/confluent-schema-registry
  * refuses to register a top-level union (it requires a named record), and a union is what a topic
- * with several event types needs under TopicNameStrategy. Its wire format is the same.
+ * with several event types needs under TopicNameStrategy. Its wire format is the same: its decoder
+ * reads the adapter's records (kafka-specific.test.ts).
  *
  * Without a registry (SCHEMA_REGISTRY_URL unset) the value is the bare Avro record and the
  * `trust.schemaVersion` header names the catalog version: the registry-less path.
