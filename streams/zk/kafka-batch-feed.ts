@@ -7,10 +7,14 @@
  */
 import type { Consumer } from 'kafkajs';
 import type { RecordedEvent } from '../../schemas/envelope';
-import { envelopeOf } from '../log/kafka/headers';
+import { isTransient } from '../errors';
+import { deadLetters } from '../metrics';
 import type { KafkaEventLog } from '../log/kafka/kafka-event-log';
 
-export const PROVER_GROUP = (prefix: string) => `${prefix}.zk-provers`;
+/** The provers' name in metrics (their group id carries the log prefix). */
+const PROVER_GROUP_NAME = 'zk-provers';
+
+export const PROVER_GROUP = (prefix: string) => `${prefix}.${PROVER_GROUP_NAME}`;
 
 export async function consumeBatchesAsGroup(log: KafkaEventLog, handle: (e: RecordedEvent) => Promise<void>): Promise<Consumer> {
   const topic = log.codec.entry('BatchPlanned').topic;
@@ -24,10 +28,14 @@ export async function consumeBatchesAsGroup(log: KafkaEventLog, handle: (e: Reco
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const events: RecordedEvent[] = [];
       for (const m of batch.messages) {
-        const env = envelopeOf(m.headers);
-        if (!env || !m.value || env.type !== 'BatchPlanned') continue;
-        const { payload } = await log.decodeValue(env.type, env.schemaVersion, m.value);
-        events.push({ ...env, position: log.positionOf(env.id), payload });
+        try {
+          const e = await log.eventOfRecord(m, (type) => type === 'BatchPlanned');
+          if (e) events.push(e);
+        } catch (err) {
+          if (isTransient(err)) throw err; // the registry is down: the batch is redelivered
+          // Not a batch this service planned (those are written whole): skipped, counted, never retried.
+          deadLetters.inc({ processor: PROVER_GROUP_NAME });
+        }
       }
       // Prove the partition's batches side by side (the pool queues them); keep the membership alive meanwhile.
       const beat = setInterval(() => void heartbeat().catch(() => undefined), 2000);

@@ -15,7 +15,7 @@
  * the same writer id fences this one (its next commit fails and it re-syncs before writing again).
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type Message, type Producer, type ProducerConfig, type RecordMetadata } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type IHeaders, type Message, type Producer, type ProducerConfig, type RecordMetadata } from 'kafkajs';
 import { Observable } from 'rxjs';
 import { catalog as sharedCatalog, type Catalog } from '../../../schemas/catalog';
 import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
@@ -26,6 +26,7 @@ import { eventHash, storedEnvelope } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { INSERT_EVENT } from '../sqlite/ddl';
 import { SqliteEventLog } from '../sqlite/sqlite-event-log';
+import { ENVELOPE_HEADER, envelopeOf } from './headers';
 import { JournalTail } from './journal-tail';
 import { newDraft, recordChunks, type StoredEventDraft } from './records';
 import { ensureTopics, internalTopics, topicConfigs, type InternalTopics } from './topics';
@@ -405,6 +406,23 @@ export class KafkaEventLog implements EventLog {
     if (this.wire && value[0] === 0) return this.wire.decode(value);
     if (!type || schemaVersion === undefined) throw new PreconditionError('a bare Avro record needs its trust.type and trust.schemaVersion headers');
     return { type, payload: this.codec.decode(type, schemaVersion, value) };
+  }
+
+  /**
+   * A catalog-topic record as a log event, as consumer groups see it: undefined when it carries no
+   * envelope (a foreign record: the ingest bridge's business) or its type is not wanted; a
+   * PreconditionError when its envelope or value cannot be read (the caller dead-letters it).
+   */
+  async eventOfRecord(m: { headers?: IHeaders; value: Buffer | null }, wanted: (type: string) => boolean): Promise<RecordedEvent | undefined> {
+    let env: ReturnType<typeof envelopeOf>;
+    try {
+      env = envelopeOf(m.headers);
+    } catch (e) {
+      throw new PreconditionError(`the ${ENVELOPE_HEADER} header is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!env || !m.value || !wanted(env.type)) return undefined;
+    const { payload } = await this.decodeValue(env.type, env.schemaVersion, m.value);
+    return { ...env, position: this.positionOf(env.id), payload };
   }
 
   async close(): Promise<void> {

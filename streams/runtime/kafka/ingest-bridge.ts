@@ -7,7 +7,7 @@
  * processed like one ingested over HTTP.
  *   stream  = the record key
  *   tenant  = the `tenant` header, else the payload's `tenant` field
- * A record it cannot take (no key, no tenant, not decodable, fails its schema) is dead-lettered.
+ * A record it cannot take (no key, no tenant, not decodable, fails its schema, a damaged envelope header) is dead-lettered.
  */
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Subject } from 'rxjs';
@@ -45,8 +45,8 @@ export class KafkaIngestBridge {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const events: NewEvent[] = [];
         for (const m of batch.messages) {
-          if (envelopeOf(m.headers)) continue; // already a log event (the adapter's own copy)
-          events.push(await this.toEvent(batch.topic, batch.partition, m));
+          const e = await this.toEvent(batch.topic, batch.partition, m);
+          if (e) events.push(e);
         }
         await this.log.appendWithEffects(events, {
           consumerGroupId: this.groupId,
@@ -63,9 +63,12 @@ export class KafkaIngestBridge {
     await this.consumer?.disconnect().catch(() => undefined);
   }
 
-  private async toEvent(topic: string, partition: number, m: KafkaMessage): Promise<NewEvent> {
+  /** The append for a foreign record, its dead letter if it cannot be taken, nothing for the adapter's own copy. */
+  private async toEvent(topic: string, partition: number, m: KafkaMessage): Promise<NewEvent | undefined> {
     const id = derivedEventId(INGEST_BRIDGE, `${topic}/${partition}/${m.offset}`, 'ingest');
     try {
+      // Already a log event (the adapter's own copy); a damaged envelope header throws: dead-lettered below.
+      if (envelopeOf(m.headers)) return undefined;
       if (!m.value) throw new Error('record has no value');
       const stream = m.key?.toString();
       if (!stream) throw new Error('record has no key (the key is the stream)');

@@ -5,6 +5,7 @@
  */
 import { filter, firstValueFrom, scan } from 'rxjs';
 import { KafkaEventLog } from '../../log/kafka/kafka-event-log';
+import { deadLetterStream } from '../effects';
 import { KafkaProcessorRunner } from './kafka-processor-runner';
 import { annotation, annotationCounter, milestoneStream } from './testing';
 
@@ -57,6 +58,32 @@ d('Kafka processor runtime (consumer groups, exactly-once effects)', () => {
     const got = await milestones(log, streams);
     expect(got.map((g) => g.keyIds)).toEqual([['count-3'], ['count-3'], ['count-3']]);
     expect(streams.map((s) => runner.stateOf(s))).toEqual([{ count: 3 }, { count: 3 }, { count: 3 }]);
+  });
+
+  test('given a record with a damaged envelope on the input topic, then it is dead-lettered once and the events after it are processed', async () => {
+    const prefix = unique('trust.proc');
+    const log = await openLog(prefix);
+    const stream = unique('s');
+    const topic = log.codec.entry('AnnotationAdded').topic;
+    // Same key as the stream, so the same partition, ahead of a valid event.
+    const producer = log.kafka.producer();
+    await producer.connect();
+    const [sent] = await producer.send({ topic, messages: [{ key: stream, value: Buffer.from('garbage'), headers: { 'trust.envelope': '{not json' } }], acks: -1 });
+    await producer.disconnect();
+    await log.append([annotation(stream, 0)]);
+    const def = annotationCounter(unique('counter'), 1);
+    const runner = new KafkaProcessorRunner(log, def);
+    cleanups.push(() => runner.stop());
+    const done = handledTotal([runner as KafkaProcessorRunner<unknown>], [stream], 1);
+    await runner.start();
+    await done;
+    const [got] = await milestones(log, [stream]);
+    expect(got.keyIds).toEqual(['count-1']);
+    const at = `${topic}/${sent.partition}/${sent.baseOffset}`;
+    const dead = (await log.readStream(deadLetterStream(def.name))).filter((e) => (e.payload as { eventStream: string }).eventStream === at);
+    expect(dead).toHaveLength(1);
+    expect(dead[0].payload).toMatchObject({ processor: def.name, eventType: 'unknown', attempts: 1 });
+    expect((dead[0].payload as { error: string }).error).toMatch(/JSON/);
   });
 
   test('given a running instance, when a second joins mid-stream and the first leaves, then every input is processed exactly once', async () => {

@@ -14,7 +14,6 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Subject } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { isTransient } from '../../errors';
-import { envelopeOf } from '../../log/kafka/headers';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { ensureTopics } from '../../log/kafka/topics';
 import { deadLetters, processedEvents, transientRetries } from '../../metrics';
@@ -123,7 +122,18 @@ export class KafkaProcessorRunner<S> {
     const emitted: NewEvent[] = [];
     const handled: RecordedEvent[] = [];
     for (const m of messages) {
-      const e = await this.toEvent(m);
+      let e: RecordedEvent | undefined;
+      try {
+        e = await this.log.eventOfRecord(m, (type) => this.inputs.has(type));
+      } catch (err) {
+        if (isTransient(err)) throw err; // e.g. the registry is down: the batch is redone later
+        // A record claiming to be a log event that cannot be read (a damaged or forged envelope, a
+        // value its schema cannot decode) is dead-lettered: retrying it would stall the partition.
+        deadLetters.inc({ processor: this.def.name });
+        const at = `${topic}/${partition}/${m.offset}`;
+        emitted.push(deadLetterEvent(this.def.name, { id: at, type: 'unknown', stream: at, position: 0, tenant: 'system' }, err, 1));
+        continue;
+      }
       if (!e || !this.inputs.has(e.type)) continue;
       handled.push(e);
       const key = this.keyOf(e);
@@ -160,13 +170,5 @@ export class KafkaProcessorRunner<S> {
         return state;
       }
     }
-  }
-
-  /** A catalog-topic record as the processor sees it; records without an envelope are not log events (see ingest-bridge.ts). */
-  private async toEvent(m: KafkaMessage): Promise<RecordedEvent | undefined> {
-    const env = envelopeOf(m.headers);
-    if (!env || !m.value || !this.inputs.has(env.type)) return undefined;
-    const { payload } = await this.log.decodeValue(env.type, env.schemaVersion, m.value);
-    return { ...env, position: this.log.positionOf(env.id), payload };
   }
 }
