@@ -10,8 +10,9 @@
  * RUNS times after one untimed warm-up of each (medians). Then processing throughput: a
  * consumer-group processor with exactly-once effects over everything produced.
  *   KAFKA_BROKERS (required), SCHEMA_REGISTRY_URL (optional), BENCH_N (default 20000),
- *   BENCH_BATCH (default 500), BENCH_RUNS (default 5), BENCH_CONCURRENCY (default 4: appends in flight,
- *   the same on both sides; the adapter groups concurrent appends into one transaction)
+ *   BENCH_BATCH (default 500), BENCH_RUNS (default 5), BENCH_CONCURRENCY (default 4: appends or sends
+ *   in flight on the adapter and plain sides; the adapter groups concurrent appends into one
+ *   transaction, and the ceiling's transactions hold BATCH × CONCURRENCY events)
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { codec } from '../../schemas/codec';
@@ -29,6 +30,8 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Appends/sends in flight at once on both sides (an ingest service serves many requests at once). */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+/** Events of the untimed warm-up run (JIT, connections, the broker's first segments). */
+const WARM_UP_N = Math.min(N, 4 * BATCH * CONCURRENCY);
 const tag = Date.now().toString(36);
 
 function makeEvents(run: number | string, n = N): NewEvent[] {
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
   const rates = { adapter: [] as number[], same: [] as number[], plain: [] as number[] };
   for (let r = -1; r < RUNS; r++) {
     const warmUp = r < 0;
-    const events = warmUp ? makeEvents('warm', Math.min(N, 4 * BATCH * CONCURRENCY)) : makeEvents(r);
+    const events = warmUp ? makeEvents('warm', WARM_UP_N) : makeEvents(r);
     const n = events.length;
     // The plain side sends the same Avro payload bytes (encoded outside the timed section).
     const plainMessages = events.map((e) => ({ key: e.stream, value: codec().encode(e.type, e.payload).bytes }));
@@ -105,8 +108,8 @@ async function main(): Promise<void> {
   }
   await same.stop();
 
-  // Processing: one consumer-group processor over everything produced above (RUNS × N events).
-  const total = RUNS * N + Math.min(N, 4 * BATCH * CONCURRENCY);
+  // Processing: one consumer-group processor over everything the adapter produced above.
+  const total = RUNS * N + WARM_UP_N;
   const runner = new KafkaProcessorRunner(log, annotationCounter(`bench-counter-${tag}`, 100));
   const mine = (s: string) => s.startsWith(`${tag}-`);
   let seen = 0;

@@ -134,7 +134,7 @@ export class KafkaProcessorRunner<S> {
         emitted.push(deadLetterEvent(this.def.name, { id: at, type: 'unknown', stream: at, position: 0, tenant: 'system' }, err, 1));
         continue;
       }
-      if (!e || !this.inputs.has(e.type)) continue;
+      if (!e) continue;
       handled.push(e);
       const key = this.keyOf(e);
       const state = overlay.has(key) ? overlay.get(key)! : this.stateOf(key);
