@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const prefix = `trust.bench.${tag}`;
   const log = await KafkaEventLog.connect({ brokers, registryUrl, prefix, clientId: 'bench-adapter' });
 
-  const same = new SameRecordsCeiling(kafka, admin, tag, registryUrl);
+  const same = new SameRecordsCeiling(kafka, admin, tag, registryUrl, prefix);
   await same.start();
 
   console.log(`bench-kafka: N=${N} events per run, ${BATCH} per append/send, ${CONCURRENCY} in flight, ${RUNS} runs after a warm-up, registry=${registryUrl ? 'yes' : 'no'}; conditions ${conditions({ partitions })}`);

@@ -24,6 +24,8 @@ export class SameRecordsCeiling {
     private readonly admin: Admin,
     private readonly tag: string,
     private readonly registryUrl: string | undefined,
+    /** The adapter's prefix: the deployment its envelope headers name, so the bytes are the same. */
+    private readonly log: string,
   ) {
     this.journal = `bench.same.${tag}.journal`;
   }
@@ -62,7 +64,7 @@ export class SameRecordsCeiling {
     const renamed = drafts.map((d) => newDraft(d, d.prevHash, d.hash, d.payloadBytes, this.topics.get(d.topic)!));
     const groups: RecordChunk[][] = [];
     for (let i = 0; i < renamed.length; i += perTransaction) {
-      groups.push(recordChunks(renamed.slice(i, i + perTransaction), this.journal, (d) => values.get(d.id)!));
+      groups.push(recordChunks(renamed.slice(i, i + perTransaction), this.journal, (d) => values.get(d.id)!, this.log));
     }
     return groups;
   }

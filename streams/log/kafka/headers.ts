@@ -3,6 +3,11 @@
  * is self-describing: kcat and third-party consumers see id, type, stream, version and hashes next
  * to the Avro value, and the mirror is rebuilt from the journal with no other source. One header
  * rather than one per field: kafkajs encodes each header separately, and this is the hot path.
+ *
+ * The header also names the deployment whose writer put the record there (`log`, its topic
+ * prefix): catalog topics have public names shared by every deployment on a cluster, and a
+ * deployment's consumer groups must leave the others' events alone. Records written before the
+ * field existed carry none and count as the reader's own.
  */
 import type { IHeaders } from 'kafkajs';
 import type { StoredEvent } from '../hash-chain';
@@ -24,9 +29,11 @@ interface WireEnvelope {
   sv: number;
   prev: string;
   hash: string;
+  /** Topic prefix of the deployment that wrote it. */
+  log?: string;
 }
 
-export function envelopeHeaders(e: Envelope): IHeaders {
+export function envelopeHeaders(e: Envelope, log: string): IHeaders {
   const w: WireEnvelope = {
     id: e.id,
     type: e.type,
@@ -40,16 +47,17 @@ export function envelopeHeaders(e: Envelope): IHeaders {
     sv: e.schemaVersion,
     prev: e.prevHash,
     hash: e.hash,
+    log,
   };
   return { [ENVELOPE_HEADER]: JSON.stringify(w) };
 }
 
-/** The envelope of a record; undefined when it has none (a record a third party produced). */
-export function envelopeOf(headers: IHeaders | undefined): Envelope | undefined {
+/** The envelope of a record and the deployment that wrote it; undefined when it has none (a record a third party produced). */
+export function readEnvelope(headers: IHeaders | undefined): { envelope: Envelope; log: string | undefined } | undefined {
   const raw = headers?.[ENVELOPE_HEADER];
   if (raw === undefined) return undefined;
   const w = JSON.parse((Array.isArray(raw) ? raw[0] : raw).toString()) as WireEnvelope;
-  return {
+  const envelope: Envelope = {
     id: w.id,
     type: w.type,
     stream: w.stream,
@@ -63,6 +71,12 @@ export function envelopeOf(headers: IHeaders | undefined): Envelope | undefined 
     prevHash: w.prev,
     hash: w.hash,
   };
+  return { envelope, log: w.log };
+}
+
+/** The envelope of a record; undefined when it has none (a record a third party produced). */
+export function envelopeOf(headers: IHeaders | undefined): Envelope | undefined {
+  return readEnvelope(headers)?.envelope;
 }
 
 /** The stored event of a journal record (position = offset + 1). */

@@ -26,7 +26,7 @@ import { eventHash, storedEnvelope } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { INSERT_EVENT } from '../sqlite/ddl';
 import { SqliteEventLog } from '../sqlite/sqlite-event-log';
-import { ENVELOPE_HEADER, envelopeOf } from './headers';
+import { ENVELOPE_HEADER, readEnvelope } from './headers';
 import { JournalTail } from './journal-tail';
 import { newDraft, recordChunks, type StoredEventDraft } from './records';
 import { ensureTopics, internalTopics, topicConfigs, type InternalTopics } from './topics';
@@ -333,7 +333,7 @@ export class KafkaEventLog implements EventLog {
     if (this.wire) await this.wire.prepare(drafts.map((d) => d.topic));
     const wire = this.wire;
     const catalogValue = wire ? (d: StoredEventDraft) => wire.encodeSync(d.topic, d.type, d.payloadBytes) : (d: StoredEventDraft) => d.payloadBytes;
-    const chunks = recordChunks(drafts, this.topics.journal, catalogValue);
+    const chunks = recordChunks(drafts, this.topics.journal, catalogValue, this.prefix);
     const tx = await this.producer!.transaction();
     try {
       // One produce request per chunk, all in one transaction; the journal offsets become the positions.
@@ -410,17 +410,21 @@ export class KafkaEventLog implements EventLog {
 
   /**
    * A catalog-topic record as a log event, as consumer groups see it: undefined when it carries no
-   * envelope (a foreign record: the ingest bridge's business) or its type is not wanted; a
+   * envelope (a foreign record: the ingest bridge's business), another deployment wrote it, or its
+   * type is not wanted; a
    * PreconditionError when its envelope or value cannot be read (the caller dead-letters it).
    */
   async eventOfRecord(m: { headers?: IHeaders; value: Buffer | null }, wanted: (type: string) => boolean): Promise<RecordedEvent | undefined> {
-    let env: ReturnType<typeof envelopeOf>;
+    let read: ReturnType<typeof readEnvelope>;
     try {
-      env = envelopeOf(m.headers);
+      read = readEnvelope(m.headers);
     } catch (e) {
       throw new PreconditionError(`the ${ENVELOPE_HEADER} header is not valid JSON: ${(e as Error).message}`);
     }
-    if (!env || !m.value || !wanted(env.type)) return undefined;
+    // Another deployment's event on the shared catalog topic: not ours to process.
+    if (!read || (read.log !== undefined && read.log !== this.prefix)) return undefined;
+    const env = read.envelope;
+    if (!m.value || !wanted(env.type)) return undefined;
     const { payload } = await this.decodeValue(env.type, env.schemaVersion, m.value);
     return { ...env, position: this.positionOf(env.id), payload };
   }

@@ -50,8 +50,9 @@ export interface RecordChunk {
 /** Produce requests stay well under the broker's 1 MB default record-batch limit. */
 export const MAX_CHUNK_BYTES = 512 * 1024;
 
-export function recordChunks(drafts: readonly StoredEventDraft[], journal: string, catalogValue: CatalogValue): RecordChunk[] {
-  const withHeaders = drafts.map((d) => ({ d, headers: envelopeHeaders(d) }));
+/** `log` is the writer's deployment (its topic prefix), stamped in every envelope header. */
+export function recordChunks(drafts: readonly StoredEventDraft[], journal: string, catalogValue: CatalogValue, log: string): RecordChunk[] {
+  const withHeaders = drafts.map((d) => ({ d, headers: envelopeHeaders(d, log) }));
   const size = ({ d, headers }: (typeof withHeaders)[number]) => d.payloadBytes.length + (headers[ENVELOPE_HEADER] as string).length + d.stream.length + 64;
   return chunkBySize(withHeaders, size, MAX_CHUNK_BYTES).map((chunk) => {
     const byTopic = new Map<string, Message[]>([[journal, []]]);

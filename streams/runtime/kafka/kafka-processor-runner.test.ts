@@ -86,6 +86,24 @@ d('Kafka processor runtime (consumer groups, exactly-once effects)', () => {
     expect((dead[0].payload as { error: string }).error).toMatch(/JSON/);
   });
 
+  test('given another deployment on the same cluster, then a processor takes only its own deployment\'s events from the shared topic', async () => {
+    const mine = await openLog(unique('trust.proc'));
+    const theirs = await openLog(unique('trust.other'));
+    const stream = unique('s'); // one key: both records land on the same partition, theirs first
+    const [other] = await theirs.append([annotation(stream, 0)]);
+    const [own] = await mine.append([annotation(stream, 1)]);
+    const runner = new KafkaProcessorRunner(mine, annotationCounter(unique('counter'), 1));
+    cleanups.push(() => runner.stop());
+    const handled: string[] = [];
+    runner.committed$.subscribe((evs) => handled.push(...evs.filter((e) => e.stream === stream).map((e) => e.id)));
+    const done = firstValueFrom(runner.committed$.pipe(filter((evs) => evs.some((e) => e.id === own.id))));
+    await runner.start();
+    await done;
+    expect(handled).toEqual([own.id]);
+    const [got] = await milestones(mine, [stream]);
+    expect(got.keyIds).toEqual(['count-1']);
+  });
+
   test('given a running instance, when a second joins mid-stream and the first leaves, then every input is processed exactly once', async () => {
     const prefix = unique('trust.proc');
     const logA = await openLog(prefix, `${prefix}.writer-a`);
