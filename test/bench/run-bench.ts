@@ -18,7 +18,10 @@ export function runBench(run: BenchRun): Record<string, unknown> {
     env: { ...process.env, ...run.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    // spawnSync blocks the event loop, so jest's own timeout could never end a hung bench.
+    timeout: 15 * 60 * 1000,
   });
+  if (res.error) throw new Error(`${run.script} did not finish: ${res.error.message}`);
   if (res.status !== 0) throw new Error(`${run.script} exited ${res.status}: ${res.stderr.slice(-2000)}`);
   const last = res.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as Record<string, unknown>;
