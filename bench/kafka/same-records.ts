@@ -18,6 +18,7 @@ export class SameRecordsCeiling {
   private producer: Producer | undefined;
   private readonly journal: string;
   private readonly topics = new Map<string, string>();
+  private wire: RegistryWire | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -40,6 +41,7 @@ export class SameRecordsCeiling {
       ],
       waitForLeaders: true,
     });
+    this.wire = this.registryUrl ? new RegistryWire(this.registryUrl, c.cat, c) : undefined;
     this.producer = this.kafka.producer(writerProducerConfig(`bench.same.${this.tag}.writer`));
     await this.producer.connect();
   }
@@ -47,7 +49,7 @@ export class SameRecordsCeiling {
   /** The adapter's records for these events, grouped into transactions of `perTransaction` events. */
   async prepare(events: readonly NewEvent[], perTransaction: number): Promise<RecordChunk[][]> {
     const c = sharedCodec();
-    const wire = this.registryUrl ? new RegistryWire(this.registryUrl, c.cat, c) : undefined;
+    const wire = this.wire;
     const recordedAt = new Date().toISOString();
     const heads = new Map<string, { version: number; hash: string }>();
     const drafts: StoredEventDraft[] = events.map((e) => {

@@ -28,7 +28,7 @@ kafka-clients:
 
 # One broker and one registry for every Kafka suite (-i: the suites share them, one at a time).
 # --forceExit: a kafkajs consumer whose batch failed can schedule one more fetch after it was
-# disconnected (kafkajs#1327), which kept jest alive after every test had passed in 1 run of 5;
+# disconnected (kafkajs#1327), which kept jest alive after every test had passed once in 11 runs;
 # the results are final by then, and CI must not hang on it.
 test-kafka: install kafka-clients
 	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i --forceExit test/kafka streams/log/kafka streams/runtime/kafka

@@ -51,3 +51,12 @@ export function deadLetterEvent(
     },
   };
 }
+
+/**
+ * The dead letter of a broker record that never became a log event (unreadable, or a foreign record
+ * that cannot be taken): named by where it sits, `topic/partition/offset`, so a redo of its batch
+ * derives the same id. `inputId` defaults to that place.
+ */
+export function recordDeadLetter(processor: string, at: string, err: unknown, inputId = at): NewEvent {
+  return deadLetterEvent(processor, { id: inputId, type: 'unknown', stream: at, position: 0, tenant: 'system' }, err, 1);
+}

@@ -15,7 +15,7 @@ import type { NewEvent } from '../../../schemas/envelope';
 import { envelopeOf } from '../../log/kafka/headers';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { deadLetters } from '../../metrics';
-import { deadLetterEvent, derivedEventId } from '../effects';
+import { derivedEventId, recordDeadLetter } from '../effects';
 
 export const INGEST_BRIDGE = 'kafka-ingest';
 
@@ -65,7 +65,8 @@ export class KafkaIngestBridge {
 
   /** The append for a foreign record, its dead letter if it cannot be taken, nothing for the adapter's own copy. */
   private async toEvent(topic: string, partition: number, m: KafkaMessage): Promise<NewEvent | undefined> {
-    const id = derivedEventId(INGEST_BRIDGE, `${topic}/${partition}/${m.offset}`, 'ingest');
+    const at = `${topic}/${partition}/${m.offset}`;
+    const id = derivedEventId(INGEST_BRIDGE, at, 'ingest');
     try {
       // Already a log event (the adapter's own copy); a damaged envelope header throws: dead-lettered below.
       if (envelopeOf(m.headers)) return undefined;
@@ -80,7 +81,7 @@ export class KafkaIngestBridge {
       return { id, type, stream, tenant, payload, correlationId: id, occurredAt: m.timestamp ? new Date(Number(m.timestamp)).toISOString() : undefined };
     } catch (err) {
       deadLetters.inc({ processor: INGEST_BRIDGE });
-      return deadLetterEvent(INGEST_BRIDGE, { id, type: 'unknown', stream: `${topic}/${partition}/${m.offset}`, position: 0, tenant: 'system' }, err, 1);
+      return recordDeadLetter(INGEST_BRIDGE, at, err, id);
     }
   }
 }

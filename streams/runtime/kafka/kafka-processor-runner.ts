@@ -18,7 +18,7 @@ import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { ensureTopics } from '../../log/kafka/topics';
 import { deadLetters, processedEvents, transientRetries } from '../../metrics';
 import type { ProcessorDefinition } from '../processor';
-import { deadLetterEvent, emittedEvents } from '../effects';
+import { deadLetterEvent, emittedEvents, recordDeadLetter } from '../effects';
 import { readTopicToEnd } from './read-to-end';
 
 export interface KafkaProcessorOptions {
@@ -130,8 +130,7 @@ export class KafkaProcessorRunner<S> {
         // A record claiming to be a log event that cannot be read (a damaged or forged envelope, a
         // value its schema cannot decode) is dead-lettered: retrying it would stall the partition.
         deadLetters.inc({ processor: this.def.name });
-        const at = `${topic}/${partition}/${m.offset}`;
-        emitted.push(deadLetterEvent(this.def.name, { id: at, type: 'unknown', stream: at, position: 0, tenant: 'system' }, err, 1));
+        emitted.push(recordDeadLetter(this.def.name, `${topic}/${partition}/${m.offset}`, err));
         continue;
       }
       if (!e) continue;
