@@ -52,6 +52,53 @@ export interface RecordedContext {
   destinationRegion: null | string;
 }
 
+/** An on-call person acknowledged a firing alert occurrence (POST /v1/ops/alerts/:id/ack or the SLO page's button). */
+export interface AlertAcknowledged {
+  alertId: string;
+  alert: string;
+  /** who acknowledged: the name given, else the key's tenant */
+  by: string;
+  note: string;
+  /** ISO-8601 */
+  acknowledgedAt: string;
+}
+
+/** Alertmanager delivered a firing alert to the service's webhook. One event per alert occurrence (fingerprint and start): a redelivery of the same occurrence is the same event id, so it is stored once. */
+export interface AlertFired {
+  /** <fingerprint>-<startsAt in epoch ms>: one occurrence of one alert */
+  alertId: string;
+  /** alertname, e.g. IngestAvailabilityFastBurn */
+  alert: string;
+  /** page or ticket (labels.severity) */
+  severity: string;
+  /** Alertmanager's fingerprint of the label set */
+  fingerprint: string;
+  /** ISO-8601: when Prometheus started firing it */
+  startsAt: string;
+  /** ISO-8601: when the webhook received the first delivery (the page reached the on-call) */
+  receivedAt: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** annotations.runbook_url */
+  runbook: string;
+  /** the Alertmanager receiver that delivered it */
+  receiver: string;
+}
+
+/** Alertmanager delivered the resolution of an alert occurrence recorded by AlertFired. */
+export interface AlertResolved {
+  /** the AlertFired occurrence it ends */
+  alertId: string;
+  alert: string;
+  severity: string;
+  fingerprint: string;
+  startsAt: string;
+  /** ISO-8601: when Prometheus saw the condition end */
+  endsAt: string;
+  /** ISO-8601: when the webhook received the resolution */
+  receivedAt: string;
+}
+
 /** A note on a stream, e.g. a deploy marker shown on timelines. */
 export interface AnnotationAdded {
   /** what the note is about, e.g. a release or a fixture id */
@@ -542,6 +589,9 @@ export interface ZkSetCommitted {
 /** Payload type of every event type, by name. */
 export interface EventPayloads {
   AccessDecided: AccessDecided;
+  AlertAcknowledged: AlertAcknowledged;
+  AlertFired: AlertFired;
+  AlertResolved: AlertResolved;
   AnnotationAdded: AnnotationAdded;
   AnomalyDetected: AnomalyDetected;
   AnomalyTriaged: AnomalyTriaged;
