@@ -4,6 +4,7 @@
 #   prometheus promtool for the alert-rule tests
 #   kcat       a third-party Kafka client in the distributed-mode tests
 #   openjdk-17-jdk-headless, maven  the Kafka broker and the schema registry (usually preinstalled)
+#   postgresql the store of record of distributed mode (a local cluster per test run, infra/postgres)
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
@@ -11,6 +12,7 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v kcat >/dev/null || need+=(kcat)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${need[*]}"
 SUDO=""

@@ -1,0 +1,394 @@
+/**
+ * The event store of record in distributed mode: PostgreSQL, shared by every instance.
+ *
+ * Positions are gap-free and handed out in commit order: an append locks the one row of
+ * `log_head`, inserts its events after the head, moves the head and commits, and only then can
+ * the next appender (of any instance) take the lock. So a reader that has seen position p has
+ * seen every position below p: no event can commit later at a lower position (the in-flight
+ * sequence problem that sequences plus concurrent transactions have, Marten#3181, is designed out).
+ * The lock makes appends one at a time across the deployment, so each instance commits in groups:
+ * requests that arrive while a commit is in flight join the next one (one transaction, one fsync),
+ * and one request's conflict refuses that request only.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Observable, Subject } from 'rxjs';
+import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
+import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
+import { isTransient } from '../../errors';
+import { countAppended } from '../../metrics';
+import type { StoredEvent } from '../hash-chain';
+import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
+import { planAppend, type KnownEvent, type PreparedEvent, type StreamHead } from './append-plan';
+import { migrate } from './migrations';
+import { asTransient } from './pg-errors';
+import { HeadWatcher } from './head-watcher';
+
+export interface PgLogOptions {
+  /** libpq connection URL (DATABASE_URL). */
+  connectionString: string;
+  codec?: Codec;
+  /** Connections in this instance's pool (default 10). */
+  poolSize?: number;
+  /** Most events one group commit carries (default 5000). */
+  maxGroupEvents?: number;
+  /** Never write, never migrate (an auditor's replay next to a running deployment). */
+  readOnly?: boolean;
+  /** How often to look at the head when no notification arrives (ms, default 250). */
+  pollMs?: number;
+  now?: () => Date;
+}
+
+/** The channel every append notifies (payload: the new head), so tailing instances wake at once. */
+export const HEAD_CHANNEL = 'trust_log_head';
+
+const COLUMNS = 'position, id, type, stream, stream_version, tenant, occurred_at, recorded_at, correlation_id, causation_id, schema_version, payload, prev_hash, hash';
+type Row = [string, string, string, string, number, string, string, string, string, string | null, number, Buffer, string, string];
+
+interface PendingAppend {
+  events: PreparedEvent[];
+  resolve: (r: AppendResult[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A transaction of the store that a caller (a processor runner) extends with its own statements. */
+export interface PgLogTransaction {
+  client: pg.PoolClient | pg.Client;
+  /** Append within this transaction (takes the head lock until it commits). */
+  append(events: readonly NewEvent[], fieldPrefix?: string): Promise<AppendResult[]>;
+}
+
+export class PgEventLog implements EventLog {
+  readonly kind = 'postgres' as const;
+  readonly pool: pg.Pool;
+  readonly codec: Codec;
+  /** Emits the head whenever this instance or another one appended. */
+  readonly changes$ = new Subject<number>();
+  private readonly maxGroupEvents: number;
+  private readonly now: () => Date;
+  private readonly queue: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly watcher: HeadWatcher;
+  private closed = false;
+
+  private constructor(private readonly opts: PgLogOptions) {
+    this.pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+    this.codec = opts.codec ?? sharedCodec();
+    this.maxGroupEvents = opts.maxGroupEvents ?? 5000;
+    this.now = opts.now ?? (() => new Date());
+    this.watcher = new HeadWatcher(opts.connectionString, HEAD_CHANNEL, () => this.head(), this.changes$, opts.pollMs ?? 250);
+  }
+
+  /** Connect and apply missing migrations (not when read-only). */
+  static async open(opts: PgLogOptions): Promise<PgEventLog> {
+    const log = new PgEventLog(opts);
+    try {
+      if (!opts.readOnly) await migrate(log.pool);
+      else await log.head();
+    } catch (err) {
+      await log.pool.end().catch(() => undefined);
+      throw asTransient(err, 'opening the event store');
+    }
+    return log;
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  async append(events: readonly NewEvent[]): Promise<AppendResult[]> {
+    this.assertWritable();
+    const prepared = this.prepare(events, 'events');
+    if (prepared.length === 0) return [];
+    const results = await new Promise<AppendResult[]>((resolve, reject) => {
+      this.queue.push({ events: prepared, resolve, reject });
+      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+    });
+    countAppended(events.filter((_, i) => !results[i].duplicate).map((e) => e.type));
+    return results;
+  }
+
+  /**
+   * Run `work` in one transaction of the store; appends made through the given transaction take
+   * the head lock and commit with everything else `work` does (processor state, checkpoints).
+   */
+  async transaction<T>(work: (tx: PgLogTransaction) => Promise<T>, client?: pg.PoolClient | pg.Client): Promise<T> {
+    this.assertWritable();
+    const c: pg.PoolClient | pg.Client = client ?? (await this.connect());
+    let appended = false;
+    try {
+      await c.query('BEGIN');
+      const tx: PgLogTransaction = {
+        client: c,
+        append: async (events, fieldPrefix = 'events') => {
+          const prepared = this.prepare(events, fieldPrefix);
+          const [plan] = await this.commitPlans(c, [{ events: prepared }]);
+          if (plan instanceof Error) throw plan;
+          appended ||= plan.some((r) => !r.duplicate);
+          return plan;
+        },
+      };
+      const out = await work(tx);
+      await c.query('COMMIT');
+      if (appended) this.changes$.next(await this.head().catch(() => 0));
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw asTransient(err, 'a transaction of the event store');
+    } finally {
+      if (!client) (c as pg.PoolClient).release();
+    }
+  }
+
+  private prepare(events: readonly NewEvent[], fieldPrefix: string): PreparedEvent[] {
+    return events.map((event, i) => {
+      const { schemaVersion, bytes } = this.codec.encode(event.type, event.payload, `${fieldPrefix}[${i}].payload`);
+      return { event, id: event.id ?? randomUUID(), schemaVersion, bytes };
+    });
+  }
+
+  /** Commit queued requests in groups, one transaction each, until the queue is empty. */
+  private async flush(): Promise<void> {
+    while (this.queue.length) {
+      const group: PendingAppend[] = [];
+      let size = 0;
+      while (this.queue.length && (group.length === 0 || size + this.queue[0].events.length <= this.maxGroupEvents)) {
+        const p = this.queue.shift()!;
+        group.push(p);
+        size += p.events.length;
+      }
+      try {
+        const outcomes = await this.commitGroup(group);
+        outcomes.forEach((o, i) => (o instanceof Error ? group[i].reject(o) : group[i].resolve(o)));
+        if (outcomes.some((o) => !(o instanceof Error))) this.changes$.next(await this.head().catch(() => 0));
+      } catch (err) {
+        const failure = asTransient(err, 'appending to the event store');
+        for (const p of group) p.reject(failure);
+      }
+    }
+  }
+
+  private async commitGroup(group: readonly Pick<PendingAppend, 'events'>[]): Promise<(AppendResult[] | Error)[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const outcomes = await this.commitPlans(client, group);
+      await client.query('COMMIT');
+      return outcomes;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Inside an open transaction: lock the head, plan every request against the stored heads and
+   * ids, insert the accepted rows, move the head and notify. A request that conflicts comes back
+   * as its error and leaves no row behind.
+   */
+  private async commitPlans(client: pg.PoolClient | pg.Client, group: readonly Pick<PendingAppend, 'events'>[]): Promise<(AppendResult[] | Error)[]> {
+    const all = group.flatMap((g) => g.events);
+    const head = Number((await client.query('SELECT position FROM log_head FOR UPDATE')).rows[0].position);
+    const ids = await this.knownIds(client, [...new Set(all.map((p) => p.id))]);
+    const heads = await this.streamHeads(client, [...new Set(all.map((p) => p.event.stream))]);
+    const view = { position: head, heads, ids };
+    const recordedAt = this.now().toISOString();
+    const rows: StoredEvent[] = [];
+    const outcomes = group.map((g): AppendResult[] | Error => {
+      try {
+        const plan = planAppend(view, g.events, recordedAt);
+        for (const [k, v] of plan.heads) heads.set(k, v);
+        for (const [k, v] of plan.ids) ids.set(k, v);
+        view.position = plan.position;
+        rows.push(...plan.rows);
+        return plan.results;
+      } catch (err) {
+        return err as Error;
+      }
+    });
+    if (rows.length) {
+      await insertRows(client, rows);
+      await client.query('UPDATE log_head SET position = $1', [view.position]);
+      await client.query('SELECT pg_notify($1, $2)', [HEAD_CHANNEL, String(view.position)]);
+    }
+    return outcomes;
+  }
+
+  private async knownIds(client: pg.PoolClient | pg.Client, ids: string[]): Promise<Map<string, KnownEvent>> {
+    const res = await client.query({
+      text: 'SELECT id, position, type, stream, stream_version, tenant, payload FROM events WHERE id = ANY($1::text[])',
+      values: [ids],
+      rowMode: 'array',
+    });
+    return new Map(res.rows.map((r) => [r[0], { position: Number(r[1]), type: r[2], stream: r[3], streamVersion: r[4], tenant: r[5], payload: r[6] }]));
+  }
+
+  private async streamHeads(client: pg.PoolClient | pg.Client, streams: string[]): Promise<Map<string, StreamHead>> {
+    const res = await client.query({
+      text: `SELECT h.stream, e.stream_version, e.hash FROM unnest($1::text[]) AS h(stream)
+             CROSS JOIN LATERAL (SELECT stream_version, hash FROM events WHERE stream = h.stream ORDER BY stream_version DESC LIMIT 1) e`,
+      values: [streams],
+      rowMode: 'array',
+    });
+    return new Map(res.rows.map((r) => [r[0], { version: r[1], hash: r[2] }]));
+  }
+
+  /** Insert an already-hashed event exactly as exported (`trust events import` into an empty store). */
+  async insertStored(events: readonly StoredEvent[]): Promise<void> {
+    this.assertWritable();
+    await this.transaction(async ({ client }) => {
+      const head = Number((await client.query('SELECT position FROM log_head FOR UPDATE')).rows[0].position);
+      if (events.length === 0) return;
+      await insertRows(client, events);
+      await client.query('UPDATE log_head SET position = greatest(position, $1)', [Math.max(head, ...events.map((e) => e.position))]);
+    });
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  async read(options: ReadOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readStored(options)).map((s) => this.decodeStored(s));
+  }
+
+  /** Events with their payload still encoded: the chain verifier and the exporter need the bytes. */
+  async readStored(options: ReadOptions = {}): Promise<StoredEvent[]> {
+    const where = ['position >= $1'];
+    const values: unknown[] = [options.from ?? 1];
+    if (options.types) {
+      if (options.types.length === 0) return [];
+      values.push(options.types);
+      where.push(`type = ANY($${values.length}::text[])`);
+    }
+    if (options.stream !== undefined) (values.push(options.stream), where.push(`stream = $${values.length}`));
+    if (options.tenant !== undefined) (values.push(options.tenant), where.push(`tenant = $${values.length}`));
+    values.push(options.limit ?? 1000);
+    return this.query(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${values.length}`, values);
+  }
+
+  async readStream(stream: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {
+    const rows = await this.query(`SELECT ${COLUMNS} FROM events WHERE stream = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`, [stream, fromVersion, limit]);
+    return rows.map((s) => this.decodeStored(s));
+  }
+
+  async head(): Promise<number> {
+    try {
+      return Number((await this.pool.query('SELECT position FROM log_head')).rows[0].position);
+    } catch (err) {
+      throw asTransient(err, 'reading the head of the event store');
+    }
+  }
+
+  decodeStored(s: StoredEvent): RecordedEvent {
+    const { payloadBytes, ...rest } = s;
+    return { ...rest, payload: this.codec.decode(s.type, s.schemaVersion, payloadBytes) };
+  }
+
+  subscribe(from: number, options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    return new Observable<RecordedEvent>((subscriber) => {
+      let next = from;
+      let running: Promise<void> | undefined;
+      let again = false;
+      // One drain at a time; a wake-up during a drain runs one more round after it.
+      const drain = (): void => {
+        if (running) return void (again = true);
+        running = (async () => {
+          do {
+            again = false;
+            for (;;) {
+              if (subscriber.closed) return;
+              const page = await this.read({ from: next, limit: 500, types: options.types });
+              for (const e of page) {
+                if (subscriber.closed) return;
+                subscriber.next(e);
+                next = e.position + 1;
+              }
+              if (page.length < 500) break;
+            }
+          } while (again);
+        })()
+          .catch((err) => {
+            // A store outage is waited out: the next notification or poll drains again.
+            if (!isTransient(err)) subscriber.error(err);
+          })
+          .finally(() => (running = undefined));
+      };
+      const sub = this.changes$.subscribe(() => drain());
+      const release = this.watcher.acquire();
+      drain();
+      return () => {
+        sub.unsubscribe();
+        release();
+      };
+    });
+  }
+
+  // ---- checkpoints ----------------------------------------------------------------------------
+
+  async getCheckpoint(name: string): Promise<number> {
+    const res = await this.pool.query('SELECT position FROM checkpoints WHERE name = $1', [name]).catch((err) => Promise.reject(asTransient(err, 'reading a checkpoint')));
+    return res.rows.length ? Number(res.rows[0].position) : 0;
+  }
+
+  async setCheckpoint(name: string, position: number, client: pg.PoolClient | pg.Client | pg.Pool = this.pool): Promise<void> {
+    this.assertWritable();
+    await client
+      .query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [name, position])
+      .catch((err) => Promise.reject(asTransient(err, 'writing a checkpoint')));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flushing?.catch(() => undefined);
+    await this.watcher.close();
+    this.changes$.complete();
+    await this.pool.end().catch(() => undefined);
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private async query(text: string, values: unknown[]): Promise<StoredEvent[]> {
+    try {
+      const res = await this.pool.query<Row>({ text, values, rowMode: 'array' });
+      return res.rows.map(rowToStored);
+    } catch (err) {
+      throw asTransient(err, 'reading the event store');
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      throw asTransient(err, 'connecting to the event store');
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.opts.readOnly) throw new Error('this PostgreSQL event log was opened read-only');
+  }
+}
+
+async function insertRows(client: pg.PoolClient | pg.Client, rows: readonly StoredEvent[]): Promise<void> {
+  // One statement for the whole group: column arrays unnested server-side.
+  await client.query(
+    `INSERT INTO events (${COLUMNS})
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
+                          $9::text[], $10::text[], $11::int[], $12::bytea[], $13::text[], $14::text[])`,
+    [
+      rows.map((r) => r.position), rows.map((r) => r.id), rows.map((r) => r.type), rows.map((r) => r.stream),
+      rows.map((r) => r.streamVersion), rows.map((r) => r.tenant), rows.map((r) => r.occurredAt), rows.map((r) => r.recordedAt),
+      rows.map((r) => r.correlationId), rows.map((r) => r.causationId), rows.map((r) => r.schemaVersion), rows.map((r) => r.payloadBytes),
+      rows.map((r) => r.prevHash), rows.map((r) => r.hash),
+    ],
+  );
+}
+
+function rowToStored(r: Row): StoredEvent {
+  return {
+    position: Number(r[0]), id: r[1], type: r[2], stream: r[3], streamVersion: r[4], tenant: r[5], occurredAt: r[6], recordedAt: r[7],
+    correlationId: r[8], causationId: r[9], schemaVersion: r[10], payloadBytes: r[11], prevHash: r[12], hash: r[13],
+  };
+}
