@@ -12,6 +12,28 @@ export interface Config {
   maxBodyBytes: number;
   /** SQLite durability of the embedded log. */
   sqliteSync: 'FULL' | 'NORMAL';
+  /** The ZK-TX prover (TRUST_ZK_PROVER, TRUST_ZK_PROVER_BIN, TRUST_ZK_PROVER_THREADS). */
+  zkProver: ZkProverConfig;
+}
+
+export interface ZkProverConfig {
+  /** `native` (default): the arkworks prover of native/zk-prover; `snarkjs`: the reference prover. */
+  kind: 'native' | 'snarkjs';
+  /** The native binary, when not the one `make zk-native` builds. */
+  binary: string | undefined;
+  /** Threads of each native prover process (default: the cores shared by the prover processes). */
+  threads: number | undefined;
+}
+
+/** TRUST_ZK_PROVER=native|snarkjs, TRUST_ZK_PROVER_BIN, TRUST_ZK_PROVER_THREADS; throws a ValidationError naming the variable. */
+export function zkProverConfig(env: NodeJS.ProcessEnv = process.env): ZkProverConfig {
+  const problems: { field: string; problem: string }[] = [];
+  const kind = (env.TRUST_ZK_PROVER || 'native').toLowerCase();
+  if (kind !== 'native' && kind !== 'snarkjs') problems.push({ field: 'TRUST_ZK_PROVER', problem: `must be 'native' or 'snarkjs', got '${env.TRUST_ZK_PROVER}'` });
+  const threads = env.TRUST_ZK_PROVER_THREADS ? Number(env.TRUST_ZK_PROVER_THREADS) : undefined;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) problems.push({ field: 'TRUST_ZK_PROVER_THREADS', problem: 'must be a positive integer' });
+  if (problems.length) throw new ValidationError(problems);
+  return { kind: kind as ZkProverConfig['kind'], binary: env.TRUST_ZK_PROVER_BIN ? resolve(env.TRUST_ZK_PROVER_BIN) : undefined, threads };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL || undefined,
     maxBodyBytes,
     sqliteSync,
+    zkProver: zkProverConfig(env),
   };
 }

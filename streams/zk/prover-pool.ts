@@ -1,22 +1,29 @@
 /**
- * The prover pool: N worker processes (child_process.fork), each proving one job at a time. A job goes to an idle worker
+ * The prover pool: N prover processes, each proving one job at a time: the native prover
+ * (native-prover.ts, the default) or snarkjs workers (child_process.fork of prover-worker.ts). A job goes to an idle worker
  * that already holds its circuit's artifacts when there is one (cache hint), else to any idle one.
- * Every proof is verified in the worker before it is returned; a failed prove or verification is
+ * Every proof is verified in the worker before it is returned (natively against the zkey's verifying key, or with snarkjs); a failed prove or verification is
  * retried (`retries` times) and then rejected with the reason.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { CircuitName } from './artifacts';
+import { NATIVE_BINARY_RELATIVE, NATIVE_BUILD_HINT, NativeProverProcess, nativeProverBinary, type ProverKind } from './native-prover';
 import type { ProveReply, ProveRequest } from './prover-worker';
 import type { Groth16Proof } from './snarkjs';
 
 export interface ProveResult {
   proof: Groth16Proof;
   publicSignals: string[];
+  /** Witness and proof, ms (the native prover also reports the witness part alone). */
   proveMs: number;
+  witnessMs?: number;
   verifyMs: number;
   attempts: number;
+  /** The prover that made it. */
+  prover: ProverKind;
   worker: number;
 }
 
@@ -28,10 +35,15 @@ export class ProveFailed extends Error {
 
 interface Slot {
   index: number;
-  worker: ChildProcess;
+  pid?: number;
+  kind: ProverKind;
   busy: boolean;
   circuits: Set<CircuitName>;
   ready: Promise<void>;
+  /** Sends one request; the reply comes back through `answer`. */
+  send(req: ProveRequest): void;
+  stop(): Promise<void>;
+  unref(): void;
   pending?: { resolve: (r: ProveReply) => void };
 }
 
@@ -51,11 +63,27 @@ function workerEntry(): { file: string; execArgv: string[] } {
 }
 
 export interface PoolOptions {
+  /** Prover processes (each proves one job at a time). */
   workers?: number;
   retries?: number;
   /** Circuits each worker loads at start (all of them by default). */
   preload?: CircuitName[];
+  /** `native` (default: the arkworks prover of native/zk-prover) or `snarkjs` (the reference prover). Config: TRUST_ZK_PROVER. */
+  prover?: ProverKind;
+  /** The native binary (default: native/zk-prover/target/release/trust-zk-prover). Config: TRUST_ZK_PROVER_BIN. */
+  nativeBinary?: string;
+  /** Threads of each native process (default: the machine's cores shared by the workers). Config: TRUST_ZK_PROVER_THREADS. */
+  threads?: number;
+  /** Where the pool says that it fell back to snarkjs (default: stderr, once per process). */
+  warn?: (message: string) => void;
 }
+
+let warnedMissing = false;
+const warnOnce = (message: string) => {
+  if (warnedMissing) return;
+  warnedMissing = true;
+  process.stderr.write(`${message}\n`);
+};
 
 export class ProverPool {
   private readonly slots: Slot[] = [];
@@ -67,75 +95,145 @@ export class ProverPool {
   private opts: PoolOptions;
   private started = false;
   private unrefd = false;
+  private resolvedKind?: { kind: ProverKind; binary?: string; reason?: string };
 
-  /** Workers start on the first prove (or ready()): an instance that never proves spawns no thread. */
+  /** Workers start on the first prove (or ready()): an instance that never proves spawns no process. */
   constructor(opts: PoolOptions = {}) {
     this.opts = opts;
     this.retries = opts.retries ?? 2;
   }
 
+  /**
+   * The prover this pool runs: native when asked for (the default) and built, else snarkjs, with the
+   * reason (the binary is missing, or it failed to start).
+   */
+  get prover(): { kind: ProverKind; binary?: string; reason?: string } {
+    if (!this.resolvedKind) {
+      const wanted = this.opts.prover ?? 'native';
+      if (wanted === 'snarkjs') this.resolvedKind = { kind: 'snarkjs' };
+      else {
+        const binary = nativeProverBinary(this.opts.nativeBinary);
+        this.resolvedKind = binary
+          ? { kind: 'native', binary }
+          : { kind: 'snarkjs', reason: `the native ZK prover is not built (${this.opts.nativeBinary ?? NATIVE_BINARY_RELATIVE}): proving with snarkjs, several times slower; ${NATIVE_BUILD_HINT}` };
+        if (this.resolvedKind.reason) (this.opts.warn ?? warnOnce)(`trust: ${this.resolvedKind.reason}`);
+      }
+    }
+    return this.resolvedKind;
+  }
+
   private ensure(): void {
     if (this.started) return;
     this.started = true;
-    const n = this.opts.workers ?? 1;
-    const entry = workerEntry();
-    for (let i = 0; i < n; i++) {
-      const worker = fork(entry.file, [], { execArgv: entry.execArgv, env: { ...process.env, TRUST_ZK_PROVER_CHILD: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      if (this.unrefd) this.unrefChild(worker);
-      let markReady!: () => void;
-      const slot: Slot = { index: i, worker, busy: false, circuits: new Set(), ready: new Promise((r) => (markReady = r)) };
-      worker.on('message', (reply: ProveReply) => {
-        if (reply.id === -1) return markReady();
-        const p = slot.pending;
-        slot.pending = undefined;
-        slot.busy = false;
-        p?.resolve(reply);
-        this.pump();
-      });
-      const crashed = (why: string) => {
-        const p = slot.pending;
-        slot.pending = undefined;
-        slot.busy = false;
-        p?.resolve({ id: 0, ok: false, error: `worker crashed: ${why}` });
-      };
-      worker.on('error', (err) => crashed(err.message));
-      worker.on('exit', (code, signal) => {
-        markReady();
-        if (!this.closed) {
-          crashed(`exit ${code ?? signal}`);
-          this.slots.splice(this.slots.indexOf(slot), 1);
-          this.respawn();
-        }
-      });
-      const preload = this.opts.preload ?? ['check', 'batch4'];
-      worker.send({ preload });
-      for (const c of preload) slot.circuits.add(c);
-      this.slots.push(slot);
-    }
+    for (let i = 0; i < (this.opts.workers ?? 1); i++) this.slots.push(this.spawnSlot(i));
   }
 
-  private unrefChild(c: ChildProcess): void {
-    c.unref();
-    (c.channel as { unref?: () => void } | undefined)?.unref?.();
+  private spawnSlot(index: number): Slot {
+    const preload = this.opts.preload ?? ['check', 'batch4'];
+    const slot = this.prover.kind === 'native' ? this.nativeSlot(index, preload) : this.snarkjsSlot(index, preload);
+    for (const c of preload) slot.circuits.add(c);
+    if (this.unrefd) slot.unref();
+    return slot;
   }
 
-  /** A crashed worker is replaced (its job was already answered as failed, so it is retried). */
-  private respawn(): void {
-    this.started = false;
-    const keep = this.slots.splice(0);
-    const want = this.opts.workers ?? 1;
-    this.opts = { ...this.opts, workers: want - keep.length };
-    this.ensure();
-    this.opts = { ...this.opts, workers: want };
-    this.slots.unshift(...keep);
-    this.slots.forEach((s, i) => (s.index = i));
+  /** A slot's reply: frees it and feeds the queue. */
+  private answer(slot: Slot, reply: ProveReply): void {
+    const p = slot.pending;
+    slot.pending = undefined;
+    slot.busy = false;
+    p?.resolve(reply);
     this.pump();
+  }
+
+  /** A slot's process is gone: its job is answered as failed (and retried), the slot replaced. */
+  private lost(slot: Slot, why: string): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0 && !this.closed) this.slots[at] = this.spawnSlot(slot.index);
+    this.answer(slot, { id: 0, ok: false, error: `worker crashed: ${why}` });
+  }
+
+  private nativeSlot(index: number, preload: CircuitName[]): Slot {
+    const workers = this.opts.workers ?? 1;
+    const threads = this.opts.threads ?? Math.max(1, Math.floor(availableParallelism() / workers));
+    const proc = new NativeProverProcess({ binary: this.prover.binary!, circuits: preload, threads });
+    let started = false;
+    const slot: Slot = {
+      index,
+      pid: proc.child.pid,
+      kind: 'native',
+      busy: false,
+      circuits: new Set(),
+      ready: proc.ready.then(
+        () => void (started = true),
+        () => undefined,
+      ),
+      send: (req) => {
+        void proc.prove(req.circuit, req.input).then((r) => {
+          if (!proc.alive && !r.ok) return; // answered by the exit handler below
+          this.answer(
+            slot,
+            r.ok
+              ? { id: req.id, ok: true, proof: r.proof, publicSignals: r.publicSignals!, proveMs: (r.witnessMs ?? 0) + (r.proveMs ?? 0), verifyMs: r.verifyMs ?? 0, witnessMs: r.witnessMs }
+              : { id: req.id, ok: false, error: r.error ?? 'prove failed' },
+          );
+        });
+      },
+      stop: () => proc.close(),
+      unref: () => proc.unref(),
+    };
+    proc.child.on('exit', (code, signal) => {
+      if (this.closed) return;
+      if (!started && this.prover.kind === 'native') {
+        // A binary that cannot start (built for another machine, artifacts it cannot read): snarkjs serves.
+        this.resolvedKind = { kind: 'snarkjs', reason: `the native ZK prover failed to start (exit ${code ?? signal}): proving with snarkjs` };
+        (this.opts.warn ?? warnOnce)(`trust: ${this.resolvedKind.reason}`);
+      }
+      this.lost(slot, `exit ${code ?? signal}`);
+    });
+    return slot;
+  }
+
+  private snarkjsSlot(index: number, preload: CircuitName[]): Slot {
+    const entry = workerEntry();
+    const worker = fork(entry.file, [], { execArgv: entry.execArgv, env: { ...process.env, TRUST_ZK_PROVER_CHILD: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let markReady!: () => void;
+    const slot: Slot = {
+      index,
+      pid: worker.pid,
+      kind: 'snarkjs',
+      busy: false,
+      circuits: new Set(),
+      ready: new Promise((r) => (markReady = r)),
+      send: (req) => worker.send(req),
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+          worker.once('exit', () => resolve());
+          if (worker.connected) worker.send({ stop: true });
+          else worker.kill();
+        }),
+      unref: () => {
+        worker.unref();
+        (worker.channel as { unref?: () => void } | undefined)?.unref?.();
+      },
+    };
+    worker.on('message', (reply: ProveReply) => {
+      if (reply.id === -1) return markReady();
+      this.answer(slot, reply);
+    });
+    worker.on('error', (err) => this.answer(slot, { id: 0, ok: false, error: `worker crashed: ${err.message}` }));
+    worker.on('exit', (code, signal) => {
+      markReady();
+      if (!this.closed) this.lost(slot, `exit ${code ?? signal}`);
+    });
+    worker.send({ preload });
+    return slot;
   }
 
   /** Let the process exit while workers idle (the service stops them on close). */
   unref(): void {
     this.unrefd = true;
-    for (const s of this.slots) this.unrefChild(s.worker);
+    for (const s of this.slots) s.unref();
   }
 
   get size(): number {
@@ -161,7 +259,7 @@ export class ProverPool {
       const reply = await this.once(circuit, input, hint);
       if ('ok' in reply && reply.ok) {
         const r = reply as Extract<ProveReply, { ok: true }> & { worker: number };
-        return { proof: r.proof as Groth16Proof, publicSignals: r.publicSignals, proveMs: r.proveMs, verifyMs: r.verifyMs, attempts: attempt, worker: r.worker };
+        return { proof: r.proof as Groth16Proof, publicSignals: r.publicSignals, proveMs: r.proveMs, witnessMs: r.witnessMs, verifyMs: r.verifyMs, attempts: attempt, worker: r.worker, prover: this.slots.find((x) => x.index === r.worker)?.kind ?? this.prover.kind };
       }
       lastError = (reply as { error: string }).error;
     }
@@ -188,23 +286,13 @@ export class ProverPool {
       slot.circuits.add(job.circuit);
       const req: ProveRequest = { id: this.nextId++, circuit: job.circuit, input: job.input };
       slot.pending = { resolve: (r) => job.resolve({ ...r, worker: slot.index }) };
-      slot.worker.send(req);
+      slot.send(req);
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) q.resolve({ id: 0, ok: false, error: 'prover pool closed', worker: -1 });
-    await Promise.all(
-      this.slots.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            if (s.worker.exitCode !== null || s.worker.signalCode !== null) return resolve();
-            s.worker.once('exit', () => resolve());
-            if (s.worker.connected) s.worker.send({ stop: true });
-            else s.worker.kill();
-          }),
-      ),
-    );
+    await Promise.all(this.slots.map((s) => s.stop()));
   }
 }

@@ -12,7 +12,7 @@ export interface ProveRequest {
   input: Record<string, unknown>;
 }
 export type ProveReply =
-  | { id: number; ok: true; proof: unknown; publicSignals: string[]; proveMs: number; verifyMs: number }
+  | { id: number; ok: true; proof: unknown; publicSignals: string[]; proveMs: number; verifyMs: number; witnessMs?: number }
   | { id: number; ok: false; error: string }
   | { id: -1; ready: true };
 

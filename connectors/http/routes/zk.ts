@@ -23,6 +23,7 @@ import { TenantSealer } from '../../../streams/zk/sealing';
 import { hasher } from '../../../streams/zk/selector';
 import { CAPACITY, DEPTH, LowLeafTree, MAX_VALUE } from '../../../streams/zk/tree';
 import { batchOf, currentPepper, jobOf, projections as zkProjections, setOf, type BatchRow } from '../../../projections/zk';
+import { zkProverConfig, type ZkProverConfig } from '../../config';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
 import type { DemoApi, DomainModule, WorkerModule } from '../../registry';
@@ -41,6 +42,8 @@ export interface ZkOptions {
   quota?: { ratePerSec: number; burst: number };
   /** Default latency budget of a job (ms). */
   budgetMs?: number;
+  /** Which prover proves (TRUST_ZK_PROVER=native|snarkjs, read by connectors/config.ts). */
+  prover?: ZkProverConfig;
 }
 
 export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<ZkOptions> {
@@ -50,6 +53,7 @@ export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required
     retries: num(env.TRUST_ZK_RETRIES, 2),
     quota: { ratePerSec: num(env.TRUST_ZK_QUOTA_RPS, 50), burst: num(env.TRUST_ZK_QUOTA_BURST, 200) },
     budgetMs: num(env.TRUST_ZK_BUDGET_MS, 5000),
+    prover: zkProverConfig(env),
   };
 }
 
@@ -158,7 +162,13 @@ export function zkProverWorker(options: ZkOptions = {}): WorkerModule {
       name: 'zk.prover',
       async start() {
         if (opts.workers <= 0 || prover) return;
-        prover = new ZkProverService(ctx.log, TenantSealer.fromDataDir(ctx.dataDir), { workers: opts.workers, retries: opts.retries });
+        prover = new ZkProverService(ctx.log, TenantSealer.fromDataDir(ctx.dataDir), {
+          workers: opts.workers,
+          retries: opts.retries,
+          prover: opts.prover.kind,
+          nativeBinary: opts.prover.binary,
+          threads: opts.prover.threads,
+        });
         prover.pool.unref();
         await prover.start();
       },
