@@ -12,6 +12,8 @@ export interface Config {
   maxBodyBytes: number;
   /** SQLite durability of the embedded log. */
   sqliteSync: 'FULL' | 'NORMAL';
+  /** TRUST_FAULT_INJECTION=1: chaos drills may inject 5xx and latency (PUT /chaos/faults, admin keys). */
+  faultInjection?: boolean;
   /** The ZK-TX prover (TRUST_ZK_PROVER, TRUST_ZK_PROVER_BIN, TRUST_ZK_PROVER_THREADS). */
   zkProver: ZkProverConfig;
 }
@@ -46,6 +48,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (sqliteSync !== 'FULL' && sqliteSync !== 'NORMAL') problems.push({ field: 'TRUST_SQLITE_SYNC', problem: `must be FULL or NORMAL` });
   const maxBodyBytes = Number(env.TRUST_MAX_BODY_BYTES ?? 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) problems.push({ field: 'TRUST_MAX_BODY_BYTES', problem: 'must be a positive integer' });
+  const faultInjection = env.TRUST_FAULT_INJECTION ?? '0';
+  if (faultInjection !== '0' && faultInjection !== '1') problems.push({ field: 'TRUST_FAULT_INJECTION', problem: `must be 0 or 1, got '${faultInjection}'` });
   if (logMode === 'kafka' && !env.KAFKA_BROKERS) problems.push({ field: 'KAFKA_BROKERS', problem: 'is required when TRUST_LOG=kafka (host:port[,host:port])' });
   if (problems.length) throw new ValidationError(problems);
   return {
@@ -56,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL || undefined,
     maxBodyBytes,
     sqliteSync,
+    faultInjection: faultInjection === '1',
     zkProver: zkProverConfig(env),
   };
 }

@@ -9,6 +9,7 @@ import type { RouteModule } from './context';
 import { errorHandler, notFound } from './errors';
 import { loginRoutes, pageAuthorization, redirectToLogin } from './page-session';
 import { httpMetrics } from './metrics';
+import { FaultInjector, faultRoutes } from './fault-injection';
 import { eventRoutes } from './routes/events';
 
 let defaultMetricsOn = false;
@@ -56,6 +57,12 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
     }
   };
   const auth = authBy((req) => req.headers.authorization);
+  if (service.config.faultInjection) {
+    // Chaos drills only (TRUST_FAULT_INJECTION=1): after the metrics, before the routes.
+    const injector = new FaultInjector();
+    app.use('/chaos', faultRoutes(injector, auth));
+    app.use(injector.middleware);
+  }
   // Pages show tenant data too: the same keys as the API, from the header or the login cookie.
   app.use('/ui', loginRoutes(check));
   for (const page of opts.pages ?? allPages()) app.use('/ui', authBy(pageAuthorization), page(service.ctx), redirectToLogin);

@@ -17,7 +17,12 @@ function cliArgs(): string[] {
 
 /** `trust tenant add <tenant> --role admin` on a data dir; returns the key (last line of output). */
 export function issueAdminKey(dataDir: string, tenant = 'loadtest'): string {
-  const out = spawnSync(process.execPath, [...cliArgs(), 'tenant', 'add', tenant, '--role', 'admin'], {
+  return issueKey(dataDir, tenant, 'admin');
+}
+
+/** `trust tenant add <tenant> --role <role>` on a data dir; returns the key (last line of output). */
+export function issueKey(dataDir: string, tenant: string, role: 'producer' | 'auditor' | 'admin'): string {
+  const out = spawnSync(process.execPath, [...cliArgs(), 'tenant', 'add', tenant, '--role', role], {
     cwd: ROOT,
     env: { ...process.env, TRUST_DATA_DIR: dataDir },
     encoding: 'utf8',

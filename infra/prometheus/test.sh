@@ -9,5 +9,5 @@ root="$(cd "$here/../.." && pwd)"
 bash "$here/install.sh"
 cd "$root"
 node -r ./test/support/swc-register.js infra/prometheus/generate.ts --check
-promtool check rules infra/prometheus/slo-rules.yml infra/prometheus/instance-rules.yml
+promtool check rules infra/prometheus/slo-rules.yml infra/prometheus/instance-rules.yml infra/prometheus/drill/slo-rules.yml
 promtool test rules infra/prometheus/tests/*.test.yml

@@ -4,6 +4,34 @@
  */
 import type { SloReport, SloStatus, WindowBurn } from './slo-report';
 import type { SloSpec } from './slo-spec';
+import type { AlertView } from './alerts';
+
+export interface DashboardAlerts {
+  /** Open alert occurrences Alertmanager delivered (firing or acknowledged, not resolved). */
+  alerts: AlertView[];
+  /** Show the acknowledge button (admin keys). */
+  canAck: boolean;
+}
+
+const RUNBOOK = /^docs\/runbooks\/[A-Za-z0-9_-]+\.md$/;
+
+function alertsSection(d: DashboardAlerts): string {
+  const rows = d.alerts
+    .map((a) => {
+      const runbook = RUNBOOK.test(a.runbook) ? `<code data-runbook="${esc(a.runbook)}">${esc(a.runbook)}</code>` : esc(a.runbook || '—');
+      const ack = a.acknowledgedAt
+        ? `acknowledged by ${esc(a.acknowledgedBy ?? '')} at ${esc(a.acknowledgedAt)}`
+        : d.canAck
+          ? `<form method="post" action="/ui/ops/alerts/${esc(encodeURIComponent(a.id))}/ack"><button type="submit" class="ack" data-alert="${esc(a.id)}">Acknowledge</button></form>`
+          : 'not acknowledged';
+      return `<tr data-alert-id="${esc(a.id)}" class="${a.state}"><td><strong>${esc(a.alert)}</strong><br><small>${esc(a.summary)}</small></td><td>${esc(a.severity)}</td><td>${esc(a.state)}</td><td>${esc(a.receivedAt ?? a.startsAt)}</td><td>${runbook}</td><td>${ack}</td></tr>`;
+    })
+    .join('\n');
+  return `<section id="alerts" class="alerts">
+  <h2>Alerts delivered by Alertmanager <small>${d.alerts.length} open</small></h2>
+  ${d.alerts.length ? `<table><thead><tr><th>alert</th><th>severity</th><th>state</th><th>delivered</th><th>runbook</th><th>on-call</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">No alert firing.</p>'}
+</section>`;
+}
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
@@ -100,7 +128,7 @@ function card(s: SloStatus, spec: SloSpec): string {
 </section>`;
 }
 
-export function renderSloDashboard(report: SloReport, spec: SloSpec): string {
+export function renderSloDashboard(report: SloReport, spec: SloSpec, alerts: DashboardAlerts = { alerts: [], canAck: false }): string {
   const firing = report.slos.flatMap((s) => s.alerts.filter((a) => a.firing).map((a) => a.alert));
   const worst = report.slos.reduce((m, s) => Math.min(m, s.budgetRemaining), 1);
   return `<!doctype html>
@@ -123,6 +151,9 @@ export function renderSloDashboard(report: SloReport, spec: SloSpec): string {
   .charts { display: flex; flex-wrap: wrap; gap: 24px; }
   figure { margin: 0; } figcaption { font-size: 12px; color: #5f6368; margin-bottom: 4px; }
   svg text { font: 11px system-ui, sans-serif; fill: #3c4043; } svg text.v { font-size: 10px; }
+  .alerts table { border-collapse: collapse; width: 100%; margin-bottom: 16px; } .alerts td, .alerts th { border-bottom: 1px solid #dadce0; padding: 6px 8px; text-align: left; vertical-align: top; }
+  .alerts tr.firing td:first-child { border-left: 4px solid #b3261e; } .alerts tr.acknowledged td:first-child { border-left: 4px solid #e8710a; }
+  button.ack { padding: 4px 10px; font: inherit; }
   line.factor { stroke: #b3261e; stroke-dasharray: 4 3; stroke-width: 1; } line.zero { stroke: #b3261e; stroke-width: 1; }
 </style>
 </head>
@@ -130,6 +161,7 @@ export function renderSloDashboard(report: SloReport, spec: SloSpec): string {
 <h1>Service level objectives</h1>
 <p class="muted">As of ${esc(report.asOf)} · window ${esc(report.window)} · from the service's own SloSampled events · objectives in infra/slo.yaml</p>
 <div class="summary">${firing.length ? `<strong>${firing.length} alert condition(s) met:</strong> ${firing.map(esc).join(', ')}.` : '<strong>No alert condition met.</strong>'} Lowest error budget remaining: <strong>${pct(worst)}</strong>.</div>
+${alertsSection(alerts)}
 ${report.slos.map((s) => card(s, spec)).join('\n')}
 </body>
 </html>

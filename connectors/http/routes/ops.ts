@@ -7,6 +7,8 @@ import { sloProjection } from '../../../projections/ops/slo-projection';
 import type { DomainModule } from '../../registry';
 import { sloReport } from '../../../projections/ops/slo-report';
 import { renderSloDashboard } from '../../../projections/ops/slo-dashboard';
+import { alertsProjection, listAlerts } from '../../../projections/ops/alerts';
+import { alertPages, alertRoutes } from './ops-alerts';
 import { loadSloSpec, type SloSpec } from '../../../projections/ops/slo-spec';
 import { AuthError, NotFoundError } from '../../../streams/errors';
 import { asyncRoute, principalOf } from '../async-route';
@@ -47,7 +49,8 @@ export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Route
   const r = Router();
   r.get('/ops/slo', (req, res, next) => {
     if (principalOf(req).role === 'producer') return next(new AuthError('FORBIDDEN', '/ui/ops/slo needs an auditor or admin key'));
-    res.type('html').send(renderSloDashboard(sloReport(ctx.readModels, spec, now()), spec));
+    const p = principalOf(req);
+    res.type('html').send(renderSloDashboard(sloReport(ctx.readModels, spec, now()), spec, { alerts: listAlerts(ctx.readModels, { state: 'open' }), canAck: p.role === 'admin' }));
   });
   return r;
 }
@@ -55,13 +58,14 @@ export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Route
 export default opsRoutes;
 
 /**
- * The ops domain for connectors/registry.ts: its projection, its /v1 routes and the SLO dashboard.
+ * The ops domain for connectors/registry.ts: its projections (SLO minutes, alerts), its /v1 routes
+ * (SLO report, Alertmanager webhook, alerts and their acknowledgement) and the SLO dashboard.
  * The SLO sampler (startSloSampler) is started by `trust serve` itself.
  */
 export const opsDomain: DomainModule = {
   name: 'ops',
   processors: [],
-  projections: [sloProjection],
-  routes: [(ctx) => opsRoutes(ctx)],
-  pages: [(ctx) => opsPages(ctx)],
+  projections: [sloProjection, alertsProjection],
+  routes: [(ctx) => opsRoutes(ctx), (ctx) => alertRoutes(ctx)],
+  pages: [(ctx) => opsPages(ctx), (ctx) => alertPages(ctx)],
 };
