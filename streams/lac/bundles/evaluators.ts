@@ -263,21 +263,25 @@ const usageTerms: Evaluator = {
     const license = r.resource.license;
     if (license === undefined) return;
     const licenses = p.licenses as Record<string, Terms>;
-    const key = Object.keys(licenses).find((k) => fold(k) === fold(license));
-    if (key === undefined) return;
-    const terms = licenses[key];
-    applyTerms(license, terms, terms.deniedPurposes?.map(fold), r, a);
+    // Every licence id that folds to the request's applies (two ids may fold alike: both sets of terms hold).
+    for (const key of Object.keys(licenses)) {
+      if (fold(key) !== fold(license)) continue;
+      const terms = licenses[key];
+      applyTerms(license, terms, terms.deniedPurposes?.map(fold), r, a);
+    }
   },
   compile(p) {
-    const byFolded = new Map<string, { terms: Terms; denied?: Set<string> }>();
+    const byFolded = new Map<string, { terms: Terms; denied?: Set<string> }[]>();
     for (const [k, terms] of Object.entries(p.licenses as Record<string, Terms>)) {
-      byFolded.set(fold(k), { terms, denied: terms.deniedPurposes && new Set(terms.deniedPurposes.map(fold)) });
+      const list = byFolded.get(fold(k)) ?? [];
+      list.push({ terms, denied: terms.deniedPurposes && new Set(terms.deniedPurposes.map(fold)) });
+      byFolded.set(fold(k), list);
     }
     return (r, a) => {
       const license = r.resource.license;
       if (license === undefined) return;
-      const hit = byFolded.get(fold(license));
-      if (hit) applyTerms(license, hit.terms, hit.denied, r, a);
+      const hits = byFolded.get(fold(license));
+      if (hits) for (const hit of hits) applyTerms(license, hit.terms, hit.denied, r, a);
     };
   },
 };
