@@ -66,6 +66,6 @@ slos:
   - { name: only, alert: Only, service: s, description: d, objective: 99, sli: { kind: histogram-latency, histogram: h, thresholdSeconds: 1 } }
 `,
     );
-    expect(staleFiles(__dirname, edited).sort()).toEqual(['slo-rules.yml', 'tests/slo-burn.test.yml']);
+    expect(staleFiles(__dirname, edited).sort()).toEqual(['drill/slo-rules.yml', 'slo-rules.yml', 'tests/slo-burn.test.yml']);
   });
 });

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../schemas/envelope';
 import { prepareProjection } from '../projection-runner';
 import { sloProjection } from './slo-projection';
+import { alertsProjection } from './alerts';
 
 const MIN = 60000;
 
@@ -22,6 +23,7 @@ export function sampledEvent(position: number, toMs: number, slis: { slo: string
 export function seededReadModel(nowMs: number, slos: string[], opts: { days?: number; burning?: string; burnRatio?: number } = {}): Database.Database {
   const db = new Database(':memory:');
   prepareProjection(db, sloProjection);
+  prepareProjection(db, alertsProjection);
   const minutes = (opts.days ?? 3) * 1440;
   let position = 0;
   const insert = db.transaction(() => {

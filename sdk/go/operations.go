@@ -262,6 +262,40 @@ func (c *Client) GetSloReport(ctx context.Context, slo string) (JSON, error) {
 	return c.get(ctx, "/v1/ops/slo", q("slo", slo))
 }
 
+// ReceiveAlertmanagerWebhook posts Alertmanager's webhook payload; each alert occurrence is
+// recorded once as AlertFired (and AlertResolved when resolved).
+func (c *Client) ReceiveAlertmanagerWebhook(ctx context.Context, payload JSON, opts ...WriteOptions) (JSON, error) {
+	return c.post(ctx, "/v1/ops/alertmanager", nil, payload, wo(opts))
+}
+
+// ListAlerts returns the alerts Alertmanager delivered with time to detect / acknowledge /
+// resolve, and the timings over the pages (state "" for all; limit 0 for the default).
+func (c *Client) ListAlerts(ctx context.Context, state string, limit int) (JSON, error) {
+	l := ""
+	if limit > 0 {
+		l = strconv.Itoa(limit)
+	}
+	return c.get(ctx, "/v1/ops/alerts", q("state", state, "limit", l))
+}
+
+// GetAlert returns one alert occurrence.
+func (c *Client) GetAlert(ctx context.Context, alertID string) (JSON, error) {
+	return c.get(ctx, "/v1/ops/alerts/"+seg(alertID), nil)
+}
+
+// AcknowledgeAlert records AlertAcknowledged once ("" by = the key's tenant); again answers the
+// first acknowledgement (already: true).
+func (c *Client) AcknowledgeAlert(ctx context.Context, alertID, by, note string, opts ...WriteOptions) (JSON, error) {
+	body := JSON{}
+	if by != "" {
+		body["by"] = by
+	}
+	if note != "" {
+		body["note"] = note
+	}
+	return c.post(ctx, "/v1/ops/alerts/"+seg(alertID)+"/ack", nil, body, wo(opts))
+}
+
 // ---- ZK-TX ----
 
 // CommitSet commits a set of leaves (computed with LeavesOf; raw selectors never leave the caller).

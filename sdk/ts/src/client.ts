@@ -240,6 +240,21 @@ export class TrustClient {
   getSloReport(query: { slo?: string } = {}): Promise<Json> {
     return this.request('GET', '/v1/ops/slo', { query });
   }
+  /** Alertmanager's webhook payload (what infra/observe/alertmanager.yml posts); records AlertFired / AlertResolved once per occurrence. */
+  receiveAlertmanagerWebhook(payload: Json, opts: RequestOptions = {}): Promise<{ recorded: number; repeated: number; alerts: string[] }> {
+    return this.request('POST', '/v1/ops/alertmanager', { body: payload, ...opts });
+  }
+  /** Alerts delivered by Alertmanager with time to detect / acknowledge / resolve, and the timings over the pages. */
+  listAlerts(query: { state?: 'firing' | 'acknowledged' | 'resolved' | 'open' | 'all'; limit?: number } = {}): Promise<Json> {
+    return this.request('GET', '/v1/ops/alerts', { query: { state: query.state, limit: query.limit === undefined ? undefined : String(query.limit) } });
+  }
+  getAlert(alertId: string): Promise<Json> {
+    return this.request('GET', `/v1/ops/alerts/${encodeURIComponent(alertId)}`);
+  }
+  /** Records AlertAcknowledged once; again answers the first acknowledgement (already: true). */
+  acknowledgeAlert(alertId: string, ack: { by?: string; note?: string } = {}, opts: RequestOptions = {}): Promise<Json> {
+    return this.request('POST', `/v1/ops/alerts/${encodeURIComponent(alertId)}/ack`, { body: ack, ...opts });
+  }
 
   // ---- ZK-TX ----
   /** Commit a set of leaves (computed with leavesOf; raw selectors never leave the caller). */

@@ -220,6 +220,22 @@ class TrustClient:
     def get_slo_report(self, *, slo: Optional[str] = None) -> Json:
         return self.request("GET", "/v1/ops/slo", query={"slo": slo})
 
+    def receive_alertmanager_webhook(self, payload: Mapping[str, Any], *, idempotency_key: Optional[str] = None) -> Json:
+        """Alertmanager's webhook payload; records AlertFired / AlertResolved once per occurrence."""
+        return self.request("POST", "/v1/ops/alertmanager", body=payload, idempotency_key=idempotency_key)
+
+    def list_alerts(self, *, state: Optional[str] = None, limit: Optional[int] = None) -> Json:
+        """Alerts delivered by Alertmanager with time to detect / acknowledge / resolve, and the timings over the pages."""
+        return self.request("GET", "/v1/ops/alerts", query={"state": state, "limit": str(limit) if limit is not None else None})
+
+    def get_alert(self, alert_id: str) -> Json:
+        return self.request("GET", f"/v1/ops/alerts/{_seg(alert_id)}")
+
+    def acknowledge_alert(self, alert_id: str, *, by: Optional[str] = None, note: Optional[str] = None, idempotency_key: Optional[str] = None) -> Json:
+        """Records AlertAcknowledged once; again answers the first acknowledgement (already: True)."""
+        body = {k: v for k, v in {"by": by, "note": note}.items() if v is not None}
+        return self.request("POST", f"/v1/ops/alerts/{_seg(alert_id)}/ack", body=body, idempotency_key=idempotency_key)
+
     # ---- ZK-TX ----
     def commit_set(self, set_id: str, pepper_version: int, leaves: Sequence[str], *, idempotency_key: Optional[str] = None) -> Json:
         """Commit a set of leaves (computed with leaves_of; raw selectors never leave the caller)."""
