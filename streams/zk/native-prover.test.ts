@@ -7,7 +7,7 @@
  * native prover by default and says plainly when it falls back to snarkjs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '../seeded-random';
@@ -152,7 +152,7 @@ test('an input the circuit rejects is an error naming the problem, and the proce
   const wrongRoot = { ...good, root: (tree.root + 1n).toString() };
   const bad = await native.prove('check', wrongRoot);
   expect(bad.ok).toBe(false);
-  expect(bad.error).toMatch(/witness|satisfy/);
+  expect(bad.error).toMatch(/witness: Assert Failed/);
   const missing = await native.prove('check', { root: good.root });
   expect(missing.ok).toBe(false);
   const unknown = await native.prove('nope' as CircuitName, good);
@@ -204,6 +204,27 @@ test('a native process that dies mid-queue answers its pending jobs as failed; t
     expect(r.attempts).toBe(2);
     expect(r.prover).toBe('native');
     expect(await verifies('check', r.publicSignals, r.proof)).toBe(true);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a pool that started on snarkjs while the native prover was building switches to it once the binary appears', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zk-native-build-'));
+  const later = join(dir, 'trust-zk-prover');
+  const said: string[] = [];
+  const pool = new ProverPool({ workers: 1, retries: 0, threads: 1, nativeBinary: later, nativeBuildPollMs: 0, warn: (m) => said.push(m) });
+  try {
+    const { tree, members } = randomTree(6);
+    const input = checkInput(tree.root, tree.witness(members[0]));
+    const before = await pool.prove('check', input);
+    expect(before.prover).toBe('snarkjs');
+    symlinkSync(binary!, later); // the background build finishing
+    const after = await pool.prove('check', input);
+    expect(after.prover).toBe('native');
+    expect(after.publicSignals).toEqual(before.publicSignals);
+    expect(await verifies('check', after.publicSignals, after.proof)).toBe(true);
+    expect(said.join('\n')).toMatch(/not built[\s\S]*is built/);
   } finally {
     await pool.close();
   }

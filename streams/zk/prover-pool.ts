@@ -51,7 +51,7 @@ interface Queued {
   circuit: CircuitName;
   input: Record<string, unknown>;
   hint?: number;
-  resolve: (r: ProveReply & { worker: number }) => void;
+  resolve: (r: ProveReply & { worker: number; kind?: ProverKind }) => void;
 }
 
 function workerEntry(): { file: string; execArgv: string[] } {
@@ -74,6 +74,8 @@ export interface PoolOptions {
   nativeBinary?: string;
   /** Threads of each native process (default: the machine's cores shared by the workers). Config: TRUST_ZK_PROVER_THREADS. */
   threads?: number;
+  /** How often a pool waiting for the native build looks for the binary (ms, default 2000). */
+  nativeBuildPollMs?: number;
   /** Where the pool says that it fell back to snarkjs (default: stderr, once per process). */
   warn?: (message: string) => void;
 }
@@ -95,7 +97,8 @@ export class ProverPool {
   private opts: PoolOptions;
   private started = false;
   private unrefd = false;
-  private resolvedKind?: { kind: ProverKind; binary?: string; reason?: string };
+  private resolvedKind?: { kind: ProverKind; binary?: string; reason?: string; awaitingBuild?: boolean };
+  private buildCheckedAt = 0;
 
   /** Workers start on the first prove (or ready()): an instance that never proves spawns no process. */
   constructor(opts: PoolOptions = {}) {
@@ -115,7 +118,7 @@ export class ProverPool {
         const binary = nativeProverBinary(this.opts.nativeBinary);
         this.resolvedKind = binary
           ? { kind: 'native', binary }
-          : { kind: 'snarkjs', reason: `the native ZK prover is not built (${this.opts.nativeBinary ?? NATIVE_BINARY_RELATIVE}): proving with snarkjs, several times slower; ${NATIVE_BUILD_HINT}` };
+          : { kind: 'snarkjs', awaitingBuild: true, reason: `the native ZK prover is not built (${this.opts.nativeBinary ?? NATIVE_BINARY_RELATIVE}): proving with snarkjs, several times slower; ${NATIVE_BUILD_HINT}` };
         if (this.resolvedKind.reason) (this.opts.warn ?? warnOnce)(`trust: ${this.resolvedKind.reason}`);
       }
     }
@@ -142,7 +145,33 @@ export class ProverPool {
     slot.pending = undefined;
     slot.busy = false;
     p?.resolve(reply);
+    if (!this.closed && slot.kind !== this.prover.kind) this.replace(slot);
     this.pump();
+  }
+
+  /** An idle slot of the other kind gives way to one of the pool's current kind. */
+  private replace(slot: Slot): void {
+    const at = this.slots.indexOf(slot);
+    if (at < 0 || slot.busy) return;
+    this.slots[at] = this.spawnSlot(slot.index);
+    void slot.stop();
+  }
+
+  /**
+   * A pool that started on snarkjs because the native binary was not built yet (`make run` builds it
+   * in the background on a fresh machine) switches to it once it appears: idle workers at once, busy
+   * ones after their proof. Looked for at most every two seconds, on the way to a job.
+   */
+  private switchToNativeWhenBuilt(): void {
+    if (!this.resolvedKind?.awaitingBuild || this.closed) return;
+    const now = Date.now();
+    if (now - this.buildCheckedAt < (this.opts.nativeBuildPollMs ?? 2000)) return;
+    this.buildCheckedAt = now;
+    const binary = nativeProverBinary(this.opts.nativeBinary);
+    if (!binary) return;
+    this.resolvedKind = { kind: 'native', binary };
+    (this.opts.warn ?? ((m: string) => process.stderr.write(`${m}\n`)))(`trust: the native ZK prover is built (${binary}): the prover workers switch to it`);
+    for (const slot of [...this.slots]) if (!slot.busy) this.replace(slot);
   }
 
   /** A slot's process is gone: its job is answered as failed (and retried), the slot replaced. */
@@ -174,7 +203,7 @@ export class ProverPool {
             slot,
             r.ok
               ? { id: req.id, ok: true, proof: r.proof, publicSignals: r.publicSignals!, proveMs: (r.witnessMs ?? 0) + (r.proveMs ?? 0), verifyMs: r.verifyMs ?? 0, witnessMs: r.witnessMs }
-              : { id: req.id, ok: false, error: r.error ?? 'prove failed' },
+              : { id: req.id, ok: false, error: `prove failed: ${r.error ?? 'no reason given'}` },
           );
         });
       },
@@ -258,15 +287,15 @@ export class ProverPool {
     for (let attempt = 1; attempt <= this.retries + 1; attempt++) {
       const reply = await this.once(circuit, input, hint);
       if ('ok' in reply && reply.ok) {
-        const r = reply as Extract<ProveReply, { ok: true }> & { worker: number };
-        return { proof: r.proof as Groth16Proof, publicSignals: r.publicSignals, proveMs: r.proveMs, witnessMs: r.witnessMs, verifyMs: r.verifyMs, attempts: attempt, worker: r.worker, prover: this.slots.find((x) => x.index === r.worker)?.kind ?? this.prover.kind };
+        const r = reply as Extract<ProveReply, { ok: true }> & { worker: number; kind?: ProverKind };
+        return { proof: r.proof as Groth16Proof, publicSignals: r.publicSignals, proveMs: r.proveMs, witnessMs: r.witnessMs, verifyMs: r.verifyMs, attempts: attempt, worker: r.worker, prover: r.kind ?? this.prover.kind };
       }
       lastError = (reply as { error: string }).error;
     }
     throw new ProveFailed(`${lastError} (after ${this.retries + 1} attempts)`, this.retries + 1);
   }
 
-  private once(circuit: CircuitName, input: Record<string, unknown>, hint?: number): Promise<ProveReply & { worker: number }> {
+  private once(circuit: CircuitName, input: Record<string, unknown>, hint?: number): Promise<ProveReply & { worker: number; kind?: ProverKind }> {
     if (this.closed) return Promise.resolve({ id: 0, ok: false, error: 'prover pool closed', worker: -1 });
     this.ensure();
     return new Promise((resolve) => {
@@ -276,6 +305,7 @@ export class ProverPool {
   }
 
   private pump(): void {
+    this.switchToNativeWhenBuilt();
     while (this.queue.length) {
       const idle = this.slots.filter((s) => !s.busy);
       if (!idle.length) return;
@@ -285,7 +315,7 @@ export class ProverPool {
       slot.busy = true;
       slot.circuits.add(job.circuit);
       const req: ProveRequest = { id: this.nextId++, circuit: job.circuit, input: job.input };
-      slot.pending = { resolve: (r) => job.resolve({ ...r, worker: slot.index }) };
+      slot.pending = { resolve: (r) => job.resolve({ ...r, worker: slot.index, kind: slot.kind }) };
       slot.send(req);
     }
   }

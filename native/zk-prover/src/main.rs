@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};
-use ark_circom::{read_zkey, CircomReduction, WitnessCalculator};
+use ark_circom::{read_zkey, CircomReduction, Wasm, WitnessCalculator};
 use ark_ec::AffineRepr;
 use ark_ff::{PrimeField, UniformRand};
 use ark_groth16::{prepare_verifying_key, Groth16, PreparedVerifyingKey, Proof, ProvingKey};
@@ -31,7 +31,7 @@ use ark_relations::utils::matrix::Matrix;
 use num_bigint::BigInt;
 use num_traits::Num;
 use serde_json::{json, Value};
-use wasmer::{Module, Store};
+use wasmer::{imports, Function, Instance, Memory, MemoryType, Module, RuntimeError, Store};
 
 struct Circuit {
     name: String,
@@ -54,7 +54,7 @@ fn load(dir: &Path, name: &str) -> Result<Circuit, String> {
     let mut store = Store::default();
     let bytes = std::fs::read(&wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
     let module = Module::new(&store, bytes).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
-    let wtns = WitnessCalculator::from_module(&mut store, module.clone()).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let wtns = instantiate(&mut store, &module).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
     Ok(Circuit {
         name: name.to_string(),
         pk,
@@ -66,6 +66,46 @@ fn load(dir: &Path, name: &str) -> Result<Circuit, String> {
         module,
         wtns,
     })
+}
+
+/// The messages of circom's runtime exceptions, as snarkjs' witness calculator words them.
+fn exception(code: i32) -> RuntimeError {
+    let what = match code {
+        1 => "Signal not found",
+        2 => "Too many signals set",
+        3 => "Signal already set",
+        4 => "Assert Failed",
+        5 => "Not enough memory",
+        6 => "Input signal array access exceeds the size",
+        _ => "Unknown error",
+    };
+    RuntimeError::new(format!("{what} (circom exception {code})"))
+}
+
+/// The circuit's wasm witness generator, instantiated as ark-circom does but with circom's exception
+/// handler trapping (ark-circom's ignores exceptions, so a failed `assert` would go unnoticed until the
+/// proof fails to verify) and nothing printed on stdout (it carries the protocol).
+fn instantiate(store: &mut Store, module: &Module) -> Result<WitnessCalculator, String> {
+    let memory = Memory::new(store, MemoryType::new(2000, None, false)).map_err(|e| e.to_string())?;
+    let import_object = imports! {
+        "env" => { "memory" => memory },
+        "runtime" => {
+            "error" => Function::new_typed(store, |code: i32, _b: i32, _c: i32, _d: i32, _e: i32, _f: i32| -> Result<(), RuntimeError> {
+                Err(RuntimeError::new(format!("circom runtime error {code}")))
+            }),
+            "exceptionHandler" => Function::new_typed(store, |code: i32| -> Result<(), RuntimeError> { Err(exception(code)) }),
+            "logSetSignal" => Function::new_typed(store, |_a: i32, _b: i32| {}),
+            "logGetSignal" => Function::new_typed(store, |_a: i32, _b: i32| {}),
+            "logFinishComponent" => Function::new_typed(store, |_a: i32| {}),
+            "logStartComponent" => Function::new_typed(store, |_a: i32| {}),
+            "log" => Function::new_typed(store, |_a: i32| {}),
+            "showSharedRWMemory" => Function::new_typed(store, || {}),
+            "printErrorMessage" => Function::new_typed(store, || {}),
+            "writeBufferMessage" => Function::new_typed(store, || {}),
+        }
+    };
+    let instance = Instance::new(store, module, &import_object).map_err(|e| e.to_string())?;
+    WitnessCalculator::new_from_wasm(store, Wasm::new(instance)).map_err(|e| e.to_string())
 }
 
 /// snarkjs accepts decimal strings, 0x-hex strings, numbers, booleans and nested arrays (flattened in order).
@@ -152,7 +192,7 @@ fn prove(c: &mut Circuit, input: &serde_json::Map<String, Value>) -> Result<Valu
         Ok(a) => a,
         Err(e) => {
             // A trapped instance is not reused: the next request gets a fresh one.
-            if let Ok(w) = WitnessCalculator::from_module(&mut c.store, c.module.clone()) {
+            if let Ok(w) = instantiate(&mut c.store, &c.module) {
                 c.wtns = w;
             }
             return Err(format!("witness: {}", first_line(&e.to_string())));
