@@ -232,7 +232,7 @@ export interface PlannedJob {
   check: number;
 }
 
-/** The blast radius of a candidate version: recorded decisions replayed under the candidate and the active version. */
+/** The blast radius of a candidate version: recorded decisions replayed under the candidate and the active version, and (v2) the semantic diff of the two versions over every possible request. */
 export interface BlastRadiusComputed {
   previewId: string;
   policyId: string;
@@ -266,6 +266,8 @@ export interface BlastRadiusComputed {
   riskFactors: string;
   samples: Array<ChangedDecision>;
   durationMs: number;
+  /** the semantic diff of the active and the candidate version (null in previews recorded before v2) */
+  semantic: null | SemanticDiff;
 }
 
 export interface ImpactCount {
@@ -285,6 +287,40 @@ export interface ChangedDecision {
   to: string;
   count: number;
   codes: Array<string>;
+}
+
+export interface SemanticDiff {
+  /** the version compared with (the active one); null when none is active */
+  fromVersion: null | string;
+  method: string;
+  /** every class of the finite abstraction was decided */
+  complete: boolean;
+  widenings: number;
+  narrowings: number;
+  widenedClassifications: Array<string>;
+  narrowedClassifications: Array<string>;
+  counterexamples: Array<SemanticCounterexample>;
+  atoms: number;
+  queries: number;
+  durationMs: number;
+}
+
+export interface SemanticCounterexample {
+  /** widening (the candidate grants more) or narrowing */
+  direction: string;
+  /** decision, redaction, hop-cap or attribution */
+  kind: string;
+  classification: string;
+  action: string;
+  /** the bundles (by name) or rules (rule CODE) that make the difference, or default / mode */
+  responsible: Array<string>;
+  fromDecision: string;
+  toDecision: string;
+  fromCodes: Array<string>;
+  toCodes: Array<string>;
+  detail: string;
+  /** a concrete request on which the two versions decide differently (a valid POST /v1/lac/decide request) */
+  request: RecordedRequest;
 }
 
 /** A processor could not handle an event; it moved on. The input is referenced, not copied. */

@@ -6,6 +6,7 @@
  *   POST /lac/policies/:id/versions/:version/preview       blast radius of a version against the active one
  *   POST /lac/policies/:id/versions/:version/promote       low risk promotes; otherwise 409 with the preview unless acknowledged
  *   GET  /lac/previews/:previewId                          a recorded preview
+ *   POST /lac/diff                                         {from, to} → the semantic diff of two versions (ids, {id, version} or documents); records nothing
  *   GET  /lac/analytics                                    author analytics (?from=&to= ISO dates)
  * The author's locale comes from Accept-Language (en, fr); the author and the session from
  * `X-Lac-Author` (default: the API key id) and `X-Lac-Session`.
@@ -122,6 +123,15 @@ export const lacRoutes: RouteModule = (ctx) => {
       const c = callerOf(req);
       mustWrite(c);
       res.json(await service.promote(c, req.params.id, req.params.version, req.body));
+    }),
+  );
+
+  router.post(
+    '/lac/diff',
+    asyncRoute(async (req, res) => {
+      const c = callerOf(req);
+      await ctx.settled(await ctx.log.head());
+      res.json(service.diff(c, req.body));
     }),
   );
 

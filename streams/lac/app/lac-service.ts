@@ -15,6 +15,7 @@ import { normaliseRequest } from '../model/request';
 import type { DecideResponse, Locale, PolicyProblem } from '../model/types';
 import { POLICY_ID, validatePolicy } from '../model/validate';
 import { computeBlastRadius } from '../preview/blast-radius';
+import { semanticDiff, type SemanticDiff } from '../diff/semantic-diff';
 import { loadCostModel, type CostModel } from '../preview/cost';
 import { decisionStream, policyStream, type AccessDecidedPayload, type BlastRadiusPayload, type PolicyPreviewedPayload } from '../events/types';
 import { blockStale, draft, fold, promote, recordPreview, requireValidVersion, type Emit, type LifecycleState } from '../lifecycle/policy-lifecycle';
@@ -182,7 +183,9 @@ export class LacService {
       const to = this.now();
       const from = to - windowDays * DAY_MS;
       const t0 = performance.now();
-      const radius = computeBlastRadius(historySince(this.ctx.readModels, tenant, policyId, from), candidate, active, this.cost);
+      // The semantic diff answers for every possible request, the replay for the recorded ones; risk v2 takes both.
+      const semantic = active ? { fromVersion: active.policy.version, ...this.cachedDiff(active, candidate) } : null;
+      const radius = computeBlastRadius(historySince(this.ctx.readModels, tenant, policyId, from), candidate, active, this.cost, semantic);
       const previewId = `pv-${randomUUID()}`;
       const payload: BlastRadiusPayload = {
         previewId, policyId, version, activeVersion: state.active, documentHash,
@@ -194,6 +197,7 @@ export class LacService {
         currency: radius.currency, costActive: radius.costActive, costCandidate: radius.costCandidate, costDelta: radius.costDelta,
         riskScore: radius.risk.score, riskLevel: radius.risk.level, riskFactors: JSON.stringify(radius.risk.factors),
         samples: radius.samples, durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
+        semantic,
       };
       const previewed: PolicyPreviewedPayload = { previewId, policyId, version, activeVersion: state.active, windowDays, requestedBy: c.author, sessionId: c.sessionId ?? `${c.author}:${policyId}@${version}` };
       try {
@@ -203,6 +207,58 @@ export class LacService {
         if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw err;
       }
     }
+  }
+
+  /** Diffs of two compiled versions, cached by document (a diff is a pure function of the two policies). */
+  private readonly diffs = new Map<string, SemanticDiff>();
+  private cachedDiff(from: DecisionEngine, to: DecisionEngine): SemanticDiff {
+    const key = `${canonicalJson(from.policy)}\u0000${canonicalJson(to.policy)}`;
+    let d = this.diffs.get(key);
+    if (!d) {
+      d = semanticDiff(from.policy, to.policy);
+      if (this.diffs.size >= 64) this.diffs.delete(this.diffs.keys().next().value as string);
+      this.diffs.set(key, d);
+    }
+    return d;
+  }
+
+  // ---- semantic diff ------------------------------------------------------------------------
+
+  /**
+   * POST /v1/lac/diff {from, to}: each side a policy id (its active version), {id, version} (a stored
+   * version) or a whole policy document. Nothing is recorded: this is the authors' and CI's question.
+   */
+  diff(c: Caller, body: unknown): { from: { id: string; version: string }; to: { id: string; version: string } } & SemanticDiff {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be an object {from, to}' }]);
+    const b = body as Record<string, unknown>;
+    const problems: { field: string; problem: string; code?: string }[] = [];
+    for (const k of Object.keys(b)) if (k !== 'from' && k !== 'to') problems.push({ field: k, problem: 'is not part of a diff request {from, to}' });
+    const side = (field: 'from' | 'to'): DecisionEngine | undefined => {
+      const ref = b[field];
+      const tenant = c.principal.tenant;
+      if (ref === undefined || ref === null) return void problems.push({ field, problem: 'is required: a policy id, {id, version}, or a whole policy document' });
+      if (typeof ref === 'string') {
+        const active = POLICY_ID.test(ref) ? activeVersion(this.ctx.readModels, tenant, ref) : null;
+        if (!active) return void problems.push({ field, problem: `policy '${ref.slice(0, 64)}' has no promoted version; name a version {id, version} or send a document` });
+        return this.engineFor(tenant, ref, active);
+      }
+      if (typeof ref === 'object' && !Array.isArray(ref) && Object.keys(ref).length === 2 && 'id' in ref && 'version' in ref) {
+        const { id, version } = ref as { id: unknown; version: unknown };
+        if (typeof id !== 'string' || typeof version !== 'string' || !POLICY_ID.test(id) || version.length > 64) return void problems.push({ field, problem: 'a policy reference is {id: string, version: string}' });
+        if (!storedVersion(this.ctx.readModels, tenant, id, version)) return void problems.push({ field, problem: `policy '${id}' has no version ${version}` });
+        return this.engineFor(tenant, id, version);
+      }
+      if (typeof ref === 'object' && !Array.isArray(ref)) {
+        const { policy, problems: found } = validatePolicy(ref, c.locale);
+        if (!policy) return void problems.push(...fieldProblems(found, `${field}.`));
+        return compilePolicy(policy);
+      }
+      return void problems.push({ field, problem: 'must be a policy id, {id, version}, or a whole policy document' });
+    };
+    const from = side('from');
+    const to = side('to');
+    if (problems.length || !from || !to) throw new ValidationError(problems);
+    return { from: { id: from.policy.id, version: from.policy.version }, to: { id: to.policy.id, version: to.policy.version }, ...this.cachedDiff(from, to) };
   }
 
   // ---- promote ------------------------------------------------------------------------------

@@ -22,4 +22,13 @@ describe('risk score v2', () => {
   test('level thresholds', () => {
     expect([0, 19, 20, 49, 50, 74, 75, 100].map(levelOf)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical']);
   });
+  test('given a semantic widening and no history change, then P0/P1 is at least high and P2/P3 at least medium; narrowings and no widening add nothing', () => {
+    const none = { replayed: 20, widened: zero(), narrowed: zero(), impactedUsers: 0 };
+    expect(riskScoreV2({ ...none, semanticWidened: ['P1'] })).toMatchObject({ score: 50, level: 'high', factors: { semanticFloor: 50, floor: 0 } });
+    expect(riskScoreV2({ ...none, semanticWidened: ['P0', 'P3'] }).level).toBe('high');
+    expect(riskScoreV2({ ...none, semanticWidened: ['P3'] })).toMatchObject({ score: 20, level: 'medium' });
+    expect(riskScoreV2({ ...none, semanticWidened: [] })).toMatchObject({ score: 0, level: 'low' });
+    // A history floor above the semantic one still wins.
+    expect(riskScoreV2({ replayed: 1_000_000, widened: { ...zero(), P0: 1 }, narrowed: zero(), impactedUsers: 1, semanticWidened: ['P0'] }).score).toBe(60);
+  });
 });

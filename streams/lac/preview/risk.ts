@@ -7,6 +7,8 @@
  *   rate  = changed / replayed
  *   score = min(100, round(18·log10(1+W) + 40·min(1, 5·rate) + 6·log10(1+impacted users)))
  *   floors: any widening on P0 → ≥ 60; any widening on P1 → ≥ 35
+ *           any *semantic* widening (the diff of the two versions over every possible request,
+ *           streams/lac/diff) on P0/P1 → ≥ 50 (high); on P2/P3 → ≥ 20 (medium), history or not
  *   level: < 20 low · < 50 medium · < 75 high · otherwise critical
  *
  * A widening on P0/P1 weighs most, as the issue asks: one P0 widening is at least "high".
@@ -23,12 +25,17 @@ export interface RiskInput {
   widened: Record<Level, number>;
   narrowed: Record<Level, number>;
   impactedUsers: number;
+  /** Classifications on which the semantic diff found a widening (any request, recorded or not). */
+  semanticWidened?: readonly Level[];
 }
+
+/** Floors of semantic widenings: on P0/P1 at least high, on P2/P3 at least medium. */
+export const SEMANTIC_FLOOR = { sensitive: 50, other: 20 } as const;
 
 export interface RiskResult {
   score: number;
   level: RiskLevel;
-  factors: { weightedChanges: number; changeRate: number; impactedUsers: number; magnitude: number; breadth: number; reach: number; floor: number };
+  factors: { weightedChanges: number; changeRate: number; impactedUsers: number; magnitude: number; breadth: number; reach: number; floor: number; semanticFloor: number };
 }
 
 export function levelOf(score: number): RiskLevel {
@@ -49,12 +56,15 @@ export function riskScoreV2(input: RiskInput): RiskResult {
   const magnitude = 18 * Math.log10(1 + weighted);
   const breadth = 40 * Math.min(1, 5 * changeRate);
   const reach = 6 * Math.log10(1 + input.impactedUsers);
-  const floor = input.widened.P0 > 0 ? 60 : input.widened.P1 > 0 ? 35 : 0;
-  const score = changed === 0 ? 0 : Math.min(100, Math.max(floor, Math.round(magnitude + breadth + reach)));
+  const historyFloor = input.widened.P0 > 0 ? 60 : input.widened.P1 > 0 ? 35 : 0;
+  const sw = input.semanticWidened ?? [];
+  const semanticFloor = sw.some((l) => l === 'P0' || l === 'P1') ? SEMANTIC_FLOOR.sensitive : sw.length > 0 ? SEMANTIC_FLOOR.other : 0;
+  const floor = Math.max(historyFloor, semanticFloor);
+  const score = Math.min(100, Math.max(floor, changed === 0 ? 0 : Math.round(magnitude + breadth + reach)));
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
     score,
     level: levelOf(score),
-    factors: { weightedChanges: round(weighted), changeRate: round(changeRate), impactedUsers: input.impactedUsers, magnitude: round(magnitude), breadth: round(breadth), reach: round(reach), floor },
+    factors: { weightedChanges: round(weighted), changeRate: round(changeRate), impactedUsers: input.impactedUsers, magnitude: round(magnitude), breadth: round(breadth), reach: round(reach), floor: historyFloor, semanticFloor },
   };
 }
