@@ -156,6 +156,26 @@ test('ops: SLO report for auditors and admins', async () => {
   expect((await call('GET', '/v1/ops/slo?slo=nope', admin)).status).toBe(404);
 });
 
+test('ops: Alertmanager webhook, alerts, acknowledgement', async () => {
+  const startsAt = '2026-12-02T10:00:00.000Z';
+  const alert = { status: 'firing', labels: { alertname: 'IngestAvailabilityFastBurn', severity: 'page', slo: 'ingest-availability' }, annotations: { runbook_url: 'docs/runbooks/IngestAvailabilityFastBurn.md' }, startsAt, endsAt: '0001-01-01T00:00:00Z', fingerprint: 'c0ffee' };
+  const hook = await call('POST', '/v1/ops/alertmanager', admin, { version: '4', receiver: 'trust-pages', status: 'firing', alerts: [alert] });
+  if (!hook.mounted) return;
+  expect(hook.status).toBe(200);
+  expect((await call('POST', '/v1/ops/alertmanager', producer, { version: '4', receiver: 'trust-pages', status: 'firing', alerts: [alert] })).status).toBe(403);
+  expect((await call('POST', '/v1/ops/alertmanager', admin, { receiver: 'x', status: 'firing', alerts: [] }, { expectInvalid: true })).status).toBe(400);
+  const id = `c0ffee-${Date.parse(startsAt)}`;
+  expect((await call('GET', '/v1/ops/alerts?state=open', admin)).status).toBe(200);
+  expect((await call('GET', '/v1/ops/alerts?state=nope', admin, undefined, { expectInvalid: true })).status).toBe(400);
+  expect((await call('GET', '/v1/ops/alerts', producer)).status).toBe(403);
+  expect((await call('GET', `/v1/ops/alerts/${id}`, admin)).status).toBe(200);
+  expect((await call('GET', '/v1/ops/alerts/abc-1', admin)).status).toBe(404);
+  expect((await call('POST', `/v1/ops/alerts/${id}/ack`, admin, { by: 'conformance' })).status).toBe(200);
+  expect((await call('POST', `/v1/ops/alerts/${id}/ack`, producer, {})).status).toBe(403);
+  expect((await call('POST', `/v1/ops/alerts/${id}/ack`, admin, { by: '' }, { expectInvalid: true })).status).toBe(400);
+  expect((await call('POST', '/v1/ops/alerts/abc-1/ack', admin, {})).status).toBe(404);
+});
+
 test('ZK: sets, jobs, verification keys (when the routes are mounted)', async () => {
   if (!S.operations.some((o) => o.path.startsWith('/v1/zk/'))) return;
   const vectors = JSON.parse(readFileSync(join(__dirname, '..', 'spec', 'vectors', 'selectors.json'), 'utf8'));

@@ -249,6 +249,43 @@ func TestLivePcqAndLac(t *testing.T) {
 	must(NewClient(env.url, WithAPIKey(env.admin)).GetSloReport(ctx, ""))
 }
 
+func TestLiveAlertsWebhookAndAcknowledge(t *testing.T) {
+	env := live(t)
+	ctx := context.Background()
+	admin := NewClient(env.url, WithAPIKey(env.admin))
+	id := "beef03-1796205600000"
+	delivery := JSON{"version": "4", "receiver": "trust-pages", "status": "firing", "alerts": []JSON{{
+		"status": "firing", "labels": JSON{"alertname": "IngestAvailabilityFastBurn", "severity": "page"}, "annotations": JSON{},
+		"startsAt": "2026-12-02T10:00:00.000Z", "fingerprint": "beef03",
+	}}}
+	if _, err := admin.ReceiveAlertmanagerWebhook(ctx, delivery); err != nil {
+		t.Fatal(err)
+	}
+	again, err := admin.ReceiveAlertmanagerWebhook(ctx, delivery)
+	if err != nil || again["recorded"] != float64(0) {
+		t.Fatal(again, err)
+	}
+	if _, err := admin.ListAlerts(ctx, "open", 50); err != nil {
+		t.Fatal(err)
+	}
+	acked, err := admin.AcknowledgeAlert(ctx, id, "go", "")
+	if err != nil || acked["already"] != false {
+		t.Fatal(acked, err)
+	}
+	if again, err := admin.AcknowledgeAlert(ctx, id, "", ""); err != nil || again["already"] != true {
+		t.Fatal(again, err)
+	}
+	if a, err := admin.GetAlert(ctx, id); err != nil || a["acknowledgedBy"] != "go" {
+		t.Fatal(a, err)
+	}
+	if _, err := NewClient(env.url, WithAPIKey(env.key)).ListAlerts(ctx, "", 0); !errors.Is(err, ErrForbidden) {
+		t.Fatal(err)
+	}
+	if _, err := admin.GetAlert(ctx, "abc-1"); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+}
+
 func TestLiveZkSetJobWaitVerify(t *testing.T) {
 	env := live(t)
 	ctx := context.Background()

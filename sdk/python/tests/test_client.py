@@ -140,6 +140,27 @@ def test_live_pcq_and_lac(live):
     assert "slos" in tf.TrustClient(live["url"], api_key=live["admin"]).get_slo_report()
 
 
+def test_live_alerts_webhook_and_acknowledge(live):
+    admin = tf.TrustClient(live["url"], api_key=live["admin"])
+    starts = "2026-12-02T10:00:00.000Z"
+    alert_id = "beef02-1796205600000"
+    delivery = {"version": "4", "receiver": "trust-pages", "status": "firing",
+                "alerts": [{"status": "firing", "labels": {"alertname": "IngestAvailabilityFastBurn", "severity": "page"}, "annotations": {}, "startsAt": starts, "fingerprint": "beef02"}]}
+    first = admin.receive_alertmanager_webhook(delivery)
+    assert first["alerts"] == [alert_id]
+    assert admin.receive_alertmanager_webhook(delivery)["recorded"] == 0
+    assert alert_id in [a["id"] for a in admin.list_alerts(state="open", limit=50)["alerts"]]
+    assert admin.acknowledge_alert(alert_id, by="py")["alert"]["acknowledgedBy"] == "py"
+    assert admin.acknowledge_alert(alert_id)["already"] is True
+    assert admin.get_alert(alert_id)["state"] == "acknowledged"
+    with pytest.raises(tf.ForbiddenError):
+        tf.TrustClient(live["url"], api_key=live["key"]).list_alerts()
+    with pytest.raises(tf.NotFoundError):
+        admin.get_alert("abc-1")
+    with pytest.raises(tf.ValidationFailedError):
+        admin.acknowledge_alert(alert_id, by="")
+
+
 def test_live_zk_set_job_wait_verify(live):
     owner = tf.TrustClient(live["url"], api_key=live["key"])
     partner = tf.TrustClient(live["url"], api_key=live["partner"])

@@ -70,6 +70,22 @@ describe('against a live service', () => {
     } else expect(blocked.promoted).toBe(true);
     expect(typeof (await client.getLacAnalytics()).drafts).toBe('number');
   });
+
+  test('alerts: the webhook records an occurrence once, the on-call acknowledges it once', async () => {
+    const admin = new TrustClient({ baseUrl: svc.url, apiKey: await svc.keyFor('ops', 'admin') });
+    const startsAt = '2026-12-02T10:00:00.000Z';
+    const delivery = { version: '4', receiver: 'trust-pages', status: 'firing', alerts: [{ status: 'firing', labels: { alertname: 'IngestAvailabilityFastBurn', severity: 'page' }, annotations: {}, startsAt, fingerprint: 'beef01' }] };
+    expect(await admin.receiveAlertmanagerWebhook(delivery)).toEqual({ recorded: 1, repeated: 0, alerts: [`beef01-${Date.parse(startsAt)}`] });
+    expect((await admin.receiveAlertmanagerWebhook(delivery)).recorded).toBe(0);
+    const id = `beef01-${Date.parse(startsAt)}`;
+    expect((await admin.listAlerts({ state: 'firing' })).alerts.map((a: { id: string }) => a.id)).toEqual([id]);
+    expect((await admin.acknowledgeAlert(id, { by: 'ts' })).already).toBe(false);
+    expect((await admin.acknowledgeAlert(id)).already).toBe(true);
+    expect((await admin.getAlert(id)).acknowledgedBy).toBe('ts');
+    await expect(client.listAlerts()).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(admin.getAlert('abc-1')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(admin.acknowledgeAlert(id, { by: '' })).rejects.toBeInstanceOf(ValidationFailedError);
+  });
 });
 
 describe('ZK-TX against a live service', () => {
