@@ -57,6 +57,14 @@ describe('promotion page in headless Chromium', () => {
     const sample = await page.textContent('table[data-table="samples"] tbody tr');
     expect(sample).toContain('deny → allow');
     expect(sample).toContain('EXPORT_GROUP_REQUIRED');
+    // The semantic diff: removing the bundle widens exports of P0 and P1 for every request, recorded or not.
+    expect(await page.textContent('#semantic-widenings')).not.toBe('0');
+    const counterexamples = await page.$$eval('table[data-table="counterexamples"] tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)));
+    expect(counterexamples).toEqual([
+      ['widening', 'decision', 'P0', 'export', 'export.tier1-block'],
+      ['widening', 'decision', 'P1', 'export', 'export.tier1-block'],
+    ]);
+    expect(await page.textContent('table[data-table="counterexamples"] pre')).toContain('"action": "export"');
     const badge = await page.evaluate("getComputedStyle(document.querySelector('#risk-level')).backgroundColor");
     expect(badge).toBe('rgb(194, 65, 12)');
     expect(inkRatio(await page.screenshot({ fullPage: true }))).toBeGreaterThan(0.01);

@@ -19,6 +19,23 @@ function impactTable(title: string, rows: ImpactCount[], total: number): string 
 <table data-table="${escapeHtml(title.toLowerCase())}"><thead><tr><th>name</th><th>allow → deny</th><th>deny → allow</th></tr></thead><tbody>${body}</tbody></table>${more}</section>`;
 }
 
+/** The semantic diff: every class of request the two versions decide differently, recorded or not. */
+function semanticSection(p: BlastRadiusPayload): string {
+  const d = p.semantic;
+  if (!d) {
+    return `<section id="semantic"><h2>Semantic diff</h2><p class="none">${p.activeVersion ? 'not computed for this preview (recorded before semantic diffs)' : 'no active version to compare with: this is the first promotion'}</p></section>`;
+  }
+  const rows = d.counterexamples.length
+    ? d.counterexamples
+        .map((c, i) => `<tr data-direction="${escapeHtml(c.direction)}"><td class="${c.direction === 'widening' ? 'wide' : 'narrow'}">${escapeHtml(c.direction)}</td><td>${escapeHtml(c.kind)}</td><td>${escapeHtml(c.classification)}</td><td>${escapeHtml(c.action)}</td><td>${c.responsible.map(escapeHtml).join(', ')}</td><td>${escapeHtml(c.detail)}<details><summary>request ${i + 1}</summary><pre>${escapeHtml(JSON.stringify(c.request, null, 2))}</pre></details></td></tr>`)
+        .join('')
+    : '<tr><td colspan="6" class="none">the two versions decide every request alike</td></tr>';
+  return `<section id="semantic"><h2>Semantic diff ${escapeHtml(d.fromVersion ?? '')} → ${escapeHtml(p.version)}</h2>
+<p>Every possible request, recorded or not: <b id="semantic-widenings">${d.widenings}</b> widening(s)${d.widenedClassifications.length ? ` on ${d.widenedClassifications.map(escapeHtml).join(', ')}` : ''}, <b id="semantic-narrowings">${d.narrowings}</b> narrowing(s)${d.narrowedClassifications.length ? ` on ${d.narrowedClassifications.map(escapeHtml).join(', ')}` : ''}. Each row is one class of requests with a concrete counterexample both versions were asked about.</p>
+<table data-table="counterexamples"><thead><tr><th>change</th><th>kind</th><th>class</th><th>action</th><th>responsible</th><th>counterexample</th></tr></thead><tbody>${rows}</tbody></table>
+<p class="meta">${escapeHtml(d.method)} · ${d.atoms} atoms · ${d.queries} solver queries · ${d.durationMs} ms${d.complete ? '' : ' · <b>incomplete</b>'}</p></section>`;
+}
+
 export function renderPromotionPage(p: BlastRadiusPayload & { status?: string; computedAt?: string }): string {
   const colour = RISK_COLOURS[p.riskLevel] ?? '#333';
   const factors = (() => {
@@ -47,6 +64,7 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;
 .num{text-align:right;font-variant-numeric:tabular-nums}.wide{color:#b91c1c;font-weight:600}.narrow{color:#0550ae}
 .none,.more{color:#57606a}.ack{border-left:4px solid ${colour};background:#f6f8fa;padding:.75rem 1rem;margin:1rem 0}
 code{background:#f6f8fa;padding:.1rem .3rem;border-radius:.25rem}
+pre{background:#f6f8fa;padding:.5rem;overflow:auto;font-size:.8rem}
 </style></head>
 <body>
 <header>
@@ -61,10 +79,12 @@ code{background:#f6f8fa;padding:.1rem .3rem;border-radius:.25rem}
 <div class="card">widened on P0/P1<b id="widened-sensitive">${p.widenedSensitive}</b></div>
 <div class="card">cost delta<b id="cost-delta">${money(p.costDelta)}</b></div>
 <div class="card">users impacted<b id="users">${p.impactedUserCount}</b></div>
+<div class="card">semantic widenings<b id="semantic-card">${p.semantic ? p.semantic.widenings : '—'}</b></div>
 </div>
 ${needsAck
     ? `<div class="ack" id="ack">Risk is <b>${escapeHtml(p.riskLevel)}</b>: promoting needs an acknowledgment of this preview — <code>POST /v1/lac/policies/${escapeHtml(p.policyId)}/versions/${escapeHtml(p.version)}/promote</code> with <code>{"by", "reason", "previewId": "${escapeHtml(p.previewId)}"}</code>. A preview is stale once newer decisions arrive.</div>`
     : `<div class="ack" id="ack">Risk is low: this version promotes without acknowledgment.</div>`}
+${semanticSection(p)}
 ${impactTable('Datasets', p.impactedDatasets, p.impactedDatasetCount)}
 ${impactTable('Groups', p.impactedGroups, p.impactedGroupCount)}
 ${impactTable('Users', p.impactedUsers, p.impactedUserCount)}
