@@ -7,7 +7,11 @@
  */
 import type Database from 'better-sqlite3';
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { semanticDiff } from '../../../streams/lac/diff/semantic-diff';
+import { loadPolicyText } from '../../../streams/lac/model/parse';
+import type { Policy } from '../../../streams/lac/model/types';
 import { ValidationError } from '../../../streams/errors';
 import { coverage, formatCoverage } from '../../../streams/lac/usecases/coverage';
 import { writeWeeklyReport, type WrittenReport } from '../../../projections/lac/report/email';
@@ -17,6 +21,36 @@ import { fail, openLiveReadModels } from '../open';
 export function runCoverage(opts: { json?: boolean } = {}): { text: string; ok: boolean } {
   const r = coverage();
   return { text: opts.json ? JSON.stringify(r, null, 2) : formatCoverage(r), ok: r.meetsTarget };
+}
+
+/** `trust lac diff a b`: the text to print and the exit code (0 none, 1 a widening, 2 bad input). */
+export function runDiff(fileA: string, fileB: string, opts: { json?: boolean } = {}): { text: string; exitCode: number } {
+  const load = (file: string): Policy | string => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      return `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+    const { policy, problems } = loadPolicyText(text);
+    return policy ?? `${file}: not a valid policy:\n${problems.map((p) => `  ${p.path}: ${p.message} (${p.code})`).join('\n')}`;
+  };
+  const a = load(fileA);
+  const b = load(fileB);
+  if (typeof a === 'string' || typeof b === 'string') return { text: [a, b].filter((x) => typeof x === 'string').join('\n'), exitCode: 2 };
+  const d = semanticDiff(a, b);
+  const exitCode = d.widenings > 0 ? 1 : 0;
+  if (opts.json) return { text: JSON.stringify({ from: { id: a.id, version: a.version }, to: { id: b.id, version: b.version }, ...d }, null, 2), exitCode };
+  const on = (ls: string[]) => (ls.length ? ` on ${ls.join(', ')}` : '');
+  const lines = [
+    `semantic diff ${a.id}@${a.version} → ${b.id}@${b.version}: ${d.widenings} widening(s)${on(d.widenedClassifications)}, ${d.narrowings} narrowing(s)${on(d.narrowedClassifications)} (${d.method}, ${d.durationMs} ms)`,
+  ];
+  for (const c of d.counterexamples) {
+    lines.push(`${c.direction.toUpperCase().padEnd(9)} ${c.kind.padEnd(11)} ${c.classification} ${c.action.padEnd(8)} ${c.responsible.join(', ')}: ${c.detail}`);
+    lines.push(`          request ${JSON.stringify(c.request)}`);
+  }
+  if (d.counterexamples.length === 0) lines.push('the two versions decide every request alike');
+  return { text: lines.join('\n'), exitCode };
 }
 
 export interface WeeklyOptions {
@@ -53,7 +87,7 @@ export async function runWeeklyReport(db: Database.Database, opts: WeeklyOptions
 }
 
 export function register(program: Command): void {
-  const lac = program.command('lac').description('License/Authority Compiler: coverage and the weekly adoption report');
+  const lac = program.command('lac').description('License/Authority Compiler: coverage, semantic diff of two policies, the weekly adoption report');
   lac
     .command('coverage')
     .description('share of the Tier-1/2 use-case catalog served by the bundles (target ≥ 80%)')
@@ -62,6 +96,15 @@ export function register(program: Command): void {
       const r = runCoverage(opts);
       console.log(r.text);
       process.exitCode = r.ok ? 0 : 2;
+    });
+  lac
+    .command('diff <fileA> <fileB>')
+    .description('semantic diff of two policy documents: every widening and narrowing with a counterexample; exits 1 on a widening (gate CI on it), 2 on a bad file')
+    .option('--json', 'print the diff as JSON')
+    .action((fileA: string, fileB: string, opts: { json?: boolean }) => {
+      const r = runDiff(fileA, fileB, opts);
+      (r.exitCode === 2 ? console.error : console.log)(r.text);
+      process.exitCode = r.exitCode;
     });
   lac
     .command('weekly-report')
