@@ -73,7 +73,18 @@ export interface AlertDrillResult {
     designed_detect_s: number | null;
   };
   agreement: AgreementRow[];
+  /** The drill's own narration (its clock). */
   timeline: TimelineEntry[];
+  /** The incident's events on the log: the run's fault markers and every alert event. */
+  events: LogEvent[];
+}
+
+export interface LogEvent {
+  id: string;
+  type: string;
+  stream: string;
+  occurredAt: string;
+  payload: Record<string, unknown>;
 }
 
 export const freePort = (): Promise<number> =>
@@ -164,8 +175,8 @@ async function api<T>(base: string, key: string, method: string, path: string, b
 }
 
 /** Every event of the log (auditor read), for the audit and the postmortem timeline. */
-export async function readLog(base: string, key: string): Promise<{ id: string; type: string; stream: string; occurredAt: string; payload: Record<string, unknown> }[]> {
-  const out: { id: string; type: string; stream: string; occurredAt: string; payload: Record<string, unknown> }[] = [];
+export async function readLog(base: string, key: string): Promise<LogEvent[]> {
+  const out: LogEvent[] = [];
   let from = 1;
   for (let page = 0; page < 10000; page++) {
     const body = await api<{ events: typeof out; next: number | null }>(base, key, 'GET', `/v1/events?from=${from}&limit=1000`);
@@ -313,6 +324,7 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
       },
       agreement,
       timeline,
+      events: events.filter((e) => e.stream === `ops-drill-${run}` || e.type.startsWith('Alert')),
     };
     return result;
   } finally {
