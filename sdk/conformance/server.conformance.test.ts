@@ -143,6 +143,14 @@ test('LAC: bundles, draft, decide, preview, promote, previews, analytics', async
     const ack = { by: 'ana', reason: 'reviewed the blast radius', previewId: promote.body.details.preview?.previewId ?? preview.body.previewId };
     expect((await call('POST', '/v1/lac/policies/conf-gate/versions/1.1.0/promote', producer, ack)).status).toBe(200);
   }
+  // The semantic diff: 1.1.0 defaults to deny, so it only narrows; a missing side is a 400 naming it.
+  const diff = await call('POST', '/v1/lac/diff', producer, { from: { id: 'conf-gate', version: '1.0.0' }, to: 'conf-gate' });
+  expect(diff.status).toBe(200);
+  expect(diff.body).toMatchObject({ widenings: 0, to: { id: 'conf-gate', version: '1.1.0' } });
+  expect(diff.body.narrowings).toBeGreaterThan(0);
+  expect(preview.body.semantic?.narrowings).toBeGreaterThan(0);
+  const noTo = await call('POST', '/v1/lac/diff', producer, { from: 'conf-gate' }, { expectInvalid: true });
+  expect([noTo.status, noTo.body.details?.problems?.[0]?.field]).toEqual([400, 'to']);
   expect((await call('POST', '/v1/lac/policies/nope/versions/9.9.9/preview', producer, {})).status).toBe(404);
   expect((await call('GET', '/v1/lac/analytics', producer)).status).toBe(200);
   expect((await call('GET', '/v1/lac/analytics?from=yesterday', producer)).status).toBe(400);

@@ -226,6 +226,11 @@ func (c *Client) LacDecide(ctx context.Context, decide JSON, opts ...WriteOption
 	return c.post(ctx, "/v1/lac/decide", nil, decide, wo(opts))
 }
 
+// LacDiff answers the semantic diff of two policy versions ({from, to}: each an id, {id, version} or a document). Records nothing.
+func (c *Client) LacDiff(ctx context.Context, diff JSON, opts ...WriteOptions) (JSON, error) {
+	return c.post(ctx, "/v1/lac/diff", nil, diff, wo(opts))
+}
+
 // PreviewLacPolicyVersion computes the blast radius of a version (windowDays 0 for the default 30).
 func (c *Client) PreviewLacPolicyVersion(ctx context.Context, policyID, version string, windowDays int, opts ...WriteOptions) (JSON, error) {
 	body := JSON{}

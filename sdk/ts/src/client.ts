@@ -229,6 +229,10 @@ export class TrustClient {
   promoteLacPolicyVersion(policyId: string, version: string, acknowledgment?: { by: string; reason: string; previewId: string }, opts: RequestOptions = {}): Promise<Json> {
     return this.request('POST', `/v1/lac/policies/${encodeURIComponent(policyId)}/versions/${encodeURIComponent(version)}/promote`, { body: acknowledgment, ...opts });
   }
+  /** The semantic diff of two policy versions (each an id, {id, version} or a document): widenings and narrowings with counterexamples. Records nothing. */
+  lacDiff(diff: { from: string | { id: string; version: string } | Json; to: string | { id: string; version: string } | Json }, opts: RequestOptions = {}): Promise<Json> {
+    return this.request('POST', '/v1/lac/diff', { body: diff, ...opts });
+  }
   getLacPreview(previewId: string): Promise<Json> {
     return this.request('GET', `/v1/lac/previews/${encodeURIComponent(previewId)}`);
   }

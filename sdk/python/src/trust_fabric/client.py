@@ -210,6 +210,10 @@ class TrustClient:
         """Without an acknowledgment a medium-or-higher risk raises PreconditionFailedError (details.reason ACK_REQUIRED, details.preview)."""
         return self.request("POST", f"/v1/lac/policies/{_seg(policy_id)}/versions/{_seg(version)}/promote", body=acknowledgment, idempotency_key=idempotency_key)
 
+    def lac_diff(self, diff: Mapping[str, Any], *, idempotency_key: Optional[str] = None) -> Json:
+        """The semantic diff of two policy versions ({from, to}: each an id, {id, version} or a document). Records nothing."""
+        return self.request("POST", "/v1/lac/diff", body=diff, idempotency_key=idempotency_key)
+
     def get_lac_preview(self, preview_id: str) -> Json:
         return self.request("GET", f"/v1/lac/previews/{_seg(preview_id)}")
 
