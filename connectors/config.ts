@@ -5,8 +5,13 @@ import { ValidationError } from '../streams/errors';
 export interface Config {
   port: number;
   dataDir: string;
-  logMode: 'embedded' | 'kafka';
+  /** embedded: SQLite, one process. distributed: PostgreSQL (store of record) + Kafka (bus), any number of instances. */
+  logMode: 'embedded' | 'distributed';
+  /** libpq URL of the PostgreSQL store (distributed mode). */
+  databaseUrl: string | undefined;
   kafkaBrokers: string[];
+  /** The deployment's name on Kafka: relay lease, header stamp, consumer groups (TRUST_KAFKA_PREFIX). */
+  kafkaPrefix: string;
   schemaRegistryUrl: string | undefined;
   /** Largest accepted request body, bytes. */
   maxBodyBytes: number;
@@ -42,20 +47,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: { field: string; problem: string }[] = [];
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ field: 'PORT', problem: `must be a port number, got '${env.PORT}'` });
-  const logMode = (env.TRUST_LOG ?? 'embedded') as Config['logMode'];
-  if (logMode !== 'embedded' && logMode !== 'kafka') problems.push({ field: 'TRUST_LOG', problem: `must be 'embedded' or 'kafka', got '${env.TRUST_LOG}'` });
+  const logMode = modeOf(env, problems);
   const sqliteSync = (env.TRUST_SQLITE_SYNC ?? 'FULL').toUpperCase() as Config['sqliteSync'];
   if (sqliteSync !== 'FULL' && sqliteSync !== 'NORMAL') problems.push({ field: 'TRUST_SQLITE_SYNC', problem: `must be FULL or NORMAL` });
   const maxBodyBytes = Number(env.TRUST_MAX_BODY_BYTES ?? 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) problems.push({ field: 'TRUST_MAX_BODY_BYTES', problem: 'must be a positive integer' });
   const faultInjection = env.TRUST_FAULT_INJECTION ?? '0';
   if (faultInjection !== '0' && faultInjection !== '1') problems.push({ field: 'TRUST_FAULT_INJECTION', problem: `must be 0 or 1, got '${faultInjection}'` });
-  if (logMode === 'kafka' && !env.KAFKA_BROKERS) problems.push({ field: 'KAFKA_BROKERS', problem: 'is required when TRUST_LOG=kafka (host:port[,host:port])' });
+  if (logMode === 'distributed') {
+    if (!env.KAFKA_BROKERS) problems.push({ field: 'KAFKA_BROKERS', problem: 'is required in distributed mode (host:port[,host:port]; `make kafka-up` starts a local broker)' });
+    if (!env.DATABASE_URL) problems.push({ field: 'DATABASE_URL', problem: 'is required in distributed mode (postgres://user@host:port/db; `make pg-up` starts a local cluster)' });
+    else if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) problems.push({ field: 'DATABASE_URL', problem: 'must be a libpq URL, postgres://user[:password]@host:port/database' });
+  }
   if (problems.length) throw new ValidationError(problems);
   return {
     port,
     dataDir: resolve(env.TRUST_DATA_DIR ?? './.data'),
     logMode,
+    databaseUrl: env.DATABASE_URL || undefined,
+    kafkaPrefix: env.TRUST_KAFKA_PREFIX || 'trust.log',
     kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL || undefined,
     maxBodyBytes,
@@ -63,4 +73,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     faultInjection: faultInjection === '1',
     zkProver: zkProverConfig(env),
   };
+}
+
+/**
+ * TRUST_MODE=embedded|distributed. TRUST_LOG is the older name, kept as an alias: TRUST_LOG=kafka
+ * now means distributed mode (PostgreSQL as the store of record, Kafka as the bus).
+ */
+function modeOf(env: NodeJS.ProcessEnv, problems: { field: string; problem: string }[]): Config['logMode'] {
+  if (env.TRUST_MODE !== undefined) {
+    if (env.TRUST_MODE === 'embedded' || env.TRUST_MODE === 'distributed') return env.TRUST_MODE;
+    problems.push({ field: 'TRUST_MODE', problem: `must be 'embedded' or 'distributed', got '${env.TRUST_MODE}'` });
+    return 'embedded';
+  }
+  const alias = env.TRUST_LOG ?? 'embedded';
+  if (alias === 'kafka') return 'distributed';
+  if (alias !== 'embedded') problems.push({ field: 'TRUST_LOG', problem: `must be 'embedded' or 'kafka' (kafka = TRUST_MODE=distributed), got '${alias}'` });
+  return 'embedded';
 }

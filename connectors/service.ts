@@ -66,11 +66,11 @@ export function openReadModels(path: string, sync: Config['sqliteSync'] = 'NORMA
   return db;
 }
 
-/** Opens the instance `config.logMode` asks for: the embedded log, or Kafka (connectors/kafka). */
-export async function openConfiguredService(config: Config, opts: ServiceOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<Service> {
-  if (config.logMode === 'kafka') {
-    const { openKafkaService } = await import('./kafka/kafka-service');
-    return openKafkaService(config, opts, env);
+/** Opens the instance `config.logMode` asks for: the embedded log, or distributed mode (connectors/distributed). */
+export async function openConfiguredService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
+  if (config.logMode === 'distributed') {
+    const { openDistributedService } = await import('./distributed/distributed-service');
+    return openDistributedService(config, opts);
   }
   return openService(config, opts);
 }
@@ -94,7 +94,7 @@ export async function settleLoops(loops: readonly { progress$: Observable<number
 
 export function openService(config: Config, opts: ServiceOptions = {}): EmbeddedService {
   if (config.logMode !== 'embedded') {
-    throw new TrustError('UNAVAILABLE', `openService opens the embedded log; TRUST_LOG=${config.logMode} goes through openConfiguredService`);
+    throw new TrustError('UNAVAILABLE', `openService opens the embedded log; TRUST_MODE=${config.logMode} goes through openConfiguredService`);
   }
   mkdirSync(config.dataDir, { recursive: true });
   const log = new SqliteEventLog({ path: logPath(config.dataDir), sync: config.sqliteSync });

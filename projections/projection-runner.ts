@@ -4,6 +4,7 @@
  * projection version drops the tables and rebuilds from position zero.
  */
 import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../schemas/envelope';
 import type { SqliteEventLog } from '../streams/log/sqlite/sqlite-event-log';
 import { CatchUpLoop } from '../streams/runtime/catch-up-loop';
 import { processedEvents, processorLag } from '../streams/metrics';
@@ -29,10 +30,10 @@ export interface ProjectionSource {
 }
 
 export class ProjectionRunner extends CatchUpLoop {
-  private readonly batchSize: number;
+  protected readonly batchSize: number;
 
   constructor(
-    private readonly db: Database.Database,
+    protected readonly db: Database.Database,
     private readonly source: ProjectionSource,
     readonly def: ProjectionDefinition,
     opts: { batchSize?: number } = {},
@@ -48,16 +49,22 @@ export class ProjectionRunner extends CatchUpLoop {
 
   /** Fold up to `until` (inclusive) at most; returns events handled in this batch. */
   runBatch(until = Number.MAX_SAFE_INTEGER): number {
+    const head = this.source.headSync();
+    return this.applyBatch(head, until, (from) => this.source.readSync({ from, types: this.def.inputs, limit: this.batchSize }));
+  }
+
+  /**
+   * One batch in one read-model transaction: the events after the projection's position (read by
+   * `readFrom`, at most one batch), each applied in a savepoint, then the new position.
+   */
+  protected applyBatch(head: number, until: number, readFrom: (from: number) => RecordedEvent[]): number {
     let handled = 0;
     let checkpoint = 0;
-    const head = this.source.headSync();
     this.db
       .transaction(() => {
         checkpoint = positionOf(this.db, this.def.name);
         if (checkpoint >= until) return;
-        const events = this.source
-          .readSync({ from: checkpoint + 1, types: this.def.inputs, limit: this.batchSize })
-          .filter((e) => e.position <= until);
+        const events = readFrom(checkpoint + 1).filter((e) => e.position <= until);
         for (const e of events) {
           try {
             this.db.transaction(() => this.def.apply(this.db, e))();

@@ -1,7 +1,6 @@
 /** How CLI commands reach the data: the same files the service uses, from the same configuration. */
 import { loadConfig, type Config } from '../config';
-import { kafkaOptionsFromEnv } from '../../streams/log/kafka/from-env';
-import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
+import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import type { EventLog } from '../../streams/log/port';
 import { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
 import { logPath, openReadModels, readModelsPath } from '../service';
@@ -15,14 +14,12 @@ export function openLog(config: Config = cliConfig()): SqliteEventLog {
 }
 
 /**
- * The log a command appends to, as the service is configured: the embedded file, or Kafka. On Kafka
- * the CLI writes with a writer id of its own (`<prefix>.cli`), so it never fences the service's
- * writer; it only appends to streams the service does not write (tenant keys).
+ * The log a command appends to, as the service is configured: the embedded file, or the PostgreSQL
+ * store of distributed mode (an append there is an append like any instance's).
  */
 export async function openWritableLog(config: Config = cliConfig()): Promise<Pick<EventLog, 'append' | 'close'>> {
-  if (config.logMode !== 'kafka') return openLog(config);
-  const opts = kafkaOptionsFromEnv(process.env);
-  return KafkaEventLog.connect({ ...opts, writerId: process.env.TRUST_KAFKA_CLI_WRITER_ID || `${opts.prefix ?? 'trust.log'}.cli` });
+  if (config.logMode !== 'distributed') return openLog(config);
+  return PgEventLog.open({ connectionString: config.databaseUrl!, poolSize: 2 });
 }
 
 export function openLiveReadModels(config: Config = cliConfig()) {

@@ -36,20 +36,22 @@ ${problem ? `<p class="problem">${escapeHtml(problem)}</p>` : ''}
 <button type="submit">Open</button></form></body></html>`;
 
 /** `/ui/login`: `check` throws an AuthError for a key that does not authenticate. */
-export function loginRoutes(check: (authorization: string) => void): Router {
+export function loginRoutes(check: (authorization: string) => Promise<unknown>): Router {
   const r = express.Router();
   r.get('/login', (req, res) => void res.type('html').send(loginPage(safeNext(req.query.next))));
-  r.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), (req: Request, res: Response) => {
+  r.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), (req: Request, res: Response, fail: NextFunction) => {
     const key = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
     const next = safeNext(req.body?.next);
-    try {
-      check(`Bearer ${key}`);
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      return void res.status(401).type('html').send(loginPage(next, 'That key is not valid (unknown or revoked).'));
-    }
-    res.cookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', path: '/ui', secure: req.secure });
-    res.redirect(303, next);
+    check(`Bearer ${key}`).then(
+      () => {
+        res.cookie(SESSION_COOKIE, key, { httpOnly: true, sameSite: 'strict', path: '/ui', secure: req.secure });
+        res.redirect(303, next);
+      },
+      (err) => {
+        if (!(err instanceof AuthError)) return fail(err);
+        res.status(401).type('html').send(loginPage(next, 'That key is not valid (unknown or revoked).'));
+      },
+    );
   });
   return r;
 }

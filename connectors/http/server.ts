@@ -2,10 +2,12 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import { register as metricsRegistry, collectDefaultMetrics } from 'prom-client';
+import { RemoteProjectionRunner } from '../../projections/remote-projection-runner';
+import { AuthError } from '../../streams/errors';
 import { authenticate } from '../auth/api-keys';
 import { allPages, allRoutes } from '../registry';
 import type { Service } from '../service';
-import type { RouteModule } from './context';
+import type { Principal, RouteModule } from './context';
 import { errorHandler, notFound } from './errors';
 import { loginRoutes, pageAuthorization, redirectToLogin } from './page-session';
 import { httpMetrics } from './metrics';
@@ -47,14 +49,21 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
   });
 
   const keys = service.projections.find((p) => p.def.name === 'tenancy.api-keys');
-  const check = (authorization: string | undefined) => authenticate(service.readModels, authorization, () => keys?.catchUp());
-  const authBy = (header: (req: Request) => string | undefined) => (req: Request, _res: Response, next: NextFunction) => {
+  const check = async (authorization: string | undefined): Promise<Principal> => {
     try {
-      (req as Request & { principal: unknown }).principal = check(header(req));
-      next();
+      return authenticate(service.readModels, authorization, () => keys?.catchUp());
     } catch (err) {
-      next(err);
+      // Distributed mode: the key may have been issued through another instance a moment ago.
+      if (!(keys instanceof RemoteProjectionRunner) || !(err instanceof AuthError) || err.message !== 'unknown API key') throw err;
+      await keys.drain();
+      return authenticate(service.readModels, authorization, () => undefined);
     }
+  };
+  const authBy = (header: (req: Request) => string | undefined) => (req: Request, _res: Response, next: NextFunction) => {
+    check(header(req)).then((principal) => {
+      (req as Request & { principal: unknown }).principal = principal;
+      next();
+    }, next);
   };
   const auth = authBy((req) => req.headers.authorization);
   if (service.config.faultInjection) {

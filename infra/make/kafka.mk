@@ -31,7 +31,7 @@ kafka-clients:
 # disconnected (kafkajs#1327), which kept jest alive after every test had passed once in 11 runs;
 # the results are final by then, and CI must not hang on it.
 test-kafka: install kafka-clients
-	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i --forceExit test/kafka streams/log/kafka streams/runtime/kafka streams/log/postgres
+	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i --forceExit test/kafka test/distributed streams/log/kafka streams/runtime/kafka streams/log/postgres
 
 bench-kafka: build
 	bash infra/with-kafka.sh node dist/bench/kafka/bench-kafka.js

@@ -39,8 +39,13 @@ export abstract class CatchUpLoop {
 
   /** Run until caught up, yielding between batches so the HTTP server stays responsive. */
   async drain(): Promise<void> {
+    await this.drainWith(() => this.runBatch());
+  }
+
+  /** Run `batch` until it handles nothing; a failure is logged once and retried on the next tick. */
+  protected async drainWith(batch: () => number | Promise<number>): Promise<void> {
     try {
-      while (!this.stopping && this.runBatch() > 0) await new Promise((r) => setImmediate(r));
+      while (!this.stopping && (await batch()) > 0) await new Promise((r) => setImmediate(r));
       this.lastError = undefined;
     } catch (err) {
       // Logged once per distinct failure; the next tick retries (the batch was rolled back).

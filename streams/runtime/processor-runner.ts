@@ -4,12 +4,11 @@
  * crash at any point leaves either all of a batch's effects or none of them.
  */
 import type { RecordedEvent } from '../../schemas/envelope';
-import { isTransient } from '../errors';
-import { deadLetterEvent, emittedEvents } from './effects';
 import type { SqliteEventLog } from '../log/sqlite/sqlite-event-log';
 import { CatchUpLoop } from './catch-up-loop';
-import { countAppended, deadLetters, processedEvents, processorLag, transientRetries } from '../metrics';
-import type { Decision, ProcessorDefinition } from './processor';
+import { countAppended, processedEvents, processorLag } from '../metrics';
+import type { ProcessorDefinition } from './processor';
+import { processorStep } from './step';
 
 export { deadLetterStream, derivedEventId } from './effects';
 
@@ -100,39 +99,15 @@ export class ProcessorRunner<S> extends CatchUpLoop {
 
   private handleOne(e: RecordedEvent, dirty: Set<string>): void {
     const key = this.keyOf(e);
-    const state = this.cache.get(key) ?? this.load(key);
-    let attempts = 0;
-    for (;;) {
-      attempts++;
-      try {
-        const decision = this.def.handle(state, e);
-        // A savepoint per input: an emitted event that fails its schema dead-letters this input only.
-        this.log.db.transaction(() => this.appendEmitted(e, decision))();
-        this.cache.set(key, decision.state);
-        dirty.add(key);
-        return;
-      } catch (err) {
-        if (isTransient(err) && attempts < this.maxAttempts) {
-          transientRetries.inc({ processor: this.def.name });
-          continue;
-        }
-        this.deadLetter(e, err, attempts);
-        return;
-      }
+    const step = processorStep(this.def, this.log.codec, this.cache.get(key) ?? this.load(key), e, this.maxAttempts);
+    if (step.append.length) {
+      const results = this.log.appendInTransaction(step.append, `${this.def.name}.emit`);
+      results.forEach((r, i) => r.duplicate || this.appendedTypes.push(step.append[i].type));
     }
-  }
-
-  private appendEmitted(input: RecordedEvent, decision: Decision<S>): void {
-    if (decision.emit.length === 0) return;
-    const events = emittedEvents(this.def.name, input, decision.emit);
-    const results = this.log.appendInTransaction(events, `${this.def.name}.emit`);
-    results.forEach((r, i) => r.duplicate || this.appendedTypes.push(events[i].type));
-  }
-
-  private deadLetter(e: RecordedEvent, err: unknown, attempts: number): void {
-    deadLetters.inc({ processor: this.def.name });
-    this.appendedTypes.push('DeadLettered');
-    this.log.appendInTransaction([deadLetterEvent(this.def.name, e, err, attempts)]);
+    if (!step.deadLettered) {
+      this.cache.set(key, step.state);
+      dirty.add(key);
+    }
   }
 
   private load(key: string): S {

@@ -1,8 +1,9 @@
 /**
- * The whole service on Kafka (TRUST_LOG=kafka): the registry's routes, processors and projections,
- * unchanged. The PCQ demo goes in over HTTP; the anomalies the Kafka processors derive equal the
- * embedded run's, a second instance's `trust replay` (read-only, never fencing the writer) finds
- * every chain intact and every projection equal to a clean rebuild.
+ * The whole service in distributed mode (PostgreSQL + Kafka): the registry's routes, processors and
+ * projections, unchanged. The PCQ demo goes in over HTTP; the anomalies the leased processors
+ * derive equal the embedded run's, exactly once; the auditor's replay (read-only) finds every chain
+ * intact and every projection equal to a clean rebuild; the relay publishes every stored event to
+ * its catalog topic once, and no raw selector reaches any topic.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueKey } from '../../connectors/auth/api-keys';
 import { replay } from '../../connectors/audit/replay';
+import { snapshotToSqlite } from '../../connectors/audit/snapshot';
 import { loadConfig } from '../../connectors/config';
 import { callApi } from '../../connectors/http/client';
 import { pcqDomain } from '../../connectors/http/routes/pcq';
@@ -17,30 +19,29 @@ import { listen, type RunningServer } from '../../connectors/http/server';
 import { startTestService } from '../../connectors/http/testing';
 import { allProjections } from '../../connectors/registry';
 import { openConfiguredService, type Service } from '../../connectors/service';
-import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
-import { kafkaOptionsFromEnv } from '../../streams/log/kafka/from-env';
-import { PROVER_GROUP } from '../../streams/zk/kafka-batch-feed';
+import { KafkaRelay } from '../../streams/bus/relay';
+import { readEnvelope } from '../../streams/log/kafka/headers';
+import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { leafOf, leavesOf, normalise } from '../../streams/zk/selector';
 import { releaseCurves, snarkjs } from '../../streams/zk/snarkjs';
-import { describeWithRegistry, kafkaBrokers, uniqueName } from './env';
+import { databaseUrl, describeDistributed, eventually, instanceEnv, kafkaBrokers, uniqueName } from './env';
 
 const ROOT = join(__dirname, '..', '..');
 type Anomaly = { fixtureId: string; kind: string; label: string; runtimes: string[] };
 const summary = (rows: Anomaly[]) => rows.map((a) => `${a.fixtureId} ${a.kind} ${a.label} ${a.runtimes.join('>')}`).sort();
 
-/** Polls a condition on the service (each poll is a real request), up to `ms`. */
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Every record of a topic as (envelope id, deployment), through kcat, a third-party client. */
+function envelopesOn(topic: string): { id: string; log: string | undefined }[] {
+  const dump = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%h\n'], { maxBuffer: 512 * 1024 * 1024 }).toString();
+  return dump
+    .split('\n')
+    .filter((l) => l.startsWith('trust.envelope='))
+    .map((l) => readEnvelope({ 'trust.envelope': l.slice('trust.envelope='.length) })!)
+    .map((r) => ({ id: r.envelope.id, log: r.log }));
 }
 
-describeWithRegistry('trust serve on Kafka', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tf-kafka-svc-'));
-  const env = { ...process.env, TRUST_LOG: 'kafka', TRUST_DATA_DIR: dataDir, PORT: '0', TRUST_KAFKA_PREFIX: uniqueName('trust.svc') };
+describeDistributed('trust serve in distributed mode', () => {
+  const env = instanceEnv(uniqueName('trust.svc'));
   let service: Service;
   let running: RunningServer;
   let url = '';
@@ -48,7 +49,8 @@ describeWithRegistry('trust serve on Kafka', () => {
   const call = (method: string, path: string, body?: unknown) => callApi(url, method, path, { key: issued.key, body });
 
   beforeAll(async () => {
-    service = await openConfiguredService(loadConfig(env), {}, env);
+    service = await openConfiguredService(loadConfig(env));
+    await service.start();
     running = await listen(service, 0);
     url = `http://127.0.0.1:${running.port}`;
     await service.log.append([issued.event]);
@@ -57,10 +59,10 @@ describeWithRegistry('trust serve on Kafka', () => {
   afterAll(async () => {
     await running?.stop();
     await releaseCurves(); // the test's own verify started snarkjs's curve workers
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(env.TRUST_DATA_DIR!, { recursive: true, force: true });
   });
 
-  test('the PCQ demo derives the same anomalies as on the embedded log, and the auditor replay holds', async () => {
+  test('the PCQ demo derives the same anomalies as on the embedded log, exactly once, and the auditor replay holds', async () => {
     const embedded = await startTestService();
     let expected: string[];
     try {
@@ -72,54 +74,57 @@ describeWithRegistry('trust serve on Kafka', () => {
     }
     expect(expected.length).toBeGreaterThan(4);
 
-    expect(service.config.logMode).toBe('kafka');
+    expect(service.config.logMode).toBe('distributed');
     const lines = await pcqDomain.demo!({ tenant: 'demo', request: call });
     expect(lines[0]).toMatch(/12 PCQ fixtures/);
-    // Detection and triage are two processors (two consumer groups): wait until every anomaly is labelled.
+    // Detection and triage are two leased processors: wait until every anomaly is labelled.
     const got = await eventually(
       async () => summary((await call('GET', '/v1/pcq/anomalies')).body),
       (s) => s.length >= expected.length && !s.some((line) => line.includes(' null ')),
     );
     expect(got).toEqual(expected);
 
-    // Exactly once: every replay was checked once, whatever the consumer groups went through.
-    const checks = (service.log as KafkaEventLog).mirror.readSync({ types: ['ReproducibilityChecked'], limit: 100_000 });
+    const log = service.log as PgEventLog;
+    // Exactly once: every replay was checked once.
+    const checks = await log.read({ types: ['ReproducibilityChecked'], limit: 100_000 });
+    expect(checks.length).toBeGreaterThan(0);
     expect(new Set(checks.map((e) => e.id)).size).toBe(checks.length);
 
-    const auditor = await KafkaEventLog.connect({ ...kafkaOptionsFromEnv(env), readOnly: true });
+    const auditor = await PgEventLog.open({ connectionString: databaseUrl, readOnly: true });
+    const dir = mkdtempSync(join(tmpdir(), 'tf-audit-'));
     try {
-      await auditor.sync();
-      await service.ctx.settled(service.headSync(), 30_000);
-      const report = replay(auditor.mirror, service.readModels, allProjections());
+      await service.ctx.settled(await log.head(), 30_000);
+      const snapshot = await snapshotToSqlite(auditor, join(dir, 'store.db'));
+      const report = replay(snapshot, service.readModels, allProjections());
+      await snapshot.close();
       expect(report.breaks).toEqual([]);
       expect(report.projections.filter((p) => !p.match)).toEqual([]);
       expect(report.ok).toBe(true);
     } finally {
       await auditor.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
 
-  test('`trust tenant add` on Kafka issues a key the running service accepts, without fencing its writer', async () => {
+  test('`trust tenant add` in distributed mode issues a key the running service accepts', async () => {
     const cli = spawnSync(process.execPath, ['-r', join(ROOT, 'test/support/swc-register.js'), join(ROOT, 'connectors/cli/main.ts'), 'tenant', 'add', 'globex', '--role', 'auditor'], {
       cwd: ROOT,
-      env: env,
+      env,
       encoding: 'utf8',
     });
+    expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
     const key = cli.stdout.trim().split('\n').pop()!;
     const read = () => callApi(url, 'GET', '/v1/events?limit=1', { key });
     expect((await eventually(read, (r) => r.status === 200, 30_000)).status).toBe(200);
-    // The service still appends (its writer was not fenced by the CLI's).
-    const res = await call('POST', '/v1/events', { type: 'AnnotationAdded', stream: 'notes-after-cli', payload: { subject: 's', text: 't', author: 'a', tags: [] } });
-    expect(res.status).toBe(202);
   }, 60_000);
 
-  test('ZK-TX on Kafka: the provers\' consumer group proves a job, the proof verifies, and no raw selector reaches any topic', async () => {
+  test('ZK-TX in distributed mode: the leased prover proves a job, the proof verifies, and no raw selector reaches any topic', async () => {
     const alpha = issueKey('alpha', 'producer');
     const beta = issueKey('beta', 'producer');
     await service.log.append([alpha.event, beta.event]);
     const PEPPER = '0badc0ffee0ddf00d5eed5a1750a1fbeefcafe0123456789abcdef0123456789';
-    const CANARY = 'Canary-KFK-41c9e2@Trust-Fabric.Test';
+    const CANARY = 'Canary-PGK-41c9e2@Trust-Fabric.Test';
     const leaves = await leavesOf([CANARY, 'ana@alpha.example', 'bo@alpha.example'], PEPPER);
     const set = await eventually(() => callApi(url, 'POST', '/v1/zk/sets', { key: alpha.key, body: { setId: 'customers', pepperVersion: 1, leaves } }), (r) => r.status === 201, 30_000);
     expect(set.status).toBe(201);
@@ -136,15 +141,21 @@ describeWithRegistry('trust serve on Kafka', () => {
     const vk = await callApi(url, 'GET', `/v1/zk/verification-keys/${done.body.result.circuit}`, { key: beta.key });
     expect(await snarkjs().groth16.verify(vk.body, done.body.result.publicSignals, done.body.result.proof)).toBe(true);
 
-    // The batch was proved by the group: its offsets are committed.
-    const admin = (service.log as KafkaEventLog).admin;
-    // The commit follows the outcome's append, so it may land just after the job reads as done.
-    const committed = async () => (await admin.fetchOffsets({ groupId: PROVER_GROUP(env.TRUST_KAFKA_PREFIX) })).flatMap((t) => t.partitions).some((p) => Number(p.offset) > 0);
-    expect(await eventually(committed, (c) => c, 15_000)).toBe(true);
+    // The relay has published everything stored so far: each event once, on its catalog topic.
+    const log = service.log as PgEventLog;
+    const head = await log.head();
+    const relay = service.processors.find((p) => p instanceof KafkaRelay) as KafkaRelay;
+    await eventually(async () => relay.progress$.value, (p) => p >= head, 60_000);
+    const stored = (await log.readStored({ from: 1, limit: 1_000_000 })).filter((e) => e.position <= head).map((e) => e.id);
+    const cat = log.codec.cat;
+    const published = [...cat.topics.keys()].flatMap((t) => envelopesOn(t)).filter((r) => r.log === env.TRUST_KAFKA_PREFIX).map((r) => r.id);
+    expect(new Set(published).size).toBe(published.length);
+    const missing = stored.filter((id) => !published.includes(id));
+    expect(missing).toEqual([]);
 
     // Canary: neither the raw nor the normalised selector is in any record (key, headers, value) of any topic.
     const needles = [CANARY, normalise(CANARY)].map((s) => Buffer.from(s, 'utf8'));
-    for (const topic of (await admin.listTopics()).filter((t) => !t.startsWith('__'))) {
+    for (const topic of cat.topics.keys()) {
       const dump = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k %h %s\n'], { maxBuffer: 512 * 1024 * 1024 });
       for (const n of needles) expect({ topic, found: dump.includes(n) }).toEqual({ topic, found: false });
     }

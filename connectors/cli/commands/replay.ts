@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatReplay, replay } from '../../audit/replay';
+import { snapshotToSqlite } from '../../audit/snapshot';
 import { allProjections } from '../../registry';
-import { KafkaEventLog } from '../../../streams/log/kafka/kafka-event-log';
-import { kafkaOptionsFromEnv } from '../../../streams/log/kafka/from-env';
+import { PgEventLog } from '../../../streams/log/postgres/pg-event-log';
+import type { SqliteEventLog } from '../../../streams/log/sqlite/sqlite-event-log';
 import { cliConfig, fail, openLiveReadModels, openLog } from '../open';
 
 export function register(program: Command): void {
@@ -12,12 +16,17 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = cliConfig();
-      // On Kafka the auditor reads the journal into a local mirror without ever writing (no fencing of the service's writer).
-      const kafka = config.logMode === 'kafka' ? await KafkaEventLog.connect({ ...kafkaOptionsFromEnv(process.env), readOnly: true }).catch(fail) : undefined;
-      const log = kafka ? kafka.mirror : openLog(config);
+      const scratch = mkdtempSync(join(tmpdir(), 'tf-audit-'));
+      let log: SqliteEventLog;
+      if (config.logMode === 'distributed') {
+        // Distributed: the store is read without writing anything (no migration, no checkpoint), into a local copy.
+        const store = await PgEventLog.open({ connectionString: config.databaseUrl!, readOnly: true }).catch(fail);
+        log = await snapshotToSqlite(store, join(scratch, 'store.db')).finally(() => store.close());
+      } else {
+        log = openLog(config);
+      }
       const live = openLiveReadModels(config);
       try {
-        if (kafka) await kafka.sync();
         const report = replay(log, live, allProjections());
         console.log(opts.json ? JSON.stringify(report, null, 2) : formatReplay(report));
         process.exitCode = report.ok ? 0 : 3;
@@ -25,7 +34,8 @@ export function register(program: Command): void {
         fail(err);
       } finally {
         live.close();
-        await (kafka ?? log).close();
+        await log.close();
+        rmSync(scratch, { recursive: true, force: true });
       }
     });
 }

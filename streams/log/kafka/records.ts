@@ -50,15 +50,18 @@ export interface RecordChunk {
 /** Produce requests stay well under the broker's 1 MB default record-batch limit. */
 export const MAX_CHUNK_BYTES = 512 * 1024;
 
-/** `log` is the writer's deployment (its topic prefix), stamped in every envelope header. */
-export function recordChunks(drafts: readonly StoredEventDraft[], journal: string, catalogValue: CatalogValue, log: string): RecordChunk[] {
+/**
+ * `log` is the writer's deployment (its topic prefix), stamped in every envelope header. Without a
+ * journal (the relay of the PostgreSQL store) each event is one record, on its catalog topic only.
+ */
+export function recordChunks(drafts: readonly StoredEventDraft[], journal: string | undefined, catalogValue: CatalogValue, log: string): RecordChunk[] {
   const withHeaders = drafts.map((d) => ({ d, headers: envelopeHeaders(d, log) }));
   const size = ({ d, headers }: (typeof withHeaders)[number]) => d.payloadBytes.length + (headers[ENVELOPE_HEADER] as string).length + d.stream.length + 64;
   return chunkBySize(withHeaders, size, MAX_CHUNK_BYTES).map((chunk) => {
-    const byTopic = new Map<string, Message[]>([[journal, []]]);
-    const journalMessages = byTopic.get(journal)!;
+    const byTopic = new Map<string, Message[]>(journal === undefined ? [] : [[journal, []]]);
+    const journalMessages = journal === undefined ? undefined : byTopic.get(journal)!;
     for (const { d, headers } of chunk) {
-      journalMessages.push({ key: d.stream, value: d.payloadBytes, headers });
+      journalMessages?.push({ key: d.stream, value: d.payloadBytes, headers });
       let list = byTopic.get(d.topic);
       if (!list) byTopic.set(d.topic, (list = []));
       list.push({ key: d.stream, value: catalogValue(d), headers });

@@ -25,11 +25,14 @@ function configEntries(cleanup: 'delete' | 'compact'): { name: string; value: st
     : [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' }];
 }
 
-export function topicConfigs(cat: Catalog, internal: InternalTopics): ITopicConfig[] {
-  const topics: ITopicConfig[] = [
-    { topic: internal.journal, numPartitions: 1, configEntries: configEntries('delete') },
-    { topic: internal.checkpoints, numPartitions: 1, configEntries: configEntries('compact') },
-  ];
+/** The catalog topics, and the internal ones when given. */
+export function topicConfigs(cat: Catalog, internal?: InternalTopics): ITopicConfig[] {
+  const topics: ITopicConfig[] = internal
+    ? [
+        { topic: internal.journal, numPartitions: 1, configEntries: configEntries('delete') },
+        { topic: internal.checkpoints, numPartitions: 1, configEntries: configEntries('compact') },
+      ]
+    : [];
   for (const [topic, cfg] of cat.topics) {
     topics.push({ topic, numPartitions: cfg.partitions, configEntries: configEntries(cfg.cleanup) });
   }

@@ -62,6 +62,7 @@ export class PgEventLog implements EventLog {
   readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly codec: Codec;
+  readonly connectionString: string;
   /** Emits the head whenever this instance or another one appended. */
   readonly changes$ = new Subject<number>();
   private readonly maxGroupEvents: number;
@@ -76,6 +77,7 @@ export class PgEventLog implements EventLog {
     // An idle client losing its server must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
     this.codec = opts.codec ?? sharedCodec();
+    this.connectionString = opts.connectionString;
     this.maxGroupEvents = opts.maxGroupEvents ?? 5000;
     this.now = opts.now ?? (() => new Date());
     this.watcher = new HeadWatcher(opts.connectionString, HEAD_CHANNEL, () => this.head(), this.changes$, opts.pollMs ?? 250);

@@ -16,9 +16,10 @@ import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { isTransient } from '../../errors';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { ensureTopics } from '../../log/kafka/topics';
-import { deadLetters, processedEvents, transientRetries } from '../../metrics';
+import { deadLetters, processedEvents } from '../../metrics';
 import type { ProcessorDefinition } from '../processor';
-import { deadLetterEvent, emittedEvents, recordDeadLetter } from '../effects';
+import { recordDeadLetter } from '../effects';
+import { processorStep } from '../step';
 import { readTopicToEnd } from './read-to-end';
 
 export interface KafkaProcessorOptions {
@@ -152,22 +153,8 @@ export class KafkaProcessorRunner<S> {
   }
 
   private handleOne(state: S, e: RecordedEvent, out: NewEvent[]): S {
-    for (let attempts = 1; ; attempts++) {
-      try {
-        const decision = this.def.handle(state, e);
-        const events = emittedEvents(this.def.name, e, decision.emit);
-        for (const [i, ev] of events.entries()) this.log.codec.encode(ev.type, ev.payload, `${this.def.name}.emit[${i}].payload`);
-        out.push(...events);
-        return decision.state;
-      } catch (err) {
-        if (isTransient(err) && attempts < this.maxAttempts) {
-          transientRetries.inc({ processor: this.def.name });
-          continue;
-        }
-        deadLetters.inc({ processor: this.def.name });
-        out.push(deadLetterEvent(this.def.name, e, err, attempts));
-        return state;
-      }
-    }
+    const step = processorStep(this.def, this.log.codec, state, e, this.maxAttempts);
+    out.push(...step.append);
+    return step.state;
   }
 }

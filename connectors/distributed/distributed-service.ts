@@ -1,0 +1,83 @@
+/**
+ * One instance in distributed mode (TRUST_MODE=distributed): the same routes, processors and
+ * projections as the embedded mode, on PostgreSQL (the store of record) and Kafka (the bus).
+ *
+ *   appends      → the PostgreSQL store, group-committed per instance; any instance takes any request
+ *   relay        → publishes every stored event once to its catalog topic (one relay per deployment, a lease)
+ *   processors   → one lease each: the holder commits emitted events, state and checkpoint in one
+ *                  PostgreSQL transaction; the processors spread over the instances
+ *   projections  → this instance's SQLite read models, folded from the store
+ *   workers      → one lease each (the ZK prover proves on one instance at a time)
+ *
+ * Read-your-writes (`ctx.settled`) covers this instance's projections; events that processors
+ * derive follow when the processor's owner commits them (usually within a few hundred ms).
+ */
+import { mkdirSync } from 'node:fs';
+import { catalog } from '../../schemas/catalog';
+import { codec } from '../../schemas/codec';
+import { KafkaRelay } from '../../streams/bus/relay';
+import { PreconditionError } from '../../streams/errors';
+import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
+import { PgProcessorRunner } from '../../streams/runtime/postgres/pg-processor-runner';
+import { RemoteProjectionRunner } from '../../projections/remote-projection-runner';
+import type { Config } from '../config';
+import type { ServiceContext } from '../http/context';
+import { makeIngest } from '../ingest';
+import { leasedWorker } from './leased-worker';
+import { allProcessors, allProjections, allWorkers } from '../registry';
+import { lifecycle, openReadModels, readModelsPath, settleLoops, type Service, type ServiceOptions } from '../service';
+
+export interface DistributedOptions extends ServiceOptions {
+  /** Never write: no relay, no processors (an auditor next to a running deployment). */
+  readOnly?: boolean;
+}
+
+export async function openDistributedService(config: Config, opts: DistributedOptions = {}): Promise<Service> {
+  if (!config.databaseUrl) throw new PreconditionError('distributed mode needs DATABASE_URL');
+  mkdirSync(config.dataDir, { recursive: true });
+  const log = await PgEventLog.open({ connectionString: config.databaseUrl, readOnly: opts.readOnly });
+  const readModels = openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
+  const processors = opts.readOnly ? [] : (opts.processors ?? allProcessors()).map((d) => new PgProcessorRunner(log, d));
+  const projections = (opts.projections ?? allProjections()).map((d) => new RemoteProjectionRunner(readModels, log, d));
+  const relay = opts.readOnly || config.kafkaBrokers.length === 0
+    ? undefined
+    : new KafkaRelay(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix });
+
+  // The head as last seen: appends and notifications of every instance move it.
+  let head = await log.head();
+  const headSub = log.changes$.subscribe((h) => (head = Math.max(head, h)));
+  const headSync = () => head;
+  const settled = async (position: number, timeoutMs?: number) => {
+    head = Math.max(head, position);
+    await settleLoops(projections, headSync, position, timeoutMs);
+  };
+  const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
+  // Background workers run once per deployment, each under its lease.
+  const workers = opts.readOnly ? [] : (opts.workers ?? allWorkers()).map((w) => leasedWorker(log.connectionString, w(ctx)));
+
+  return {
+    config,
+    log,
+    headSync,
+    readModels,
+    processors: relay ? [...processors, relay] : processors,
+    projections,
+    ctx,
+    ...lifecycle(
+      workers,
+      async () => {
+        for (const p of projections) p.start(log.changes$);
+        for (const p of processors) p.start();
+        await relay?.connect();
+      },
+      async () => {
+        await relay?.stop();
+        await Promise.all(processors.map((p) => p.stop()));
+        await Promise.all(projections.map((p) => p.stop()));
+        headSub.unsubscribe();
+        readModels.close();
+        await log.close();
+      },
+    ),
+  };
+}
