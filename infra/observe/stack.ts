@@ -17,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { durationSeconds } from '../../projections/ops/slo-spec';
 import { loadProfiles, type ObserveProfile, type ProfileName } from '../prometheus/profiles';
 import { issueKey } from '../load/service-process';
 
@@ -182,6 +183,16 @@ export async function promQuery(prometheusUrl: string, query: string, time?: num
   return { value: result.length ? Number(result[0].value[1]) : NaN, result };
 }
 
+/** Polls until Prometheus has scraped the target once: its `up` (1 or 0), or null by the deadline. */
+export async function pollScrape(prometheusUrl: string, deadlineMs: number): Promise<number | null> {
+  for (;;) {
+    const { value } = await promQuery(prometheusUrl, 'up{job="trust"}').catch(() => ({ value: NaN }));
+    if (value === 1 || value === 0) return value;
+    if (Date.now() > deadlineMs) return null;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Polls until Prometheus has scraped the target successfully (up == 1). */
 export async function waitScraped(prometheusUrl: string, deadlineMs: number): Promise<void> {
   for (;;) {
@@ -244,6 +255,11 @@ async function cli(argv: string[]): Promise<number> {
   });
   writeFileSync(stateFile(prometheusPort), JSON.stringify({ pids: stack.pids, dir: stack.dir }));
   console.log(`observe: Prometheus ${stack.prometheusUrl} and Alertmanager ${stack.alertmanagerUrl} ready (profile ${profile}, scraping ${trustUrl.host}, data in ${stack.dir})`);
+  // The first scrape comes within one scrape interval: report whether the service answered it.
+  const deadline = Date.now() + durationSeconds(stack.profile.scrapeInterval) * 1000 + 10000;
+  const up = await pollScrape(stack.prometheusUrl, deadline);
+  if (up === 1) console.log(`observe: ${trustUrl.host}/metrics scraped (up == 1)`);
+  else console.log(`observe: warning: ${trustUrl.host}/metrics ${up === 0 ? 'did not answer the first scrape (up == 0)' : 'not scraped yet'}: is the service running? (make run)`);
   return 0;
 }
 
