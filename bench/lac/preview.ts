@@ -13,6 +13,7 @@ import type { DecisionEngine } from '../../streams/lac/engine/engine';
 import { normaliseRequest } from '../../streams/lac/model/request';
 import type { AccessRequest } from '../../streams/lac/model/types';
 import { computeBlastRadius } from '../../streams/lac/preview/blast-radius';
+import { semanticDiff } from '../../streams/lac/diff/semantic-diff';
 import { loadCostModel } from '../../streams/lac/preview/cost';
 
 
@@ -83,9 +84,13 @@ export function measurePreview(engines: { active: DecisionEngine; candidate: Dec
   const cost = loadCostModel();
   const runs: number[] = [];
   let radius;
+  let diffMs = 0;
   for (let i = 0; i < 3; i++) {
     const s = performance.now();
-    radius = computeBlastRadius(historySince(db, 'acme', 'bench', from), engines.candidate, engines.active, cost);
+    // What a preview computes: the semantic diff (from scratch, no cache) and the replay, risk v2 taking both in.
+    const semantic = semanticDiff(engines.active.policy, engines.candidate.policy);
+    diffMs = semantic.durationMs;
+    radius = computeBlastRadius(historySince(db, 'acme', 'bench', from), engines.candidate, engines.active, cost, semantic);
     runs.push((performance.now() - s) / 1000);
   }
   const scans: number[] = [];
@@ -98,5 +103,5 @@ export function measurePreview(engines: { active: DecisionEngine; candidate: Dec
   }
   db.close();
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { previewS: med(runs), scanOnlyS: med(scans), loadS, poolSize: pool.length, ...loaded, radius: radius! };
+  return { previewS: med(runs), scanOnlyS: med(scans), loadS, poolSize: pool.length, ...loaded, radius: radius!, diffMs };
 }

@@ -15,7 +15,7 @@ const BENCH_CONTRACTS: Record<string, BenchRun> = {
   'bench-lac': {
     script: 'bench/lac/run.ts',
     args: ['--quick'],
-    keys: ['figures.compiled_p99_us', 'figures.interpreted_p99_us', 'figures.decide_api_rps', 'figures.preview_1m_s'],
+    keys: ['figures.compiled_p99_us', 'figures.interpreted_p99_us', 'figures.decide_api_rps', 'figures.preview_1m_s', 'figures.semantic_diff_ms_p99', 'targets.semantic_diff_ms_p99'],
   },
   'bench-zk': {
     script: 'bench/zk/bench-zk.ts',

@@ -8,27 +8,31 @@ export interface DemoApiLike {
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** The demo's policy (promoted) and its wider candidate (exports no longer gated), also the bench's "demo policies". */
+export const DEMO_POLICY_V1 = {
+  id: 'analytics-access',
+  version: '1.0.0',
+  mode: 'enforce',
+  default: 'deny',
+  description: 'Analysts read; exports of P1 need the exporters group; PII redacted.',
+  bundles: [
+    { ref: 'minimization.pii-redact@^1', params: { allowPurposes: ['fraud-investigation'] } },
+    { ref: 'clearance.classification-gate@^1' },
+    { ref: 'export.tier1-block@^1' },
+    { ref: 'graph.hop-cap@^1' },
+    { ref: 'tenant.isolation@^1' },
+  ],
+  rules: [{ effect: 'allow', when: { 'subject.groups': { in: ['analysts'] } }, code: 'ANALYSTS' }],
+};
+export const DEMO_POLICY_V1_1 = { ...DEMO_POLICY_V1, version: '1.1.0', bundles: DEMO_POLICY_V1.bundles.filter((b) => !b.ref.startsWith('export.')) };
+
 export async function lacDemo(api: DemoApiLike): Promise<string[]> {
   const must = async (method: string, path: string, body: unknown, ok: number[]) => {
     const res = await api.request(method, path, body);
     if (!ok.includes(res.status)) throw new Error(`LAC demo: ${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const v1 = {
-    id: 'analytics-access',
-    version: '1.0.0',
-    mode: 'enforce',
-    default: 'deny',
-    description: 'Analysts read; exports of P1 need the exporters group; PII redacted.',
-    bundles: [
-      { ref: 'minimization.pii-redact@^1', params: { allowPurposes: ['fraud-investigation'] } },
-      { ref: 'clearance.classification-gate@^1' },
-      { ref: 'export.tier1-block@^1' },
-      { ref: 'graph.hop-cap@^1' },
-      { ref: 'tenant.isolation@^1' },
-    ],
-    rules: [{ effect: 'allow', when: { 'subject.groups': { in: ['analysts'] } }, code: 'ANALYSTS' }],
-  };
+  const v1 = DEMO_POLICY_V1;
   await must('POST', '/v1/lac/policies', v1, [201]);
   await must('POST', '/v1/lac/policies/analytics-access/versions/1.0.0/promote', undefined, [200, 409]);
   const people = [
@@ -57,7 +61,7 @@ export async function lacDemo(api: DemoApiLike): Promise<string[]> {
       }
     }
   }
-  await must('POST', '/v1/lac/policies', { ...v1, version: '1.1.0', bundles: v1.bundles.filter((b) => !b.ref.startsWith('export.')) }, [201]);
+  await must('POST', '/v1/lac/policies', DEMO_POLICY_V1_1, [201]);
   const blocked = await must('POST', '/v1/lac/policies/analytics-access/versions/1.1.0/promote', undefined, [200, 409]);
   const previewId = blocked?.details?.preview?.previewId ?? blocked?.preview?.previewId;
   return [`LAC policy analytics-access 1.0.0 promoted, ${decisions} decisions recorded`, `LAC candidate 1.1.0 previewed: /ui/lac/promotions/${previewId}`];
