@@ -111,7 +111,7 @@ export async function pollUntil<T>(what: string, deadlineMs: number, check: () =
 }
 
 /** A producer at a steady rate whose unacknowledged events are sent again (same id) until stored. */
-class Producer {
+export class Producer {
   private n = 0;
   private timer: NodeJS.Timeout | undefined;
   private retry: number[] = [];
@@ -167,7 +167,7 @@ class Producer {
   }
 }
 
-async function api<T>(base: string, key: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(base: string, key: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
@@ -327,6 +327,137 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
       events: events.filter((e) => e.stream === `ops-drill-${run}` || e.type.startsWith('Alert')),
     };
     return result;
+  } finally {
+    if (stack) await stack.stop();
+    if (svc) await stopServe(svc);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface KillDrillResult {
+  drill: 'kill-restart';
+  run: string;
+  rps: number;
+  downMs: number;
+  faultStartedAt: string;
+  restartedAt: string;
+  alerts: AlertView[];
+  figures: {
+    detect_s: number | null;
+    ack_s: number | null;
+    resolve_s: number | null;
+    lost: number;
+    duplicated: number;
+    false_pages: number;
+    sent: number;
+    failed_attempts: number;
+    downtime_s: number;
+  };
+  timeline: TimelineEntry[];
+}
+
+/**
+ * `make chaos-kill` on the live stack: SIGKILL `trust serve` mid-load, restart it on the same port
+ * after `downMs` (a supervisor), the producer resending what was not acknowledged. The SLO alerts
+ * read the service's own metrics and cannot see a dead process; TrustInstanceDown (up == 0 for 1 m,
+ * infra/prometheus/instance-rules.yml, not scaled) can. A restart within a minute must not page;
+ * a longer outage must page — delivered once the service (its own webhook receiver) is back,
+ * since Alertmanager retries the delivery — and is acknowledged and resolved like any page.
+ */
+export async function runKillDrill(opts: DrillOptions & { downMs?: number } = {}): Promise<KillDrillResult> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const rps = opts.rps ?? 40;
+  const downMs = opts.downMs ?? 0;
+  const run = `kill-${Date.now().toString(36)}`;
+  const timeline: TimelineEntry[] = [];
+  const mark = (what: string, at = Date.now()) => {
+    timeline.push({ at: new Date(at).toISOString(), what });
+    log(`${new Date(at).toISOString()}  ${what}`);
+  };
+  const dataDir = mkdtempSync(join(tmpdir(), 'trust-drill-'));
+  const oncallKey = issueAdminKey(dataDir, 'oncall');
+  const alertmanagerKey = issueKey(dataDir, 'system', 'producer');
+  const env = { TRUST_SLO_SAMPLE_SECONDS: '1' };
+  let svc: ServiceProcess | undefined;
+  let stack: ObserveStack | undefined;
+  try {
+    svc = await startServe(dataDir, 0, env);
+    const base = svc.url;
+    const port = svc.port;
+    stack = await startObserve({
+      profile: 'drill',
+      prometheusPort: opts.prometheusPort ?? (await freePort()),
+      alertmanagerPort: opts.alertmanagerPort ?? (await freePort()),
+      target: `127.0.0.1:${port}`,
+      webhookUrl: `${base}/v1/ops/alertmanager`,
+      webhookKey: alertmanagerKey,
+    });
+    await waitScraped(stack.prometheusUrl, Date.now() + 30000);
+    mark(`stack up: service ${base}, Prometheus ${stack.prometheusUrl}, Alertmanager ${stack.alertmanagerUrl}`);
+    const alerts = () => api<{ alerts: AlertView[] }>(base, oncallKey, 'GET', '/v1/ops/alerts?state=all').then((b) => b.alerts);
+    const annotate = (tag: string, text: string) =>
+      api(base, oncallKey, 'POST', '/v1/events', { id: `${run}-${tag}`, type: 'AnnotationAdded', stream: `ops-drill-${run}`, payload: { subject: `drill ${run}`, text, author: 'drill', tags: [tag] } });
+    const producer = new Producer(base, oncallKey, run, rps);
+    producer.start();
+    await sleep(5000);
+    await annotate('fault-start', `SIGKILL trust serve; restart after ${downMs} ms`);
+    const killedAt = Date.now();
+    mark(`SIGKILL trust serve (restart after ${downMs} ms)`);
+    svc.proc.kill('SIGKILL');
+    await svc.exited;
+    if (downMs > 0) await sleep(downMs);
+    svc = await startServe(dataDir, port, env);
+    const restartedAt = Date.now();
+    mark(`restarted on the same port after ${restartedAt - killedAt} ms`);
+    await annotate('fault-end', 'service restarted');
+    const instanceFor = 60; // infra/prometheus/instance-rules.yml: up == 0 for 1m
+    let page: AlertView | undefined;
+    let acked: AlertView | undefined;
+    let resolved: AlertView | undefined;
+    if (restartedAt - killedAt > (instanceFor + 2) * 1000) {
+      page = await pollUntil('TrustInstanceDown', Date.now() + 60000, async () => (await alerts()).find((a) => a.alert === 'TrustInstanceDown' && a.severity === 'page'), 500);
+      mark(`page delivered: ${page.alert}`, Date.parse(page.receivedAt!));
+      acked = (await api<{ alert: AlertView }>(base, oncallKey, 'POST', `/v1/ops/alerts/${page.id}/ack`, { by: 'drill-oncall' })).alert;
+      mark(`acknowledged by ${acked.acknowledgedBy}`, Date.parse(acked.acknowledgedAt!));
+      resolved = await pollUntil('TrustInstanceDown to resolve', Date.now() + 60000, async () => {
+        const a = (await alerts()).find((x) => x.id === page!.id);
+        return a?.resolvedAt ? a : undefined;
+      }, 500);
+      mark('page resolved', Date.parse(resolved.resolvedAt!));
+    } else {
+      // Long enough for anything the kill could trigger: the SLO page rules (short window + for) and the scrape gap.
+      await sleep(20000);
+      mark(`watched 20 s after the restart: ${(await alerts()).length} alert(s) delivered`);
+    }
+    await producer.stop(Date.now() + 60000);
+    const events = await readLog(base, oncallKey);
+    const mine = events.filter((e) => e.id.startsWith(`${run}-`) && e.type === 'AnnotationAdded' && (e.payload.tags as string[]).includes('drill'));
+    const onLog = new Set(mine.map((e) => Number(e.id.slice(run.length + 1))));
+    const texts = mine.map((e) => String(e.payload.text));
+    const fired = events.filter((e) => e.type === 'AlertFired');
+    const all = await alerts();
+    const expectedPage = page ? [page.id] : [];
+    return {
+      drill: 'kill-restart',
+      run,
+      rps,
+      downMs,
+      faultStartedAt: new Date(killedAt).toISOString(),
+      restartedAt: new Date(restartedAt).toISOString(),
+      alerts: all,
+      figures: {
+        detect_s: page ? round2((Date.parse(page.receivedAt!) - killedAt) / 1000) : null,
+        ack_s: acked?.ackSeconds ?? null,
+        resolve_s: resolved ? round2((Date.parse(resolved.resolvedAt!) - restartedAt) / 1000) : null,
+        lost: [...producer.acked].filter((n) => !onLog.has(n)).length,
+        duplicated: texts.length - new Set(texts).size + (fired.length - new Set(fired.map((e) => String(e.payload.alertId))).size),
+        false_pages: all.filter((a) => a.severity === 'page' && !expectedPage.includes(a.id)).length,
+        sent: producer.sent,
+        failed_attempts: producer.failedAttempts,
+        downtime_s: round2((restartedAt - killedAt) / 1000),
+      },
+      timeline,
+    };
   } finally {
     if (stack) await stack.stop();
     if (svc) await stopServe(svc);

@@ -2,7 +2,8 @@
 #   make observe-up     Prometheus on PROMETHEUS_PORT (9090) scraping the service at TRUST_URL (http://127.0.0.1:$PORT),
 #                       Alertmanager on ALERTMANAGER_PORT (9093) posting to its webhook; OBSERVE_PROFILE=live|drill
 #   make observe-down   stops both and removes their temporary directory
-#   make drill          the error-burst drill on a fresh service + stack; last line is one JSON line
+#   make drill          the error-burst and kill-restart drills on a fresh service + stack; last line is one JSON line
+#                       (DRILLS, DRILL_RPS, DRILL_ERROR_RATIO, DRILL_DOWN_MS: see infra/chaos/drill-main.ts)
 #   make test-observe   the alert-path test (real Prometheus + Alertmanager, drill profile), part of make test
 .PHONY: observe-deps observe-up observe-down drill test-observe
 
@@ -18,7 +19,8 @@ observe-down: install
 drill: build observe-deps
 	node -r ./test/support/swc-register.js infra/chaos/drill-main.ts
 
-test-observe: install observe-deps build
-	TRUST_OBSERVE_LIVE=1 $(NODE_BIN)/jest --ci -i infra/observe
+# The service under test runs from the sources (TRUST_FROM_SOURCES), so the test never drives a stale dist/.
+test-observe: install observe-deps
+	TRUST_OBSERVE_LIVE=1 TRUST_FROM_SOURCES=1 $(NODE_BIN)/jest --ci -i infra/observe
 
 TEST_EXTRA += test-observe
