@@ -19,6 +19,8 @@ export interface Config {
   sqliteSync: 'FULL' | 'NORMAL';
   /** TRUST_FAULT_INJECTION=1: chaos drills may inject 5xx and latency (PUT /chaos/faults, admin keys). */
   faultInjection?: boolean;
+  /** How long `trust serve` may take to drain on SIGTERM before it exits anyway (TRUST_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
   /** The ZK-TX prover (TRUST_ZK_PROVER, TRUST_ZK_PROVER_BIN, TRUST_ZK_PROVER_THREADS). */
   zkProver: ZkProverConfig;
 }
@@ -50,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logMode = modeOf(env, problems);
   const sqliteSync = (env.TRUST_SQLITE_SYNC ?? 'FULL').toUpperCase() as Config['sqliteSync'];
   if (sqliteSync !== 'FULL' && sqliteSync !== 'NORMAL') problems.push({ field: 'TRUST_SQLITE_SYNC', problem: `must be FULL or NORMAL` });
+  const shutdownTimeoutMs = Number(env.TRUST_SHUTDOWN_TIMEOUT_MS ?? 25_000);
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs <= 0) problems.push({ field: 'TRUST_SHUTDOWN_TIMEOUT_MS', problem: 'must be a positive whole number of milliseconds' });
   const maxBodyBytes = Number(env.TRUST_MAX_BODY_BYTES ?? 1024 * 1024);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) problems.push({ field: 'TRUST_MAX_BODY_BYTES', problem: 'must be a positive integer' });
   const faultInjection = env.TRUST_FAULT_INJECTION ?? '0';
@@ -65,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.TRUST_DATA_DIR ?? './.data'),
     logMode,
     databaseUrl: env.DATABASE_URL || undefined,
+    shutdownTimeoutMs,
     kafkaPrefix: env.TRUST_KAFKA_PREFIX || 'trust.log',
     kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL || undefined,

@@ -8,7 +8,7 @@ import { cliConfig, fail } from '../open';
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP service and the stream processors (PORT, TRUST_DATA_DIR, TRUST_LOG=embedded|kafka)')
+    .description('run the HTTP service and the stream processors (PORT, TRUST_DATA_DIR, TRUST_MODE=embedded|distributed)')
     .action(async () => {
       const config = cliConfig();
       const service = await openConfiguredService(config).catch(fail);
@@ -23,6 +23,11 @@ export function register(program: Command): void {
         if (stopping) return;
         stopping = true;
         console.log(`trust: ${signal}: draining requests, stopping processors at a committed point`);
+        // A server that is down must not keep the process from exiting: what is not committed is redone by the next owner.
+        setTimeout(() => {
+          console.error(`trust: not drained within ${config.shutdownTimeoutMs} ms (a server is unreachable?); exiting`);
+          process.exit(1);
+        }, config.shutdownTimeoutMs).unref();
         // The sampler appends its last sample before the log closes.
         sampler
           .stop()
