@@ -276,7 +276,7 @@ describe('semantic diff: property against brute force (seeded)', () => {
       const docB = r() < 0.6 ? mutate(r, docA) : randomPolicy(r, '1.1.0');
       const A = policyOf(docA);
       const B = policyOf(docB);
-      const diff = semanticDiff(A, B, { perCell: 100 });
+      const diff = semanticDiff(A, B);
       const found = new Set(diff.counterexamples.map(cellKey));
       expect(diff.counterexamples.filter((c) => c.responsible.includes('unattributed'))).toEqual([]);
       expectCounterexamplesHold(A, B, diff);

@@ -322,18 +322,19 @@ const canonical = (v: unknown): string =>
 
 // ---- the diff -----------------------------------------------------------------------------------
 
-export interface DiffOptions {
-  /** At most this many counterexamples per (direction, kind, classification, action); default 8. */
-  perCell?: number;
-}
-
-export function semanticDiff(from: Policy, to: Policy, opts: DiffOptions = {}): SemanticDiff {
+/**
+ * One counterexample per (direction, kind, classification, action, responsible component): each is
+ * a class of requests; the solver is asked again, excluding the cells already found, until it
+ * proves (UNSAT) that no further cell exists.
+ */
+export function semanticDiff(from: Policy, to: Policy): SemanticDiff {
   const t0 = performance.now();
+  // A fresh solver per diff: the same two policies always give the same counterexamples.
+  const solver = new Logic.Solver();
   const abs = buildAbstraction(from, to);
   const enc = new Encoder(abs);
   const A = encodePolicy(enc, from);
   const B = encodePolicy(enc, to);
-  const solver = new Logic.Solver();
   for (const dim of SCALAR_DIMS) solver.require(Logic.exactlyOne(abs.scalars[dim].map((_, i) => sv(dim, i))));
   // A tagged field carries a name of the "any other" class (see materialise).
   for (let t = 0; t < abs.sets.fieldTags.length; t++) solver.require(Logic.implies(setv('fieldTags', t), setv('fieldNames', abs.otherOf.fieldNames)));
@@ -351,7 +352,6 @@ export function semanticDiff(from: Policy, to: Policy, opts: DiffOptions = {}): 
   };
 
   const counterexamples: Counterexample[] = [];
-  const perCell = opts.perCell ?? 8;
   const bothAllow = Logic.and(A.allow, B.allow);
 
   for (const direction of ['widening', 'narrowing'] as const) {
@@ -381,36 +381,33 @@ export function semanticDiff(from: Policy, to: Policy, opts: DiffOptions = {}): 
     });
     const attributionFlip = attributionAtoms.length ? Logic.and(bothAllow, Logic.or(attributionAtoms.map((l) => sv('license', l)))) : Logic.FALSE;
 
-    for (const level of LEVELS) {
-      for (const action of ACTIONS) {
-        const cell = Logic.and(sv('classification', LEVELS.indexOf(level)), sv('action', ACTIONS.indexOf(action)));
-        const report = (kind: DiffKind, responsible: string[], s: Logic.Solution) => {
-          counterexamples.push(verify(A, B, direction, kind, level, action, responsible, decode(s)));
-        };
-        // Decisions: one class per responsible component, then whatever no component explains (nothing, if the model is right).
-        if (solve(Logic.and(cell, decisionFlip))) {
-          let found = 0;
-          for (const r of resp) {
-            if (found >= perCell) break;
-            const s = solve(Logic.and(cell, decisionFlip, r.formula));
-            if (s) {
-              report('decision', [r.label], s);
-              found++;
-            }
-          }
-          if (found < perCell) {
-            const rest = solve(Logic.and(cell, decisionFlip, Logic.not(Logic.or(resp.map((r) => r.formula)))));
-            if (rest) report('decision', ['unattributed'], rest);
-          }
-        }
-        for (const [kind, flip, who] of [['redaction', redactionFlip, 'minimization.pii-redact'], ['hop-cap', hopFlip, 'graph.hop-cap'], ['attribution', attributionFlip, 'license.usage-terms']] as const) {
-          if (flip === Logic.FALSE) continue;
-          const s = solve(Logic.and(cell, flip));
-          if (s) report(kind, [who], s);
-        }
+    /** Every cell (classification × action) where `f` is satisfiable: one model per cell, each found cell excluded from the next question. */
+    const cellsOf = (f: F, kind: DiffKind, responsible: (s: Logic.Solution) => string[], limit = LEVELS.length * ACTIONS.length) => {
+      const found: F[] = [];
+      while (found.length < limit) {
+        const s = solve(found.length ? Logic.and(f, Logic.not(Logic.or(found))) : f);
+        if (!s) return;
+        const r = decode(s);
+        counterexamples.push(verify(A, B, direction, kind, r.resource.classification, r.action, responsible(s), r));
+        found.push(Logic.and(sv('classification', LEVELS.indexOf(r.resource.classification)), sv('action', ACTIONS.indexOf(r.action))));
       }
+    };
+    // Decisions: the cells of each responsible component, then whatever no component explains (nothing, if the model is right).
+    if (solve(decisionFlip)) {
+      for (const r of resp) cellsOf(Logic.and(decisionFlip, r.formula), 'decision', () => [r.label]);
+      cellsOf(Logic.and(decisionFlip, Logic.not(Logic.or(resp.map((r) => r.formula)))), 'decision', () => ['unattributed']);
     }
+    if (redactionFlip !== Logic.FALSE) cellsOf(redactionFlip, 'redaction', () => ['minimization.pii-redact']);
+    if (hopFlip !== Logic.FALSE) cellsOf(hopFlip, 'hop-cap', () => ['graph.hop-cap']);
+    if (attributionFlip !== Logic.FALSE) cellsOf(attributionFlip, 'attribution', () => ['license.usage-terms']);
   }
+  const KIND_ORDER: DiffKind[] = ['decision', 'redaction', 'hop-cap', 'attribution'];
+  counterexamples.sort((x, y) =>
+    (x.direction === y.direction ? 0 : x.direction === 'widening' ? -1 : 1)
+    || LEVELS.indexOf(x.classification) - LEVELS.indexOf(y.classification)
+    || ACTIONS.indexOf(x.action) - ACTIONS.indexOf(y.action)
+    || KIND_ORDER.indexOf(x.kind) - KIND_ORDER.indexOf(y.kind)
+    || (x.responsible.join() < y.responsible.join() ? -1 : x.responsible.join() > y.responsible.join() ? 1 : 0));
   const levelsOf = (d: Direction) => LEVELS.filter((l) => counterexamples.some((c) => c.direction === d && c.classification === l));
   let atoms = 0;
   for (const dim of SCALAR_DIMS) atoms += abs.scalars[dim].length;
