@@ -149,6 +149,8 @@ export function collectConstants(policies: readonly Policy[]): { strings: Record
 /** The engine's rule for rule conditions (rules.ts): deny `equals`/`in` and allow `not in` fold. */
 export const looseFor = (op: string, effect: Effect): boolean => (op === 'not in' ? effect === 'allow' : effect === 'deny');
 
+const LIGATURES: [string, string][] = [['ffi', '\ufb03'], ['ffl', '\ufb04'], ['ff', '\ufb00'], ['fi', '\ufb01'], ['fl', '\ufb02'], ['st', '\ufb06']];
+
 const PRINTABLE = (v: string) => v.length > 0 && v.length <= REQUEST_LIMITS.text && !/[\u0000-\u001f\u007f]/.test(v);
 
 /** Atoms of one string dimension: one representative per distinguishable class (`copies` per non-singleton class). */
@@ -173,6 +175,10 @@ export function stringAtoms(k: StringConstants, opts: { optional: boolean; copie
   for (const f of [...looseFolds].sort()) {
     // Values that fold to a loose constant without equalling any constant: case, invisible characters, outer spaces.
     for (const v of [f, f.toUpperCase(), `${f}\u200b`, `\u200b${f}`, `${f}\u00ad`, ` ${f}`, `${f} `, `${f.toUpperCase()}\u200b`]) offer(v);
+    // Same fold, other visible length (matters where a reason-length threshold meets a loose reason constant):
+    // compatibility ligatures shorten, Hangul jamo lengthen.
+    offer(LIGATURES.reduce((v, [from, to]) => v.split(from).join(to), f));
+    offer(`${f.normalize('NFD')}\u200b`);
   }
   // "Any other": values that match no constant, at each visible-length boundary.
   const otherLengths = new Set<number>([1, 8]);
