@@ -264,7 +264,7 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
     mark(`after the blip and ${watch} s of watch: ${quiet.length} alert(s) delivered, ${falsePages} of them pages`);
 
     // 3. Burst: a sustained error ratio until paged; the on-call acknowledges; the fault ends.
-    await annotate('fault-start', `fault injected: ${errorRatio * 100}% of POST /v1/events answered 503`);
+    await annotate('fault-start', `${errorRatio * 100}% of POST /v1/events answered 503 (injected)`);
     await setFault({ errorRatio, routes: ['/v1/events'] });
     const faultStart = Date.now();
     mark(`fault: ${errorRatio * 100}% of POST /v1/events answered 503 (designed time to page ${designed} s)`);
@@ -274,7 +274,7 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
     const acked = await api<{ alert: AlertView }>(base, oncallKey, 'POST', `/v1/ops/alerts/${page.id}/ack`, { by: 'drill-oncall', note: `drill ${run}` });
     mark(`acknowledged by ${acked.alert.acknowledgedBy}`, Date.parse(acked.alert.acknowledgedAt!));
     await setFault(null);
-    await annotate('fault-end', 'fault removed (mitigation)');
+    await annotate('fault-end', 'fault injection removed');
     const faultEnd = Date.now();
     mark('fault removed');
     const resolved = await pollUntil('the page to resolve', faultEnd + (firstLong + 60) * 1000, async () => {
@@ -333,6 +333,9 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/** The pages a dead instance must raise (infra/prometheus/instance-rules.yml). */
+export const INSTANCE_ALERTS = ['TrustInstanceDown', 'TrustAllInstancesDown'];
 
 export interface KillDrillResult {
   drill: 'kill-restart';
@@ -415,10 +418,17 @@ export async function runKillDrill(opts: DrillOptions & { downMs?: number } = {}
     let acked: AlertView | undefined;
     let resolved: AlertView | undefined;
     if (restartedAt - killedAt > (instanceFor + 2) * 1000) {
-      page = await pollUntil('TrustInstanceDown', Date.now() + 60000, async () => (await alerts()).find((a) => a.alert === 'TrustInstanceDown' && a.severity === 'page'), 500);
-      mark(`page delivered: ${page.alert}`, Date.parse(page.receivedAt!));
-      acked = (await api<{ alert: AlertView }>(base, oncallKey, 'POST', `/v1/ops/alerts/${page.id}/ack`, { by: 'drill-oncall' })).alert;
-      mark(`acknowledged by ${acked.acknowledgedBy}`, Date.parse(acked.acknowledgedAt!));
+      // One instance: TrustAllInstancesDown pages with TrustInstanceDown; both belong to this incident.
+      const ours = (a: AlertView) => INSTANCE_ALERTS.includes(a.alert) && a.severity === 'page';
+      await pollUntil('TrustInstanceDown', Date.now() + 60000, async () => (await alerts()).find((a) => a.alert === 'TrustInstanceDown'), 500);
+      const pages = (await alerts()).filter(ours).sort((a, b) => a.receivedAt!.localeCompare(b.receivedAt!));
+      page = pages[0];
+      mark(`page delivered: ${pages.map((p) => p.alert).join(', ')}`, Date.parse(page.receivedAt!));
+      for (const p of pages) {
+        const a = (await api<{ alert: AlertView }>(base, oncallKey, 'POST', `/v1/ops/alerts/${p.id}/ack`, { by: 'drill-oncall' })).alert;
+        if (p.id === page.id) acked = a;
+      }
+      mark(`acknowledged by ${acked!.acknowledgedBy}`, Date.parse(acked!.acknowledgedAt!));
       resolved = await pollUntil('TrustInstanceDown to resolve', Date.now() + 60000, async () => {
         const a = (await alerts()).find((x) => x.id === page!.id);
         return a?.resolvedAt ? a : undefined;
@@ -436,7 +446,7 @@ export async function runKillDrill(opts: DrillOptions & { downMs?: number } = {}
     const texts = mine.map((e) => String(e.payload.text));
     const fired = events.filter((e) => e.type === 'AlertFired');
     const all = await alerts();
-    const expectedPage = page ? [page.id] : [];
+    const expectedPage = page ? all.filter((a) => INSTANCE_ALERTS.includes(a.alert)).map((a) => a.id) : [];
     return {
       drill: 'kill-restart',
       run,
