@@ -474,3 +474,62 @@ export async function runKillDrill(opts: DrillOptions & { downMs?: number } = {}
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The live stack around a service a drill started itself (make chaos-kafka, make chaos-kill with
+ * CHAOS_OBSERVE=1): Prometheus and Alertmanager on the drill profile, a webhook key made in the
+ * service's data directory, fault markers, the scripted on-call, and the figures at the end.
+ */
+export interface ObservedDrill {
+  stack: ObserveStack;
+  markFault(tag: 'fault-start' | 'fault-end', text: string): Promise<void>;
+  /** Waits (bounded) for the first page after the fault, acknowledges every page, waits for the first to resolve. */
+  pageFigures(faultStart: number, faultEnd: number, waitMs: number): Promise<{ detect_s: number | null; ack_s: number | null; resolve_s: number | null; pages: string[] }>;
+  stop(): Promise<void>;
+}
+
+export async function observeDrill(base: string, port: number, dataDir: string, adminKey: string, run: string, opts: DrillOptions = {}): Promise<ObservedDrill> {
+  const stack = await startObserve({
+    profile: 'drill',
+    prometheusPort: opts.prometheusPort ?? (await freePort()),
+    alertmanagerPort: opts.alertmanagerPort ?? (await freePort()),
+    target: `127.0.0.1:${port}`,
+    webhookUrl: `${base}/v1/ops/alertmanager`,
+    webhookKey: issueKey(dataDir, 'system', 'producer'),
+  });
+  await waitScraped(stack.prometheusUrl, Date.now() + 30000);
+  const alerts = () => api<{ alerts: AlertView[] }>(base, adminKey, 'GET', '/v1/ops/alerts?state=all').then((b) => b.alerts);
+  return {
+    stack,
+    async markFault(tag, text) {
+      // The service may still be recovering from the fault: retried until stored (same id, idempotent).
+      await pollUntil(`the ${tag} marker`, Date.now() + 60000, async () =>
+        api(base, adminKey, 'POST', '/v1/events', { id: `${run}-${tag}`, type: 'AnnotationAdded', stream: `ops-drill-${run}`, payload: { subject: `drill ${run}`, text, author: 'drill', tags: [tag] } }).then(
+          () => true,
+          () => undefined,
+        ), 500);
+    },
+    async pageFigures(faultStart, faultEnd, waitMs) {
+      const first = await pollUntil('a page', Date.now() + waitMs, async () => (await alerts()).find((a) => a.severity === 'page'), 500).catch(() => undefined);
+      if (!first) return { detect_s: null, ack_s: null, resolve_s: null, pages: [] };
+      const pages = (await alerts()).filter((a) => a.severity === 'page').sort((a, b) => a.receivedAt!.localeCompare(b.receivedAt!));
+      const page = pages[0];
+      let acked: AlertView | undefined;
+      for (const p of pages) {
+        const a = (await api<{ alert: AlertView }>(base, adminKey, 'POST', `/v1/ops/alerts/${p.id}/ack`, { by: 'drill-oncall' })).alert;
+        if (p.id === page.id) acked = a;
+      }
+      const resolved = await pollUntil('the page to resolve', Date.now() + 120000, async () => {
+        const a = (await alerts()).find((x) => x.id === page.id);
+        return a?.resolvedAt ? a : undefined;
+      }, 500);
+      return {
+        detect_s: round2((Date.parse(page.receivedAt!) - faultStart) / 1000),
+        ack_s: acked?.ackSeconds ?? null,
+        resolve_s: round2((Date.parse(resolved.resolvedAt!) - faultEnd) / 1000),
+        pages: [...new Set(pages.map((p) => p.alert))],
+      };
+    },
+    stop: () => stack.stop(),
+  };
+}

@@ -5,6 +5,9 @@
  * first 202), time to detect, events lost and duplicates (both must be 0), the alert verdict.
  * Skips with a clear message when the Kafka scripts or the Kafka mode are not available.
  *   CHAOS_KAFKA_PORT (default 29092, a broker of the drill's own), CHAOS_RPS (100), CHAOS_SECONDS (25), CHAOS_KILL_AT (5), CHAOS_BROKER_DOWN_S (10)
+ * With CHAOS_OBSERVE=1 it runs on the live alert path (Prometheus + Alertmanager, drill profile:
+ * windows / 60, so 10 s of outage weighs like 10 min): it marks the fault on the log, waits for the
+ * page, acknowledges it as the scripted on-call and reports detect_s, ack_s and resolve_s too.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import { loadSloSpec } from '../../projections/ops/slo-spec';
 import { issueAdminKey, ROOT, startServe, stopServe } from '../load/service-process';
 import { alertVerdict, eventsOnLog, retryUnacknowledged, steadyLoad, type DrillTarget } from './drill';
+import { observeDrill, type ObservedDrill } from './alert-drill';
 
 const START = join(ROOT, 'infra', 'kafka', 'start.sh');
 const STOP = join(ROOT, 'infra', 'kafka', 'stop.sh');
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
   process.env.TRUST_LOG = env.TRUST_LOG;
   process.env.KAFKA_BROKERS = env.KAFKA_BROKERS;
   let svc;
+  let observed: ObservedDrill | undefined;
   try {
     const key = issueAdminKey(dataDir, 'chaos');
     svc = await startServe(dataDir, 0, env).catch((err) => {
@@ -51,9 +56,12 @@ async function main(): Promise<void> {
     });
     if (!svc) return;
     const target: DrillTarget = { url: () => `http://127.0.0.1:${svc!.port}`, key };
+    const runId = `kafka-${Date.now().toString(36)}`;
+    if (process.env.CHAOS_OBSERVE === '1') observed = await observeDrill(target.url(), svc.port, dataDir, key, runId);
     let brokerBackAt = 0;
     let stoppedAt = 0;
     const fault = async () => {
+      await observed?.markFault('fault-start', `Kafka broker stopped for ${downS} s`);
       stoppedAt = Date.now();
       run(STOP, '--keep-data'); // the broker comes back on its own log, as after a real outage
       await new Promise((r) => setTimeout(r, downS * 1000));
@@ -62,6 +70,8 @@ async function main(): Promise<void> {
     };
     const { outcomes, faultStartedAt, faultDone } = await steadyLoad(target, rps, seconds, stopAt, fault);
     await faultDone;
+    await observed?.markFault('fault-end', 'Kafka broker back');
+    const paged = observed ? await observed.pageFigures(stoppedAt, brokerBackAt, 60000) : undefined;
     const failedDuring = outcomes.filter((o) => !o.acked && o.sentAt >= stoppedAt);
     const firstFailure = failedDuring.sort((a, b) => a.doneAt - b.doneAt)[0];
     const retried = await retryUnacknowledged(target, outcomes);
@@ -83,15 +93,17 @@ async function main(): Promise<void> {
       recoveryMs: firstAckAfter ? firstAckAfter.doneAt - brokerBackAt : null,
       detectMs: firstFailure ? firstFailure.doneAt - stoppedAt : null,
       alert: alertVerdict(spec, outcomes, rps, faultStartedAt),
+      paged,
     };
     console.log(JSON.stringify(result, null, 2));
     const dir = join(__dirname, 'reports');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `kafka-broker-stop-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
     const pass = result.eventsLost === 0 && result.duplicates === 0 && result.recoveryMs !== null;
-    console.log(JSON.stringify({ bench: 'chaos-kafka-broker-stop', figures: { recovery_ms: result.recoveryMs, detect_ms: result.detectMs, events_lost: result.eventsLost, duplicates: result.duplicates, failed_attempts: result.failedAttempts, alert_would_fire: result.alert.wouldFire ? 1 : 0 }, ratios: {}, targets: { events_lost: 0, duplicates: 0 }, pass }));
+    console.log(JSON.stringify({ bench: 'chaos-kafka-broker-stop', figures: { recovery_ms: result.recoveryMs, detect_ms: result.detectMs, events_lost: result.eventsLost, duplicates: result.duplicates, failed_attempts: result.failedAttempts, alert_would_fire: result.alert.wouldFire ? 1 : 0, ...(paged ? { detect_s: paged.detect_s, ack_s: paged.ack_s, resolve_s: paged.resolve_s, lost: result.eventsLost, duplicated: result.duplicates } : {}) }, ratios: {}, targets: { events_lost: 0, duplicates: 0 }, pass }));
     if (!pass) process.exitCode = 1;
   } finally {
+    if (observed) await observed.stop();
     if (svc) await stopServe(svc);
     run(STOP);
     rmSync(dataDir, { recursive: true, force: true });

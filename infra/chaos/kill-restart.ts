@@ -3,15 +3,32 @@
  * same port and data directory, let the producer retry what was not acknowledged, then audit the
  * log. Prints the result and a last JSON line; saves it under infra/chaos/reports/.
  *   CHAOS_RPS (default 150), CHAOS_SECONDS (default 12), CHAOS_KILL_AT (default 4 s), CHAOS_DOWN_MS (default 0)
+ * With CHAOS_OBSERVE=1 it runs on the live alert path instead (infra/chaos/alert-drill.ts runKillDrill:
+ * Prometheus + Alertmanager, drill profile): no page for a quick restart, TrustInstanceDown paged,
+ * acknowledged and resolved for an outage over a minute (CHAOS_DOWN_MS=70000).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSloSpec } from '../../projections/ops/slo-spec';
 import { issueAdminKey, startServe, stopServe, type ServiceProcess } from '../load/service-process';
+import { runKillDrill } from './alert-drill';
 import { alertVerdict, instanceDownVerdict, eventsOnLog, probeUntilDown, retryUnacknowledged, steadyLoad, type DrillResult, type DrillTarget } from './drill';
 
+async function observed(): Promise<void> {
+  const r = await runKillDrill({ rps: Number(process.env.CHAOS_RPS ?? 40), downMs: Number(process.env.CHAOS_DOWN_MS ?? 0) });
+  const dir = join(__dirname, 'reports');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `kill-restart-observed-${r.faultStartedAt.replace(/[:.]/g, '-')}.json`), JSON.stringify(r, null, 2));
+  const f = r.figures;
+  const shouldPage = f.downtime_s > 62;
+  const pass = f.lost === 0 && f.duplicated === 0 && f.false_pages === 0 && (shouldPage ? f.detect_s !== null && f.ack_s !== null && f.resolve_s !== null : r.alerts.length === 0);
+  console.log(JSON.stringify({ bench: 'chaos-kill-restart', figures: f, ratios: {}, targets: { lost: 0, duplicated: 0, false_pages: 0 }, pass }));
+  if (!pass) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
+  if (process.env.CHAOS_OBSERVE === '1') return observed();
   const spec = loadSloSpec();
   const rps = Number(process.env.CHAOS_RPS ?? 150);
   const seconds = Number(process.env.CHAOS_SECONDS ?? 12);
