@@ -10,3 +10,12 @@ pg-up: system-deps
 
 pg-down:
 	bash infra/postgres/stop.sh
+
+# Distributed mode at scale, side by side in one run (bench/scale/bench-scale.ts): the PostgreSQL log
+# vs raw inserts, one instance vs two, start-up at 10k vs 1M events, the relay vs a plain producer,
+# append → processed latency. Starts its own PostgreSQL, Kafka and registry on free ports.
+.PHONY: bench-scale
+bench-scale: build system-deps
+	bash infra/with-kafka.sh node -r ./test/support/swc-register.js bench/scale/bench-scale.ts
+
+BENCHES += bench-scale

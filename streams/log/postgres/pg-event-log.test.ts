@@ -94,6 +94,20 @@ if (url) {
       await Promise.all(writers.map((l) => l.close()));
     });
 
+    test('a retried append with expectedVersion whose first attempt landed answers the original position, not a conflict', async () => {
+      const log = await PgEventLog.open({ connectionString: url });
+      const other = await PgEventLog.open({ connectionString: url });
+      const s = `${run}-retry`;
+      const request = [ev(s, 'once', { id: `${s}-1`, expectedVersion: 0 })];
+      const [first] = await log.append(request);
+      // Another instance writes meanwhile; the client, which never saw the answer, sends the same request again.
+      await other.append([ev(`${s}-elsewhere`, 'x')]);
+      const [again] = await log.append(request);
+      expect(again).toEqual({ ...first, duplicate: true });
+      await expect(log.append([ev(s, 'new', { expectedVersion: 0 })])).rejects.toBeInstanceOf(VersionConflictError);
+      await Promise.all([log.close(), other.close()]);
+    });
+
     test('a group commit refuses the conflicting request only: its neighbours in the same group are stored', async () => {
       const log = await PgEventLog.open({ connectionString: url });
       const s = `${run}-group`;

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { Observable, Subject } from 'rxjs';
 import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { isTransient } from '../../errors';
+import { isTransient, VersionConflictError } from '../../errors';
 import { countAppended } from '../../metrics';
 import type { StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
@@ -23,6 +23,13 @@ import { planAppend, type KnownEvent, type PreparedEvent, type StreamHead } from
 import { migrate } from './migrations';
 import { asTransient } from './pg-errors';
 import { HeadWatcher } from './head-watcher';
+import { COLUMNS, insertRows, lookupKnown } from './statements';
+import { StreamHeadCache } from './stream-head-cache';
+
+/** SQLSTATE of a unique index refusing a row (here: an id already stored, found optimistically). */
+const UNIQUE_VIOLATION = '23505';
+/** The optimistic plan cannot decide: redo the group with every id and head looked up. */
+class RedoExact extends Error {}
 
 export interface PgLogOptions {
   /** libpq connection URL (DATABASE_URL). */
@@ -42,7 +49,6 @@ export interface PgLogOptions {
 /** The channel every append notifies (payload: the new head), so tailing instances wake at once. */
 export const HEAD_CHANNEL = 'trust_log_head';
 
-const COLUMNS = 'position, id, type, stream, stream_version, tenant, occurred_at, recorded_at, correlation_id, causation_id, schema_version, payload, prev_hash, hash';
 type Row = [string, string, string, string, number, string, string, string, string, string | null, number, Buffer, string, string];
 
 interface PendingAppend {
@@ -70,6 +76,7 @@ export class PgEventLog implements EventLog {
   private readonly queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   private readonly watcher: HeadWatcher;
+  private readonly headCache = new StreamHeadCache();
   private closed = false;
 
   private constructor(private readonly opts: PgLogOptions) {
@@ -124,7 +131,7 @@ export class PgEventLog implements EventLog {
         client: c,
         append: async (events, fieldPrefix = 'events') => {
           const prepared = this.prepare(events, fieldPrefix);
-          const [plan] = await this.commitPlans(c, [{ events: prepared }]);
+          const [plan] = (await this.commitPlans(c, [{ events: prepared }], true)).outcomes;
           if (plan instanceof Error) throw plan;
           appended ||= plan.some((r) => !r.duplicate);
           return plan;
@@ -170,31 +177,55 @@ export class PgEventLog implements EventLog {
     }
   }
 
+  /**
+   * One group in one transaction. Optimistically first: stream heads from this instance's cache
+   * and no lookup of ids (new events are the rule); if an id turns out to be stored already (the
+   * insert hits the unique index), the transaction is redone with every id and head looked up.
+   */
   private async commitGroup(group: readonly Pick<PendingAppend, 'events'>[]): Promise<(AppendResult[] | Error)[]> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const outcomes = await this.commitPlans(client, group);
-      await client.query('COMMIT');
-      return outcomes;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      for (const exact of [false, true]) {
+        try {
+          await client.query('BEGIN');
+          const { outcomes, head, heads } = await this.commitPlans(client, group, exact);
+          await client.query('COMMIT');
+          if (head !== undefined) this.headCache.committed(head, heads);
+          return outcomes;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          if (exact || !(err instanceof RedoExact || (err as { code?: string }).code === UNIQUE_VIOLATION)) throw err;
+        }
+      }
+      throw new Error('unreachable');
     } finally {
       client.release();
     }
   }
 
   /**
-   * Inside an open transaction: lock the head, plan every request against the stored heads and
-   * ids, insert the accepted rows, move the head and notify. A request that conflicts comes back
-   * as its error and leaves no row behind.
+   * Inside an open transaction: lock the head, plan every request against the stream heads and
+   * stored ids, insert the accepted rows, move the head and notify. A request that conflicts comes
+   * back as its error and leaves no row behind. `exact`: look every id and head up in the store
+   * (always so within a caller's transaction, which cannot be redone here).
    */
-  private async commitPlans(client: pg.PoolClient | pg.Client, group: readonly Pick<PendingAppend, 'events'>[]): Promise<(AppendResult[] | Error)[]> {
+  private async commitPlans(
+    client: pg.PoolClient | pg.Client,
+    group: readonly Pick<PendingAppend, 'events'>[],
+    exact: boolean,
+  ): Promise<{ outcomes: (AppendResult[] | Error)[]; head?: number; heads: Map<string, StreamHead> }> {
     const all = group.flatMap((g) => g.events);
     const head = Number((await client.query('SELECT position FROM log_head FOR UPDATE')).rows[0].position);
-    const ids = await this.knownIds(client, [...new Set(all.map((p) => p.id))]);
-    const heads = await this.streamHeads(client, [...new Set(all.map((p) => p.event.stream))]);
+    const streams = [...new Set(all.map((p) => p.event.stream))];
+    let ids: Map<string, KnownEvent>;
+    let heads: Map<string, StreamHead>;
+    if (exact) {
+      ({ ids, heads } = await lookupKnown(client, [...new Set(all.map((p) => p.id))], streams));
+    } else {
+      const { known, missing } = await this.headCache.resolve(client, head, streams);
+      heads = missing.length ? new Map([...known, ...(await lookupKnown(client, [], missing)).heads]) : known;
+      ids = new Map();
+    }
     const view = { position: head, heads, ids };
     const recordedAt = this.now().toISOString();
     const rows: StoredEvent[] = [];
@@ -210,31 +241,10 @@ export class PgEventLog implements EventLog {
         return err as Error;
       }
     });
-    if (rows.length) {
-      await insertRows(client, rows);
-      await client.query('UPDATE log_head SET position = $1', [view.position]);
-      await client.query('SELECT pg_notify($1, $2)', [HEAD_CHANNEL, String(view.position)]);
-    }
-    return outcomes;
-  }
-
-  private async knownIds(client: pg.PoolClient | pg.Client, ids: string[]): Promise<Map<string, KnownEvent>> {
-    const res = await client.query({
-      text: 'SELECT id, position, type, stream, stream_version, tenant, payload FROM events WHERE id = ANY($1::text[])',
-      values: [ids],
-      rowMode: 'array',
-    });
-    return new Map(res.rows.map((r) => [r[0], { position: Number(r[1]), type: r[2], stream: r[3], streamVersion: r[4], tenant: r[5], payload: r[6] }]));
-  }
-
-  private async streamHeads(client: pg.PoolClient | pg.Client, streams: string[]): Promise<Map<string, StreamHead>> {
-    const res = await client.query({
-      text: `SELECT h.stream, e.stream_version, e.hash FROM unnest($1::text[]) AS h(stream)
-             CROSS JOIN LATERAL (SELECT stream_version, hash FROM events WHERE stream = h.stream ORDER BY stream_version DESC LIMIT 1) e`,
-      values: [streams],
-      rowMode: 'array',
-    });
-    return new Map(res.rows.map((r) => [r[0], { version: r[1], hash: r[2] }]));
+    // A version conflict may be a retry of an event already stored (a duplicate, not a conflict): only the exact path can tell.
+    if (!exact && outcomes.some((o) => o instanceof VersionConflictError)) throw new RedoExact();
+    if (rows.length) await insertRows(client, rows, { head: view.position, channel: HEAD_CHANNEL });
+    return { outcomes, head: view.position, heads };
   }
 
   /** Insert an already-hashed event exactly as exported (`trust events import` into an empty store). */
@@ -371,21 +381,6 @@ export class PgEventLog implements EventLog {
   private assertWritable(): void {
     if (this.opts.readOnly) throw new Error('this PostgreSQL event log was opened read-only');
   }
-}
-
-async function insertRows(client: pg.PoolClient | pg.Client, rows: readonly StoredEvent[]): Promise<void> {
-  // One statement for the whole group: column arrays unnested server-side.
-  await client.query(
-    `INSERT INTO events (${COLUMNS})
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
-                          $9::text[], $10::text[], $11::int[], $12::bytea[], $13::text[], $14::text[])`,
-    [
-      rows.map((r) => r.position), rows.map((r) => r.id), rows.map((r) => r.type), rows.map((r) => r.stream),
-      rows.map((r) => r.streamVersion), rows.map((r) => r.tenant), rows.map((r) => r.occurredAt), rows.map((r) => r.recordedAt),
-      rows.map((r) => r.correlationId), rows.map((r) => r.causationId), rows.map((r) => r.schemaVersion), rows.map((r) => r.payloadBytes),
-      rows.map((r) => r.prevHash), rows.map((r) => r.hash),
-    ],
-  );
 }
 
 function rowToStored(r: Row): StoredEvent {

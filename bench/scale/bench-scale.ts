@@ -1,0 +1,173 @@
+/**
+ * bench-scale: distributed mode (PostgreSQL + Kafka) side by side in one run, on this machine.
+ *   - batched appends through the PostgreSQL log vs raw inserts of the same rows;
+ *   - HTTP ingest through one instance vs two (the same total client concurrency);
+ *   - start-up (to serving, and until the read models caught up) and RSS of a new instance at 10k
+ *     and at 1M stored events;
+ *   - the relay publishing the history vs a plain producer sending the same payloads once;
+ *   - append → processed latency of a leased processor.
+ * Needs DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL: `make bench-scale` starts them.
+ *   BENCH_SCALE_N (append/relay events, default 50000), BENCH_SCALE_BIG (default 1000000),
+ *   BENCH_SCALE_SMALL (default 10000), BENCH_SCALE_REQUESTS (per client, default 40),
+ *   BENCH_SCALE_CLIENTS (default 8), BENCH_SCALE_RUNS (default 3), BENCH_SCALE_LATENCY_N (default 300)
+ */
+import Database from 'better-sqlite3';
+import { issueKey } from '../../connectors/auth/api-keys';
+import { readModelsPath } from '../../connectors/service';
+import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
+import { conditions, median, percentile, printBenchLine, round } from '../stats';
+import { appendVsRaw } from './append';
+import { freshDatabase } from './databases';
+import { annotations } from './events';
+import { ingest, rssMb, startInstance, stopInstance, untilReady, type Deployment, type Instance } from './instances';
+import { appendToProcessed } from './latency';
+import { relayVsPlain } from './relay';
+
+const env = process.env;
+const N = Number(env.BENCH_SCALE_N ?? 50_000);
+const BIG = Number(env.BENCH_SCALE_BIG ?? 1_000_000);
+const SMALL = Number(env.BENCH_SCALE_SMALL ?? 10_000);
+const REQUESTS = Number(env.BENCH_SCALE_REQUESTS ?? 40);
+const CLIENTS = Number(env.BENCH_SCALE_CLIENTS ?? 8);
+const RUNS = Number(env.BENCH_SCALE_RUNS ?? 3);
+const LATENCY_N = Number(env.BENCH_SCALE_LATENCY_N ?? 300);
+const BATCH = 500;
+const HTTP_BATCH = 100;
+
+function required(name: string): string {
+  const v = env[name];
+  if (!v) throw new Error(`bench-scale needs ${name} (run it with \`make bench-scale\`, which starts PostgreSQL, Kafka and the registry)`);
+  return v;
+}
+
+async function fill(log: PgEventLog, upTo: number, tag: string): Promise<void> {
+  for (let have = await log.head(); have < upTo; have = await log.head()) {
+    await log.append(annotations(Math.min(5000, upTo - have), `${tag}-${have}`, 5000));
+  }
+}
+
+/** Seconds until every projection of the instance reached `head` (read from its read-model file). */
+async function caughtUp(i: Instance, head: number, timeoutMs = 1_800_000): Promise<number> {
+  const t0 = Date.now();
+  const db = new Database(readModelsPath(i.dataDir), { readonly: true, fileMustExist: true });
+  try {
+    while (Date.now() - t0 < timeoutMs) {
+      const row = db.prepare('SELECT min(position) AS p, count(*) AS n FROM projection_meta').get() as { p: number | null; n: number };
+      if (row.n > 0 && (row.p ?? 0) >= head) return (Date.now() - t0) / 1000;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    db.close();
+  }
+  throw new Error(`read models did not catch up with ${head} within ${timeoutMs} ms`);
+}
+
+async function main() {
+  const url = required('DATABASE_URL');
+  const brokers = required('KAFKA_BROKERS');
+  const registryUrl = required('SCHEMA_REGISTRY_URL');
+  const tag = `s${Date.now().toString(36)}`;
+  console.log(`bench-scale: append/relay N=${N} (${BATCH}/append), ingest ${CLIENTS} clients × ${REQUESTS} requests × ${HTTP_BATCH} events, start-up at ${SMALL} and ${BIG}, ${RUNS} runs; conditions ${conditions({ cores_shared_by: 'PostgreSQL, Kafka, registry, the instances and the load clients' })}`);
+
+  // 1. The store: log appends vs raw inserts of the same rows.
+  const appends: { log: number; raw: number }[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const x = await appendVsRaw(url, N, BATCH, r);
+    appends.push(x);
+    console.log(`append run ${r + 1}: log ${round(x.log, 0)}/s vs raw inserts ${round(x.raw, 0)}/s`);
+  }
+
+  // 2. Ingest through one instance vs two, alternating, both alive throughout.
+  const ingestUrl = await freshDatabase(url, 'bench_ingest');
+  const deployment: Deployment = { databaseUrl: ingestUrl, brokers, registryUrl, prefix: `bench.${tag}.ingest` };
+  const key = issueKey('bench', 'admin');
+  const store = await PgEventLog.open({ connectionString: ingestUrl });
+  await store.append([key.event]);
+  const a = await startInstance(deployment);
+  const b = await startInstance(deployment);
+  await Promise.all([untilReady(a.url, key.key), untilReady(b.url, key.key)]);
+  await ingest([a.url, b.url], key.key, CLIENTS, 5, HTTP_BATCH, `${tag}-warm`);
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const order = r % 2 === 0 ? ['one', 'two'] : ['two', 'one'];
+    for (const which of order) {
+      const rate = await ingest(which === 'one' ? [a.url] : [a.url, b.url], key.key, CLIENTS, REQUESTS, HTTP_BATCH, `${tag}-${which}-${r}`);
+      (which === 'one' ? one : two).push(rate);
+      console.log(`ingest run ${r + 1}, ${which} instance(s): ${round(rate, 0)} events/s`);
+    }
+  }
+  await Promise.all([stopInstance(a), stopInstance(b)]);
+
+  // 3. The relay vs a plain producer, and append → processed latency, on the ingest database's history.
+  const relays: { relay: number; plain: number }[] = [];
+  const relayLog = await PgEventLog.open({ connectionString: await freshDatabase(url, 'bench_relay') });
+  await fill(relayLog, N, `${tag}-relay`);
+  for (let r = 0; r < RUNS; r++) {
+    const x = await relayVsPlain(relayLog, brokers.split(','), registryUrl, `bench.${tag}.relay${r}`, 2000);
+    relays.push(x);
+    console.log(`relay run ${r + 1}: relay ${round(x.relay, 0)} events/s vs plain producer ${round(x.plain, 0)} msgs/s`);
+  }
+  const latencies = await appendToProcessed(relayLog, LATENCY_N, 20, tag);
+  console.log(`append → processed: median ${round(median(latencies), 1)} ms, p99 ${round(percentile(latencies, 99), 1)} ms over ${latencies.length}`);
+  await relayLog.close();
+  await store.close();
+
+  // 4. A new instance's start-up and memory at a small and a large history.
+  const startupUrl = await freshDatabase(url, 'bench_startup');
+  const history = await PgEventLog.open({ connectionString: startupUrl });
+  const startup: Record<string, { serving: number; caughtUp: number; rss: number }> = {};
+  for (const [name, size] of [['10k', SMALL], ['1m', BIG]] as const) {
+    const t0 = Date.now();
+    await fill(history, size, `${tag}-hist`);
+    console.log(`history filled to ${size} events (${round((Date.now() - t0) / 1000, 1)} s)`);
+    const inst = await startInstance({ databaseUrl: startupUrl, brokers, registryUrl, prefix: `bench.${tag}.startup${name}` });
+    const caught = await caughtUp(inst, size);
+    startup[name] = { serving: inst.startupS, caughtUp: caught, rss: rssMb(inst.proc.pid!) };
+    console.log(`start-up at ${size}: serving after ${round(inst.startupS, 2)} s, read models caught up ${round(caught, 1)} s later, RSS ${round(startup[name].rss, 0)} MB`);
+    await stopInstance(inst);
+  }
+  await history.close();
+
+  const figures = {
+    pg_append_events_per_s: round(median(appends.map((x) => x.log)), 0),
+    pg_raw_insert_rows_per_s: round(median(appends.map((x) => x.raw)), 0),
+    ingest_events_per_s_one: round(median(one), 0),
+    ingest_events_per_s_two: round(median(two), 0),
+    startup_s_at_10k: round(startup['10k'].serving, 2),
+    startup_s_at_1m: round(startup['1m'].serving, 2),
+    catchup_s_at_10k: round(startup['10k'].caughtUp, 1),
+    catchup_s_at_1m: round(startup['1m'].caughtUp, 1),
+    rss_mb_at_10k: round(startup['10k'].rss, 0),
+    rss_mb_at_1m: round(startup['1m'].rss, 0),
+    relay_events_per_s: round(median(relays.map((x) => x.relay)), 0),
+    plain_producer_msgs_per_s: round(median(relays.map((x) => x.plain)), 0),
+    append_to_processed_p50_ms: round(median(latencies), 1),
+    append_to_processed_p99_ms: round(percentile(latencies, 99), 1),
+  };
+  const ratios = {
+    pg_append_vs_raw: round(median(appends.map((x) => x.log / x.raw))),
+    two_vs_one_instance_ingest: round(median(two) / median(one)),
+    startup_1m_vs_10k: round(startup['1m'].serving / startup['10k'].serving),
+    relay_vs_plain_producer: round(median(relays.map((x) => x.relay / x.plain))),
+  };
+  const targets = { pg_append_vs_raw: 0.7, two_vs_one_instance_ingest: 0.9, startup_1m_vs_10k: 1.5, relay_vs_plain_producer: 0.7 };
+  console.log(`medians: ${JSON.stringify(figures)}`);
+  printBenchLine({
+    bench: 'scale',
+    figures,
+    ratios,
+    targets,
+    pass:
+      ratios.pg_append_vs_raw >= targets.pg_append_vs_raw &&
+      ratios.two_vs_one_instance_ingest >= targets.two_vs_one_instance_ingest &&
+      ratios.startup_1m_vs_10k <= targets.startup_1m_vs_10k &&
+      ratios.relay_vs_plain_producer >= targets.relay_vs_plain_producer,
+  });
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
