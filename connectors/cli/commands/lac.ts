@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { semanticDiff } from '../../../streams/lac/diff/semantic-diff';
+import { DiffTooLargeError, semanticDiff } from '../../../streams/lac/diff/semantic-diff';
 import { loadPolicyText } from '../../../streams/lac/model/parse';
 import type { Policy } from '../../../streams/lac/model/types';
 import { ValidationError } from '../../../streams/errors';
@@ -38,8 +38,15 @@ export function runDiff(fileA: string, fileB: string, opts: { json?: boolean } =
   const a = load(fileA);
   const b = load(fileB);
   if (typeof a === 'string' || typeof b === 'string') return { text: [a, b].filter((x) => typeof x === 'string').join('\n'), exitCode: 2 };
-  const d = semanticDiff(a, b);
-  const exitCode = d.widenings > 0 ? 1 : 0;
+  let d;
+  try {
+    d = semanticDiff(a, b);
+  } catch (err) {
+    if (!(err instanceof DiffTooLargeError)) throw err;
+    return { text: `${err.message}: a widening cannot be ruled out`, exitCode: 1 };
+  }
+  // Fail closed: an incomplete diff cannot rule a widening out.
+  const exitCode = d.widenings > 0 || !d.complete ? 1 : 0;
   if (opts.json) return { text: JSON.stringify({ from: { id: a.id, version: a.version }, to: { id: b.id, version: b.version }, ...d }, null, 2), exitCode };
   const on = (ls: string[]) => (ls.length ? ` on ${ls.join(', ')}` : '');
   const lines = [

@@ -79,6 +79,14 @@ describe('LAC semantic diff over HTTP', () => {
     expect((await h.request('POST', '/v1/lac/diff', h.keyFor('acme', 'auditor'), { from: capped, to: uncapped })).status).toBe(200);
   });
 
+  test('given policies too large to diff, then the diff says complete: false (and a preview would fail closed to high risk)', async () => {
+    const many = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+    const huge = { ...capped, bundles: [{ ref: 'license.usage-terms@^1', params: { licenses: Object.fromEntries(many('l', 20).map((l) => [l, { deniedPurposes: many('p', 900), allowedTenants: many('t', 900) }])) } }] };
+    const res = await h.request('POST', '/v1/lac/diff', key, { from: capped, to: huge });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ complete: false, widenings: 0, counterexamples: [] });
+  });
+
   test('bad diff input is a 400 naming the field', async () => {
     const missing = await h.request('POST', '/v1/lac/diff', key, { from: capped });
     expect(missing.status).toBe(400);

@@ -15,7 +15,7 @@ import { normaliseRequest } from '../model/request';
 import type { DecideResponse, Locale, PolicyProblem } from '../model/types';
 import { POLICY_ID, validatePolicy } from '../model/validate';
 import { computeBlastRadius } from '../preview/blast-radius';
-import { semanticDiff, type SemanticDiff } from '../diff/semantic-diff';
+import { DiffTooLargeError, METHOD, semanticDiff, type SemanticDiff } from '../diff/semantic-diff';
 import { loadCostModel, type CostModel } from '../preview/cost';
 import { decisionStream, policyStream, type AccessDecidedPayload, type BlastRadiusPayload, type PolicyPreviewedPayload } from '../events/types';
 import { blockStale, draft, fold, promote, recordPreview, requireValidVersion, type Emit, type LifecycleState } from '../lifecycle/policy-lifecycle';
@@ -215,7 +215,13 @@ export class LacService {
     const key = `${canonicalJson(from.policy)}\u0000${canonicalJson(to.policy)}`;
     let d = this.diffs.get(key);
     if (!d) {
-      d = semanticDiff(from.policy, to.policy);
+      try {
+        d = semanticDiff(from.policy, to.policy);
+      } catch (err) {
+        if (!(err instanceof DiffTooLargeError)) throw err;
+        // Not computed: said plainly (complete: false), and risk v2 fails closed on it.
+        d = { method: METHOD, complete: false, widenings: 0, narrowings: 0, widenedClassifications: [], narrowedClassifications: [], counterexamples: [], atoms: 0, queries: 0, durationMs: 0 };
+      }
       if (this.diffs.size >= 64) this.diffs.delete(this.diffs.keys().next().value as string);
       this.diffs.set(key, d);
     }

@@ -179,6 +179,9 @@ export function stringAtoms(k: StringConstants, opts: { optional: boolean; copie
     // compatibility ligatures shorten, Hangul jamo lengthen.
     offer(LIGATURES.reduce((v, [from, to]) => v.split(from).join(to), f));
     offer(`${f.normalize('NFD')}\u200b`);
+    // Full-width first character: same fold, same length (for constants already at the length limit).
+    const c0 = f.charCodeAt(0);
+    if (c0 >= 0x21 && c0 <= 0x7e) offer(String.fromCharCode(c0 + 0xfee0) + f.slice(1));
   }
   // "Any other": values that match no constant, at each visible-length boundary.
   const otherLengths = new Set<number>([1, 8]);

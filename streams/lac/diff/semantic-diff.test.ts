@@ -14,7 +14,7 @@ import type { Policy } from '../model/types';
 import { validatePolicy } from '../model/validate';
 import { mulberry32 } from '../../seeded-random';
 import { bruteForce, cellKey, record } from './brute-force';
-import { differences, outcomeOf, semanticDiff, type SemanticDiff } from './semantic-diff';
+import { differences, DiffTooLargeError, outcomeOf, semanticDiff, type SemanticDiff } from './semantic-diff';
 
 const comboText = readFileSync(join(__dirname, '..', 'corpus', 'policies', 'combo-enforce.yaml'), 'utf8');
 const combo = loadPolicyText(comboText).policy!;
@@ -177,6 +177,19 @@ describe('semantic diff: the ten bundles', () => {
   });
 });
 
+describe('semantic diff: bounds', () => {
+  test('given policies naming thousands of constants, when diffed, then it refuses before spending (DiffTooLargeError), never hangs', () => {
+    const many = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}-${i}`);
+    const huge = policyOf({
+      id: 'huge', version: '1.0.0', mode: 'enforce', default: 'allow',
+      bundles: [{ ref: 'license.usage-terms@^1', params: { licenses: Object.fromEntries(many('lic', 300).map((l) => [l, { deniedPurposes: many('p', 900), allowedTenants: many('t', 900) }])) } }],
+    });
+    const t = Date.now();
+    expect(() => semanticDiff(huge, combo)).toThrow(DiffTooLargeError);
+    expect(Date.now() - t).toBeLessThan(20_000);
+  });
+});
+
 // ---- property: the diff equals brute force on seeded random pairs ------------------------------
 
 const POOL = {
@@ -279,6 +292,7 @@ describe('semantic diff: property against brute force (seeded)', () => {
       const diff = semanticDiff(A, B);
       const found = new Set(diff.counterexamples.map(cellKey));
       expect(diff.counterexamples.filter((c) => c.responsible.includes('unattributed'))).toEqual([]);
+      expect(diff.complete).toBe(true);
       expectCounterexamplesHold(A, B, diff);
       if (found.size) differing++;
       const brute = bruteForce(A, B, 60_000);

@@ -47,7 +47,7 @@ class Tally {
 /**
  * `active` null: no version is active yet, so the recorded outcome is the baseline.
  */
-export function computeBlastRadius(history: Iterable<HistoryGroup>, candidate: DecisionEngine, active: DecisionEngine | null, cost: CostModel, semantic?: { widenedClassifications: readonly string[] } | null): BlastRadius {
+export function computeBlastRadius(history: Iterable<HistoryGroup>, candidate: DecisionEngine, active: DecisionEngine | null, cost: CostModel, semantic?: { widenedClassifications: readonly string[]; complete: boolean } | null): BlastRadius {
   const zero = (): Record<Level, number> => ({ P0: 0, P1: 0, P2: 0, P3: 0 });
   const widened = zero();
   const narrowed = zero();
@@ -79,7 +79,7 @@ export function computeBlastRadius(history: Iterable<HistoryGroup>, candidate: D
     changedGroups.push({ g, narrowing, allowedBefore });
   }
 
-  const risk = riskScoreV2({ replayed, widened, narrowed, impactedUsers: users.size, semanticWidened: (semantic?.widenedClassifications ?? []) as Level[] });
+  const risk = riskScoreV2({ replayed, widened, narrowed, impactedUsers: users.size, semanticWidened: (semantic?.widenedClassifications ?? []) as Level[], semanticIncomplete: semantic ? !semantic.complete : false });
   const sum = (r: Record<Level, number>) => r.P0 + r.P1 + r.P2 + r.P3;
   // Samples: the biggest changes first, with the reason codes of whichever side denies.
   const samples = changedGroups

@@ -28,6 +28,8 @@ describe('risk score v2', () => {
     expect(riskScoreV2({ ...none, semanticWidened: ['P0', 'P3'] }).level).toBe('high');
     expect(riskScoreV2({ ...none, semanticWidened: ['P3'] })).toMatchObject({ score: 20, level: 'medium' });
     expect(riskScoreV2({ ...none, semanticWidened: [] })).toMatchObject({ score: 0, level: 'low' });
+    // A diff that could not be completed fails closed.
+    expect(riskScoreV2({ ...none, semanticWidened: [], semanticIncomplete: true })).toMatchObject({ score: 50, level: 'high' });
     // A history floor above the semantic one still wins.
     expect(riskScoreV2({ replayed: 1_000_000, widened: { ...zero(), P0: 1 }, narrowed: zero(), impactedUsers: 1, semanticWidened: ['P0'] }).score).toBe(60);
   });

@@ -8,7 +8,8 @@
  *   score = min(100, round(18·log10(1+W) + 40·min(1, 5·rate) + 6·log10(1+impacted users)))
  *   floors: any widening on P0 → ≥ 60; any widening on P1 → ≥ 35
  *           any *semantic* widening (the diff of the two versions over every possible request,
- *           streams/lac/diff) on P0/P1 → ≥ 50 (high); on P2/P3 → ≥ 20 (medium), history or not
+ *           streams/lac/diff) on P0/P1 → ≥ 50 (high); on P2/P3 → ≥ 20 (medium), history or not;
+ *           a diff that could not be completed → ≥ 50 (fail closed)
  *   level: < 20 low · < 50 medium · < 75 high · otherwise critical
  *
  * A widening on P0/P1 weighs most, as the issue asks: one P0 widening is at least "high".
@@ -27,6 +28,8 @@ export interface RiskInput {
   impactedUsers: number;
   /** Classifications on which the semantic diff found a widening (any request, recorded or not). */
   semanticWidened?: readonly Level[];
+  /** The semantic diff could not be completed: fail closed, as if P0/P1 widened. */
+  semanticIncomplete?: boolean;
 }
 
 /** Floors of semantic widenings: on P0/P1 at least high, on P2/P3 at least medium. */
@@ -58,7 +61,7 @@ export function riskScoreV2(input: RiskInput): RiskResult {
   const reach = 6 * Math.log10(1 + input.impactedUsers);
   const historyFloor = input.widened.P0 > 0 ? 60 : input.widened.P1 > 0 ? 35 : 0;
   const sw = input.semanticWidened ?? [];
-  const semanticFloor = sw.some((l) => l === 'P0' || l === 'P1') ? SEMANTIC_FLOOR.sensitive : sw.length > 0 ? SEMANTIC_FLOOR.other : 0;
+  const semanticFloor = input.semanticIncomplete || sw.some((l) => l === 'P0' || l === 'P1') ? SEMANTIC_FLOOR.sensitive : sw.length > 0 ? SEMANTIC_FLOOR.other : 0;
   const floor = Math.max(historyFloor, semanticFloor);
   const score = Math.min(100, Math.max(floor, changed === 0 ? 0 : Math.round(magnitude + breadth + reach)));
   const round = (x: number) => Math.round(x * 1000) / 1000;
