@@ -230,6 +230,10 @@ func TestLivePcqAndLac(t *testing.T) {
 		must(c.LacDecide(ctx, JSON{"policy": "go-gate", "request": request(cl)}))
 	}
 	preview := must(c.PreviewLacPolicyVersion(ctx, "go-gate", "1.1.0", 7))
+	diff := must(c.LacDiff(ctx, JSON{"from": "go-gate", "to": JSON{"id": "go-gate", "version": "1.1.0"}}))
+	if diff["widenings"] != float64(0) || diff["narrowings"].(float64) == 0 || len(diff["counterexamples"].([]any)) == 0 {
+		t.Fatal(diff)
+	}
 	must(c.GetLacPreview(ctx, preview["previewId"].(string)))
 	promoted, err := c.PromoteLacPolicyVersion(ctx, "go-gate", "1.1.0", nil)
 	var e *Error

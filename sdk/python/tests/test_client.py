@@ -128,6 +128,9 @@ def test_live_pcq_and_lac(live):
     for cl in ("P0", "P1", "P3"):
         c.lac_decide({"policy": "py-gate", "request": request(cl)})
     preview = c.preview_lac_policy_version("py-gate", "1.1.0", window_days=7)
+    diff = c.lac_diff({"from": "py-gate", "to": {"id": "py-gate", "version": "1.1.0"}})
+    assert diff["widenings"] == 0 and diff["narrowings"] > 0 and diff["counterexamples"]
+    assert preview["semantic"]["narrowings"] == diff["narrowings"]
     assert c.get_lac_preview(preview["previewId"])["previewId"] == preview["previewId"]
     try:
         promoted = c.promote_lac_policy_version("py-gate", "1.1.0")

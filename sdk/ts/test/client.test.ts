@@ -62,6 +62,10 @@ describe('against a live service', () => {
     expect((await client.promoteLacPolicyVersion('ts-gate', '1.0.0')).promoted).toBe(true);
     for (const c of ['P0', 'P1', 'P3']) await client.lacDecide({ policy: 'ts-gate', request: request(c) });
     const preview = await client.previewLacPolicyVersion('ts-gate', '1.1.0', { windowDays: 7 });
+    // 1.1.0 defaults to deny: the semantic diff finds narrowings only, with counterexamples.
+    const diff = await client.lacDiff({ from: 'ts-gate', to: { id: 'ts-gate', version: '1.1.0' } });
+    expect([diff.widenings, diff.narrowings > 0, diff.counterexamples.length > 0]).toEqual([0, true, true]);
+    expect(preview.semantic.narrowings).toBe(diff.narrowings);
     expect((await client.getLacPreview(preview.previewId)).previewId).toBe(preview.previewId);
     const blocked = await client.promoteLacPolicyVersion('ts-gate', '1.1.0').catch((e) => e);
     if (blocked instanceof PreconditionFailedError) {
