@@ -46,6 +46,7 @@ describe('promotion page in headless Chromium', () => {
     expect(await page.textContent('#allow-to-deny')).toBe('0');
     expect(await page.textContent('#status')).toBe('blocked');
     expect(await page.textContent('#ack')).toContain(`"previewId": "${previewId}"`);
+    expect(await page.textContent('#ack')).toContain('the semantic diff widens P0, P1');
     const datasets = await page.$$eval('table[data-table="datasets"] tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
     expect(datasets).toEqual([
       ['sales.orders', '0', '3'],
@@ -67,7 +68,9 @@ describe('promotion page in headless Chromium', () => {
     expect(await page.textContent('table[data-table="counterexamples"] pre')).toContain('"action": "export"');
     const badge = await page.evaluate("getComputedStyle(document.querySelector('#risk-level')).backgroundColor");
     expect(badge).toBe('rgb(194, 65, 12)');
-    expect(inkRatio(await page.screenshot({ fullPage: true }))).toBeGreaterThan(0.01);
+    const shot = await page.screenshot({ fullPage: true });
+    if (process.env.LAC_PAGE_SHOT) require('node:fs').writeFileSync(process.env.LAC_PAGE_SHOT, shot);
+    expect(inkRatio(shot)).toBeGreaterThan(0.01);
     await page.close();
   });
 

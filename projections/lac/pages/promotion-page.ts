@@ -82,7 +82,7 @@ pre{background:#f6f8fa;padding:.5rem;overflow:auto;font-size:.8rem}
 <div class="card">semantic widenings<b id="semantic-card">${p.semantic ? p.semantic.widenings : '—'}</b></div>
 </div>
 ${needsAck
-    ? `<div class="ack" id="ack">Risk is <b>${escapeHtml(p.riskLevel)}</b>: promoting needs an acknowledgment of this preview — <code>POST /v1/lac/policies/${escapeHtml(p.policyId)}/versions/${escapeHtml(p.version)}/promote</code> with <code>{"by", "reason", "previewId": "${escapeHtml(p.previewId)}"}</code>. A preview is stale once newer decisions arrive.</div>`
+    ? `<div class="ack" id="ack">Risk is <b>${escapeHtml(p.riskLevel)}</b>${p.semantic && p.semantic.widenings > 0 ? ` (the semantic diff widens ${p.semantic.widenedClassifications.map(escapeHtml).join(', ')}, whether or not history saw such a request)` : p.semantic && !p.semantic.complete ? ' (the semantic diff could not be completed: a widening cannot be ruled out)' : ''}: promoting needs an acknowledgment of this preview — <code>POST /v1/lac/policies/${escapeHtml(p.policyId)}/versions/${escapeHtml(p.version)}/promote</code> with <code>{"by", "reason", "previewId": "${escapeHtml(p.previewId)}"}</code>. A preview is stale once newer decisions arrive.</div>`
     : `<div class="ack" id="ack">Risk is low: this version promotes without acknowledgment.</div>`}
 ${semanticSection(p)}
 ${impactTable('Datasets', p.impactedDatasets, p.impactedDatasetCount)}
