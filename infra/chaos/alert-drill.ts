@@ -429,7 +429,7 @@ export async function runKillDrill(opts: DrillOptions & { downMs?: number } = {}
         if (p.id === page.id) acked = a;
       }
       mark(`acknowledged by ${acked!.acknowledgedBy}`, Date.parse(acked!.acknowledgedAt!));
-      resolved = await pollUntil('TrustInstanceDown to resolve', Date.now() + 60000, async () => {
+      resolved = await pollUntil('TrustInstanceDown to resolve', Date.now() + 150000, async () => {
         const a = (await alerts()).find((x) => x.id === page!.id);
         return a?.resolvedAt ? a : undefined;
       }, 500);
