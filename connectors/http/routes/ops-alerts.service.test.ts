@@ -4,6 +4,8 @@
  * the API or the SLO page's button; times come from the ops.alerts projection; bad input is a 400
  * naming the field; roles are enforced. Fault injection answers 503 to the exact fraction asked.
  */
+import { replay } from '../../audit/replay';
+import { alertsProjection } from '../../../projections/ops/alerts';
 import { startTestService, type TestService } from '../testing';
 
 let svc: TestService;
@@ -132,6 +134,14 @@ test('fault injection: an exact fraction of matching requests gets 503 and nothi
   expect(stored.body.events).toHaveLength(30);
   const metrics = await (await fetch(`${svc.url}/metrics`)).text();
   expect(metrics).toMatch(/trust_http_requests_total\{method="POST",route="\/v1\/events",status="503"\} 10/);
+});
+
+test("the alerts read model is a function of the log: the auditor's rebuild gives the same digest", async () => {
+  await svc.service.ctx.settled(svc.service.log.headSync());
+  const report = replay(svc.service.log, svc.service.readModels, [alertsProjection]);
+  expect(report.projections).toHaveLength(1);
+  expect(report.projections[0]).toMatchObject({ match: true });
+  expect(report.ok).toBe(true);
 });
 
 test('without TRUST_FAULT_INJECTION there is no /chaos route', async () => {
