@@ -21,12 +21,12 @@ const header = (what: string): string =>
 const toYaml = (doc: unknown): string => stringify(doc, { lineWidth: 0, singleQuote: false });
 
 /** The generated files' contents, keyed by path relative to infra/prometheus/. */
-export function renderGenerated(spec: SloSpec, drill: ObserveProfile = loadProfiles().drill): Record<string, string> {
+export function renderGenerated(spec: SloSpec, drill: ObserveProfile = loadProfiles().drill, live: ObserveProfile = loadProfiles().live): Record<string, string> {
   return {
     [DRILL_RULES_FILE]:
       header(`The drill profile (observe.drill in slo.yaml): the same alerts, every window and for: divided by ${drill.scale}, evaluated every ${drill.evaluationInterval}.`) +
       toYaml(generateRules(scaleSpec(spec, drill.scale), { interval: drill.evaluationInterval, labels: { profile: 'drill' } })),
-    [RULES_FILE]: header('Recording rules (error ratio per SLO and window) and multiwindow multi-burn-rate alerts.') + toYaml(generateRules(spec)),
+    [RULES_FILE]: header('Recording rules (error ratio per SLO and window) and multiwindow multi-burn-rate alerts.') + toYaml(generateRules(scaleSpec(spec, live.scale), { interval: live.evaluationInterval })),
     [TESTS_FILE]: header('promtool unit tests: each alert fires on a synthetic burn and stays quiet on normal traffic.') + toYaml(generateRuleTests(spec, `../${RULES_FILE}`)),
   };
 }
