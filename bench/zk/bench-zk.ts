@@ -1,7 +1,13 @@
 /**
- * make bench-zk — the ZK-TX batch planner against a FIFO one-proof-per-job baseline, on the same
- * machine, the same prover pool and the same seeded workload, in the same run; then the prover
- * pipeline (pool + verify-before-publish) against a raw snarkjs prove loop on the same circuit.
+ * make bench-zk — ZK-TX proving, side by side in one run on the same machine:
+ *  1. the native prover (native/zk-prover, one thread) against snarkjs (one worker, the raw
+ *     fullProve loop) on the same `check` inputs, interleaved (native, snarkjs, native, …) so the
+ *     machine's drift hits both alike; the same for `batch4`, which decides whether batching pays;
+ *  2. the batch planner against a FIFO one-proof-per-job baseline on the same prover pool and the same
+ *     seeded workload, at stepped arrival rates: the highest completion rate each sustains with p95
+ *     completion latency < 900 ms (the seed's SLO), and the error rate;
+ *  3. two prover processes against one (one thread each) on this 2-core machine, the same jobs, interleaved;
+ *  4. the prover pipeline (pool + verify-before-publish) against the raw snarkjs loop (the original ceiling).
  *
  * Workload: 4 tenants querying 2 committed sets (500 leaves each); one noisy tenant sends 55% of
  * the jobs in bursts; each tenant repeats queries Zipf(1.1)-distributed over 16 distinct ones per set (half
@@ -14,22 +20,34 @@ import { conditions, median, percentile, printBenchLine, round } from '../stats'
 import type { RecordedEvent } from '../../schemas/envelope';
 import type { BatchPlanned } from '../../schemas/generated/payloads';
 import type { EmittedEvent, ProcessorDefinition } from '../../streams/runtime/processor';
-import { artifactPaths, constraintCount } from '../../streams/zk/artifacts';
+import { artifactPaths, constraintCount, type CircuitName } from '../../streams/zk/artifacts';
+import { NativeProverProcess, nativeProverBinary, NATIVE_BUILD_HINT, type ProverKind } from '../../streams/zk/native-prover';
 import { makePlanner, type PlannerState } from '../../streams/zk/planner';
-import { ProverPool } from '../../streams/zk/prover-pool';
+import { ProverPool, zkProverDefaults } from '../../streams/zk/prover-pool';
 import { hasher, leavesOf } from '../../streams/zk/selector';
 import { releaseCurves, snarkjs } from '../../streams/zk/snarkjs';
 import { batchInput, checkInput, LowLeafTree } from '../../streams/zk/tree';
 
 const SEED = Number(process.env.BENCH_SEED ?? 20261129);
-const WORKERS = Number(process.env.BENCH_ZK_WORKERS ?? 1);
-const SLO_P95_MS = Number(process.env.BENCH_ZK_SLO_MS ?? 8000);
-const STEP_JOBS = Number(process.env.BENCH_ZK_STEP_JOBS ?? 20);
-const RATES = (process.env.BENCH_ZK_RATES ?? '0.25,0.4,0.55,0.75,1.0,1.4,2.0').split(',').map(Number);
+/** The prover the planner/FIFO arms and the pipeline run on (native unless BENCH_ZK_PROVER=snarkjs). */
+const PROVER = (process.env.BENCH_ZK_PROVER ?? 'native') as ProverKind;
+/** Prover processes of the arms' pool and threads of each: the service's defaults (zkProverDefaults). */
+const DEFAULTS = zkProverDefaults(PROVER);
+const WORKERS = Number(process.env.BENCH_ZK_WORKERS ?? DEFAULTS.workers);
+const THREADS = process.env.BENCH_ZK_THREADS ? Number(process.env.BENCH_ZK_THREADS) : DEFAULTS.threads;
+const SLO_P95_MS = Number(process.env.BENCH_ZK_SLO_MS ?? 900);
+/** A step offers its rate for STEP_SECONDS, at least STEP_JOBS jobs. */
+const STEP_JOBS = Number(process.env.BENCH_ZK_STEP_JOBS ?? 24);
+const STEP_SECONDS = Number(process.env.BENCH_ZK_STEP_SECONDS ?? 12);
+const RATES = (process.env.BENCH_ZK_RATES ?? '0.5,1,2,3,4,5,6,7,8,10,12').split(',').map(Number);
 const RAW_N = Number(process.env.BENCH_ZK_RAW_N ?? 12);
+/** Jobs each side of the one-vs-two-process comparison proves per round, and rounds (interleaved). */
+const SCALE_JOBS = Number(process.env.BENCH_ZK_SCALE_JOBS ?? 24);
+const SCALE_ROUNDS = Number(process.env.BENCH_ZK_SCALE_ROUNDS ?? 3);
 const DISTINCT = Number(process.env.BENCH_ZK_DISTINCT ?? 16); // distinct queries per tenant and set
-// Batching raises throughput only when a batch4 proof costs less than the 4 single proofs it replaces:
-// measured at warm-up, batchMin = ceil(cost ratio) when that is ≤ 4, else batching stays off (5).
+// Batching raises throughput only when a batch4 proof costs less than the 4 single proofs it replaces,
+// and keeps the SLO only when a batch4 proof takes well under it: measured at warm-up,
+// batchMin = ceil(cost ratio) when that is ≤ 4 and a batch4 proof takes ≤ half the SLO, else off (5).
 const BATCH_MIN_ENV = process.env.BENCH_ZK_BATCH_MIN;
 const TENANTS = ['noisy', 't1', 't2', 't3'];
 const PEPPER = 'b3e7c1d2a4f5968778695a4b3c2d1e0f0123456789abcdef0123456789abcdef';
@@ -172,8 +190,37 @@ const jain = (xs: number[]) => {
   return (s * s) / (x.length * x.reduce((a, b) => a + b * b, 0));
 };
 
+/** Native (one process, `threads` threads, answered through the JSON-lines protocol) vs raw snarkjs fullProve, interleaved. */
+async function nativeVsSnarkjs(circuit: CircuitName, inputs: Record<string, unknown>[], native: NativeProverProcess): Promise<{ native: number[]; snarkjs: number[]; witness: number[] }> {
+  const paths = artifactPaths(circuit);
+  const out = { native: [] as number[], snarkjs: [] as number[], witness: [] as number[] };
+  for (const input of inputs) {
+    let t = performance.now();
+    const r = await native.prove(circuit, input);
+    if (!r.ok) throw new Error(`native prove failed: ${r.error}`);
+    out.native.push(performance.now() - t);
+    out.witness.push(r.witnessMs ?? 0);
+    t = performance.now();
+    await snarkjs().groth16.fullProve(input, paths.wasm, paths.zkey);
+    out.snarkjs.push(performance.now() - t);
+  }
+  return out;
+}
+
+/** `jobs` check proofs submitted at once to a pool of `workers` processes (one thread each): proofs per second. */
+async function poolThroughput(pool: ProverPool, inputs: Record<string, unknown>[]): Promise<number> {
+  const t = performance.now();
+  await Promise.all(inputs.map((input) => pool.prove('check', input)));
+  return inputs.length / ((performance.now() - t) / 1000);
+}
+
 async function main() {
-  console.log(`bench-zk conditions ${conditions({ seed: SEED, workers: WORKERS, sloP95Ms: SLO_P95_MS, stepJobs: STEP_JOBS, rates: RATES, circuits: { check: constraintCount('check'), batch4: constraintCount('batch4') } })}`);
+  const binary = nativeProverBinary();
+  if (PROVER === 'native' && !binary) {
+    console.error(`bench-zk: the native prover is not built; ${NATIVE_BUILD_HINT} (or BENCH_ZK_PROVER=snarkjs)`);
+    process.exit(2);
+  }
+  console.log(`bench-zk conditions ${conditions({ seed: SEED, prover: PROVER, binary, workers: WORKERS, threadsPerWorker: THREADS ?? 'cores/workers', sloP95Ms: SLO_P95_MS, stepJobs: STEP_JOBS, rates: RATES, circuits: { check: constraintCount('check'), batch4: constraintCount('batch4') } })}`);
   const h = await hasher();
   const sets = await Promise.all([0, 1].map((s) => leavesOf(Array.from({ length: 500 }, (_, i) => `member-${s}-${i}@owner.example`), PEPPER)));
   const trees = sets.map((l) => LowLeafTree.build(l.map(BigInt), h));
@@ -186,34 +233,66 @@ async function main() {
       queries[s].push(await leavesOf(sel, PEPPER));
     }
   }
-  const pool = new ProverPool({ workers: WORKERS, retries: 2 });
+  const rnd = mulberry32(SEED);
+  const someQuery = () => BigInt(queries[Math.floor(rnd() * 2)][Math.floor(rnd() * TENANTS.length)][Math.floor(rnd() * DISTINCT)]);
+  const checkInputs = (n: number) => Array.from({ length: n }, () => checkInput(trees[0].root, trees[0].witness(someQuery())));
+  const batchInputs = (n: number) => Array.from({ length: n }, () => batchInput(trees[0].root, [0, 1, 2, 3].map(() => trees[0].witness(someQuery())), 4));
+
+  // 1. native (one thread) vs snarkjs (one worker), interleaved, same inputs
+  let side: { check: Awaited<ReturnType<typeof nativeVsSnarkjs>>; batch4: Awaited<ReturnType<typeof nativeVsSnarkjs>> } | undefined;
+  let native2Check: number[] = [];
+  if (binary) {
+    const one = new NativeProverProcess({ binary, threads: 1 });
+    await one.ready;
+    await nativeVsSnarkjs('check', checkInputs(1), one); // warm-up (snarkjs' curve threads, wasm compile)
+    side = { check: await nativeVsSnarkjs('check', checkInputs(RAW_N), one), batch4: await nativeVsSnarkjs('batch4', batchInputs(Math.max(1, Math.ceil(RAW_N / 4))), one) };
+    await one.close();
+    const two = new NativeProverProcess({ binary, threads: 2 });
+    await two.ready;
+    for (const input of checkInputs(Math.max(2, Math.ceil(RAW_N / 2)))) {
+      const t = performance.now();
+      await two.prove('check', input);
+      native2Check.push(performance.now() - t);
+    }
+    await two.close();
+    console.log(`  prove check, median of ${RAW_N}, interleaved: native (1 thread) ${Math.round(median(side.check.native))} ms (witness ${Math.round(median(side.check.witness))} ms), snarkjs ${Math.round(median(side.check.snarkjs))} ms → ${round(median(side.check.snarkjs) / median(side.check.native), 2)}×; native (2 threads) ${Math.round(median(native2Check))} ms`);
+    console.log(`  prove batch4, median of ${side.batch4.native.length}: native (1 thread) ${Math.round(median(side.batch4.native))} ms, snarkjs ${Math.round(median(side.batch4.snarkjs))} ms → ${round(median(side.batch4.snarkjs) / median(side.batch4.native), 2)}×`);
+  }
+
+  // 2. planner vs FIFO on the pool
+  const pool = new ProverPool({ workers: WORKERS, retries: 2, prover: PROVER, threads: THREADS });
   await pool.ready();
   const holders = { check: Array.from({ length: WORKERS }, (_, i) => i), batch4: Array.from({ length: WORKERS }, (_, i) => i) };
-  // warm up both circuits and measure what a batch4 proof costs in single proofs
+  // warm up both circuits and measure what a batch4 proof costs in single proofs on this pool
   const warm = { check: [] as number[], batch4: [] as number[] };
   for (let i = 0; i < 3; i++) {
     warm.check.push((await pool.prove('check', checkInput(trees[0].root, trees[0].witness(BigInt(i + 1))))).proveMs);
     warm.batch4.push((await pool.prove('batch4', batchInput(trees[0].root, [1n, 2n, 3n, 4n].map((q) => trees[0].witness(q + BigInt(i))), 4))).proveMs);
   }
   const costRatio = median(warm.batch4) / median(warm.check);
-  const BATCH_MIN = BATCH_MIN_ENV ? Number(BATCH_MIN_ENV) : costRatio <= 4 ? Math.max(2, Math.ceil(costRatio)) : 5;
-  console.log(`  warm-up: check ${Math.round(median(warm.check))} ms, batch4 ${Math.round(median(warm.batch4))} ms (${round(costRatio, 2)} single proofs) → planner batchMin ${BATCH_MIN}${BATCH_MIN > 4 ? ' (batching off: it would lower throughput)' : ''}`);
+  const batchFits = median(warm.batch4) <= SLO_P95_MS / 2;
+  const BATCH_MIN = BATCH_MIN_ENV ? Number(BATCH_MIN_ENV) : costRatio <= 4 && batchFits ? Math.max(2, Math.ceil(costRatio)) : 5;
+  const why = BATCH_MIN <= 4 ? '' : costRatio > 4 ? ' (batching off: it would lower throughput)' : !batchFits ? ` (batching off: a batch4 proof takes more than half the ${SLO_P95_MS} ms SLO)` : '';
+  console.log(`  warm-up on the ${pool.prover.kind} pool (${WORKERS} processes × ${THREADS ?? 'default'} threads): check ${Math.round(median(warm.check))} ms, batch4 ${Math.round(median(warm.batch4))} ms (${round(costRatio, 2)} single proofs) → planner batchMin ${BATCH_MIN}${why}`);
   const arms = {
     planner: () => makePlanner({ capacity: WORKERS, holders, batchMin: BATCH_MIN, ratePerSec: 1000, burst: 1000, urgentMs: SLO_P95_MS / 4, starvationMs: SLO_P95_MS }),
     fifo: () => makePlanner({ name: 'fifo', capacity: WORKERS, holders, fifo: true }),
   };
   const results: Record<'planner' | 'fifo', StepResult[]> = { planner: [], fifo: [] };
+  // an arm stops after two steps in a row over the SLO (one can be the noisy machine's)
+  const over = { planner: 0, fifo: 0 };
   const stopped = { planner: false, fifo: false };
   const carried = { planner: { state: arms.planner().initialState(), position: 0, batchDone: new Map<string, boolean>() }, fifo: { state: arms.fifo().initialState(), position: 0, batchDone: new Map<string, boolean>() } };
   const defs = { planner: arms.planner(), fifo: arms.fifo() };
   for (const [i, rate] of RATES.entries()) {
-    const jobs = workload(rate, STEP_JOBS, queries, SEED + i);
+    const jobs = workload(rate, Math.max(STEP_JOBS, Math.round(rate * STEP_SECONDS)), queries, SEED + i);
     for (const arm of ['fifo', 'planner'] as const) {
       if (stopped[arm]) continue;
       const r = await runStep(defs[arm], carried[arm], jobs, pool, trees, setStreams);
       results[arm].push(r);
       console.log(`  ${arm.padEnd(7)} offered ${round(r.rate, 2)} jobs/s (${r.jobs} jobs): completed ${round(r.completedPerS, 2)}/s, p95 ${Math.round(r.p95)} ms, proofs ${r.proofs}, errors ${r.errors}, per-tenant p95 ${JSON.stringify(Object.fromEntries(Object.entries(r.perTenantP95).map(([k, v]) => [k, Math.round(v)])))}, within SLO ${JSON.stringify(Object.fromEntries(Object.entries(r.perTenantWithinSlo).map(([k, v]) => [k, round(v, 2)])))}`);
-      if (r.p95 > SLO_P95_MS) stopped[arm] = true;
+      over[arm] = r.p95 > SLO_P95_MS ? over[arm] + 1 : 0;
+      if (over[arm] >= 2) stopped[arm] = true;
     }
     if (stopped.planner && stopped.fifo) break;
   }
@@ -227,43 +306,77 @@ async function main() {
   const allJobs = [...results.planner, ...results.fifo].reduce((a, r) => a + r.jobs, 0);
   const allErrors = [...results.planner, ...results.fifo].reduce((a, r) => a + r.errors, 0);
 
-  // pipeline vs raw snarkjs: the same circuit, the same inputs, one after another
-  const inputs = Array.from({ length: RAW_N }, (_, i) => checkInput(trees[0].root, trees[0].witness(BigInt(queries[0][i % 4][i % DISTINCT]))));
+  // 4. pipeline (the pool: prove, verify before publish, IPC) vs the raw snarkjs loop, interleaved
+  const inputs = checkInputs(RAW_N);
   const paths = artifactPaths('check');
-  // interleaved (raw, pipeline, raw, pipeline, …) so the machine's drift hits both sides alike
   const raw: number[] = [];
   const pipeLat: number[] = [];
   const pipe: { proveMs: number; verifyMs: number }[] = [];
   for (const input of inputs) {
-    let t = Date.now();
+    let t = performance.now();
     await snarkjs().groth16.fullProve(input, paths.wasm, paths.zkey);
-    raw.push(Date.now() - t);
-    t = Date.now();
+    raw.push(performance.now() - t);
+    t = performance.now();
     pipe.push(await pool.prove('check', input));
-    pipeLat.push(Date.now() - t);
+    pipeLat.push(performance.now() - t);
   }
   const rawThr = 1000 / median(raw);
   const pipeThr = 1000 / median(pipeLat);
   const verifyMs = median(pipe.map((p) => p.verifyMs));
   const proveMs = median(pipe.map((p) => p.proveMs));
-  console.log(`  raw snarkjs fullProve loop: ${round(rawThr, 2)} proofs/s (median ${median(raw)} ms); pipeline (pool, verify before publish, end to end): ${round(pipeThr, 2)} proofs/s (median ${median(pipeLat)} ms; prove median ${Math.round(proveMs)} ms, verify median ${Math.round(verifyMs)} ms)`);
-  const b4 = await Promise.all([0, 1, 2].map(() => pool.prove('batch4', batchInput(trees[0].root, [1n, 2n, 3n, 4n].map((q) => trees[0].witness(q)), 4))));
+  console.log(`  raw snarkjs fullProve loop: ${round(rawThr, 2)} proofs/s (median ${Math.round(median(raw))} ms); pipeline (${pool.prover.kind} pool, verify before publish, end to end): ${round(pipeThr, 2)} proofs/s (median ${Math.round(median(pipeLat))} ms; prove median ${Math.round(proveMs)} ms, verify median ${Math.round(verifyMs)} ms)`);
+  const b4 = [];
+  for (const input of batchInputs(3)) b4.push(await pool.prove('batch4', input));
   const batch4Ms = median(b4.map((p) => p.proveMs));
   console.log(`  batch4 prove median ${Math.round(batch4Ms)} ms (= ${round(batch4Ms / proveMs, 2)} single proofs for 4 checks; batching pays when this is below 4)`);
   console.log(`  fairness (Jain over per-tenant share within SLO) at offered ${round(results.fifo[common].rate, 2)} jobs/s: planner ${round(fairPlanner, 3)}, fifo ${round(fairFifo, 3)}`);
   await pool.close();
+
+  // 3. one vs two prover processes (one thread each), the same jobs all submitted at once, interleaved rounds
+  const scale = { one: [] as number[], two: [] as number[] };
+  const pools = { one: new ProverPool({ workers: 1, threads: 1, prover: PROVER, preload: ['check'] }), two: new ProverPool({ workers: 2, threads: 1, prover: PROVER, preload: ['check'] }) };
+  await Promise.all([pools.one.ready(), pools.two.ready()]);
+  await Promise.all([poolThroughput(pools.one, checkInputs(2)), poolThroughput(pools.two, checkInputs(2))]); // warm-up
+  for (let r = 0; r < SCALE_ROUNDS; r++) {
+    const jobs = checkInputs(SCALE_JOBS);
+    scale.one.push(await poolThroughput(pools.one, jobs));
+    scale.two.push(await poolThroughput(pools.two, jobs));
+  }
+  await Promise.all([pools.one.close(), pools.two.close()]);
+  const twoVsOne = median(scale.two) / median(scale.one);
+  console.log(`  ${PROVER} prover processes (1 thread each), ${SCALE_JOBS} check jobs at once, median of ${SCALE_ROUNDS} interleaved rounds: one ${round(median(scale.one), 2)} proofs/s, two ${round(median(scale.two), 2)} proofs/s → ${round(twoVsOne, 2)}×`);
   await releaseCurves();
 
-  const ratios = { planner_vs_fifo_throughput: round(thrFifo > 0 ? thrPlanner / thrFifo : 0, 3), pipeline_vs_raw_snarkjs: round(pipeThr / rawThr, 3) };
-  const figures = {
+  const nativeMs = side ? median(side.check.native) : NaN;
+  const snarkjsMs = side ? median(side.check.snarkjs) : median(raw);
+  const ratios: Record<string, number> = {
+    planner_vs_fifo_throughput: round(thrFifo > 0 ? thrPlanner / thrFifo : 0, 3),
+    pipeline_vs_raw_snarkjs: round(pipeThr / rawThr, 3),
+    native_vs_snarkjs_prove: side ? round(snarkjsMs / nativeMs, 3) : 0,
+    native_vs_snarkjs_prove_batch4: side ? round(median(side.batch4.snarkjs) / median(side.batch4.native), 3) : 0,
+    two_vs_one_prover_process: round(twoVsOne, 3),
+  };
+  const figures: Record<string, number> = {
     throughput_planner_jobs_per_s: round(thrPlanner, 3),
     throughput_fifo_jobs_per_s: round(thrFifo, 3),
+    jobs_per_s_at_p95_900ms: round(thrPlanner, 3),
+    jobs_per_s_at_p95_900ms_planner: round(thrPlanner, 3),
+    jobs_per_s_at_p95_900ms_fifo: round(thrFifo, 3),
     slo_p95_ms: SLO_P95_MS,
     error_rate: round(allErrors / allJobs, 5),
     fairness_planner: round(fairPlanner, 4),
     fairness_fifo: round(fairFifo, 4),
     ...Object.fromEntries(TENANTS.map((t) => [`p95_ms_planner_${t}`, Math.round(results.planner[common].perTenantP95[t])])),
     ...Object.fromEntries(TENANTS.map((t) => [`p95_ms_fifo_${t}`, Math.round(results.fifo[common].perTenantP95[t])])),
+    native_prove_ms_p50: side ? Math.round(nativeMs) : 0,
+    native_witness_ms_p50: side ? round(median(side.check.witness), 1) : 0,
+    native_prove_ms_p50_2_threads: native2Check.length ? Math.round(median(native2Check)) : 0,
+    snarkjs_prove_ms_p50: Math.round(snarkjsMs),
+    native_prove_ms_p50_batch4: side ? Math.round(median(side.batch4.native)) : 0,
+    snarkjs_prove_ms_p50_batch4: side ? Math.round(median(side.batch4.snarkjs)) : 0,
+    prover_processes_one_proofs_per_s: round(median(scale.one), 3),
+    prover_processes_two_proofs_per_s: round(median(scale.two), 3),
+    batch_min: BATCH_MIN,
     raw_snarkjs_proofs_per_s: round(rawThr, 3),
     pipeline_proofs_per_s: round(pipeThr, 3),
     prove_ms_check_median: Math.round(proveMs),
@@ -273,9 +386,16 @@ async function main() {
     constraints_check: constraintCount('check'),
     constraints_batch4: constraintCount('batch4'),
   };
-  const targets = { planner_vs_fifo_throughput: 1.15, pipeline_vs_raw_snarkjs: 0.9, error_rate: 0.002 };
-  const pass = ratios.planner_vs_fifo_throughput >= 1.15 && ratios.pipeline_vs_raw_snarkjs >= 0.9 && figures.error_rate < 0.002 && fairPlanner >= fairFifo;
+  const targets = { planner_vs_fifo_throughput: 1.15, pipeline_vs_raw_snarkjs: 0.9, error_rate: 0.002, native_vs_snarkjs_prove: 4, two_vs_one_prover_process: 1.6 };
+  const pass =
+    ratios.planner_vs_fifo_throughput >= 1.15 &&
+    ratios.pipeline_vs_raw_snarkjs >= 0.9 &&
+    figures.error_rate < 0.002 &&
+    fairPlanner >= fairFifo &&
+    ratios.native_vs_snarkjs_prove >= 4 &&
+    ratios.two_vs_one_prover_process >= 1.6;
   printBenchLine({ bench: 'zk', figures, ratios, targets, pass });
+  process.exit(0);
 }
 
 void main();

@@ -80,6 +80,15 @@ export interface PoolOptions {
   warn?: (message: string) => void;
 }
 
+/**
+ * Prover processes and threads per process when the configuration does not say: the native prover
+ * runs one single-threaded process per core (two processes prove 1.8× what one does on 2 cores, while
+ * one process on two threads gains far less: docs/zk.md); snarkjs one worker (its own threads use every core).
+ */
+export function zkProverDefaults(kind: ProverKind, cores = availableParallelism()): { workers: number; threads: number | undefined } {
+  return kind === 'native' ? { workers: Math.max(1, cores), threads: 1 } : { workers: 1, threads: undefined };
+}
+
 let warnedMissing = false;
 const warnOnce = (message: string) => {
   if (warnedMissing) return;
