@@ -17,6 +17,7 @@ import type { NewEvent } from '../../../schemas/envelope';
 import { AuthError, NotFoundError, PreconditionError, ValidationError, type FieldProblem } from '../../../streams/errors';
 import { CIRCUITS, isCircuitName, verificationKey, type CircuitName } from '../../../streams/zk/artifacts';
 import { ZkProverService } from '../../../streams/zk/exchange';
+import { zkProverDefaults } from '../../../streams/zk/prover-pool';
 import { makePlanner } from '../../../streams/zk/planner';
 import { TenantQuota } from '../../../streams/zk/quota';
 import { TenantSealer } from '../../../streams/zk/sealing';
@@ -35,7 +36,7 @@ const MAX_PEPPER_VERSION = 2 ** 31 - 1;
 const SET_ID_PROBLEM = 'is required: 1-64 characters of letters, digits, ".", "_" or "-"';
 
 export interface ZkOptions {
-  /** Prover worker threads (TRUST_ZK_WORKERS, default 1). 0: no prover in this instance. */
+  /** Prover processes (TRUST_ZK_WORKERS; default: one per core with the native prover, 1 with snarkjs). 0: no prover in this instance. */
   workers?: number;
   retries?: number;
   /** Per-tenant job admission (TRUST_ZK_QUOTA_RPS / TRUST_ZK_QUOTA_BURST, default 50/s, burst 200). */
@@ -48,12 +49,14 @@ export interface ZkOptions {
 
 export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<ZkOptions> {
   const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
+  const prover = zkProverConfig(env);
+  const defaults = zkProverDefaults(prover.kind);
   return {
-    workers: num(env.TRUST_ZK_WORKERS, 1),
+    workers: num(env.TRUST_ZK_WORKERS, defaults.workers),
     retries: num(env.TRUST_ZK_RETRIES, 2),
     quota: { ratePerSec: num(env.TRUST_ZK_QUOTA_RPS, 50), burst: num(env.TRUST_ZK_QUOTA_BURST, 200) },
     budgetMs: num(env.TRUST_ZK_BUDGET_MS, 5000),
-    prover: zkProverConfig(env),
+    prover: { ...prover, threads: prover.threads ?? defaults.threads },
   };
 }
 
