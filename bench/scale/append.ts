@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../streams/log/postgres/migrations';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { insertRows } from '../../streams/log/postgres/statements';
 import { seconds } from '../stats';
-import { freshDatabase } from './databases';
+import { freshDatabase } from '../../infra/postgres/fresh-database';
 import { annotations } from './events';
 
 /** The rows the log stores for these events, computed outside the timed section. */

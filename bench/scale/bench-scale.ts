@@ -17,7 +17,7 @@ import { readModelsPath } from '../../connectors/service';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { conditions, median, percentile, printBenchLine, round } from '../stats';
 import { appendVsRaw } from './append';
-import { freshDatabase } from './databases';
+import { freshDatabase } from '../../infra/postgres/fresh-database';
 import { annotations } from './events';
 import { ingest, rssMb, startInstance, stopInstance, untilReady, type Deployment, type Instance } from './instances';
 import { appendToProcessed } from './latency';

@@ -1,5 +1,8 @@
 /** How CLI commands reach the data: the same files the service uses, from the same configuration. */
+import { mkdirSync } from 'node:fs';
 import { loadConfig, type Config } from '../config';
+import { kafkaOptionsFromEnv } from '../../streams/log/kafka/from-env';
+import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import type { EventLog } from '../../streams/log/port';
 import { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
@@ -22,7 +25,31 @@ export async function openWritableLog(config: Config = cliConfig()): Promise<Pic
   return PgEventLog.open({ connectionString: config.databaseUrl!, poolSize: 2 });
 }
 
+/** The store whose history `trust events export|import` read and load, as the service is configured. */
+export async function openHistory(config: Config = cliConfig()): Promise<SqliteEventLog | PgEventLog> {
+  if (config.logMode !== 'distributed') return openLog(config);
+  return PgEventLog.open({ connectionString: config.databaseUrl!, poolSize: 2 });
+}
+
+/**
+ * A v1.1 deployment's Kafka journal, read to its end into a local copy without writing anything
+ * (the journal's own reader): what `trust events export --kafka-journal` exports.
+ */
+export async function openJournalCopy(): Promise<SqliteEventLog> {
+  const journal = await KafkaEventLog.connect({ ...kafkaOptionsFromEnv(process.env), readOnly: true });
+  try {
+    await journal.sync();
+    const copy = new SqliteEventLog({ path: ':memory:', codec: journal.codec });
+    const stored = journal.mirror.readStoredSync({ from: 1, limit: Number.MAX_SAFE_INTEGER });
+    copy.db.transaction(() => stored.forEach((e) => copy.insertStored(e)))();
+    return copy;
+  } finally {
+    await journal.close();
+  }
+}
+
 export function openLiveReadModels(config: Config = cliConfig()) {
+  mkdirSync(config.dataDir, { recursive: true });
   return openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
 }
 

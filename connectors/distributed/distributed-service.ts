@@ -8,6 +8,7 @@
  *                  PostgreSQL transaction; the processors spread over the instances
  *   projections  → this instance's SQLite read models, folded from the store
  *   workers      → one lease each (the ZK prover proves on one instance at a time)
+ *   ingest       → the bridge that takes envelope-less records from third-party producers (a consumer group)
  *
  * Read-your-writes (`ctx.settled`) covers this instance's projections; events that processors
  * derive follow when the processor's owner commits them (usually within a few hundred ms).
@@ -15,7 +16,9 @@
 import { mkdirSync } from 'node:fs';
 import { catalog } from '../../schemas/catalog';
 import { codec } from '../../schemas/codec';
+import { storeTarget } from '../../streams/bus/ingest-target';
 import { KafkaRelay } from '../../streams/bus/relay';
+import { KafkaIngestBridge } from '../../streams/runtime/kafka/ingest-bridge';
 import { PreconditionError } from '../../streams/errors';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { PgProcessorRunner } from '../../streams/runtime/postgres/pg-processor-runner';
@@ -43,6 +46,9 @@ export async function openDistributedService(config: Config, opts: DistributedOp
     ? undefined
     : new KafkaRelay(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix });
 
+  // Records partners publish straight onto the producer-writable topics: every instance is in the bridge's group.
+  const bridge = relay ? new KafkaIngestBridge(storeTarget(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix })) : undefined;
+
   // The head as last seen: appends and notifications of every instance move it.
   let head = await log.head();
   const headSub = log.changes$.subscribe((h) => (head = Math.max(head, h)));
@@ -69,8 +75,10 @@ export async function openDistributedService(config: Config, opts: DistributedOp
         for (const p of projections) p.start(log.changes$);
         for (const p of processors) p.start();
         await relay?.connect();
+        await bridge?.start();
       },
       async () => {
+        await bridge?.stop();
         await relay?.stop();
         await Promise.all(processors.map((p) => p.stop()));
         await Promise.all(projections.map((p) => p.stop()));

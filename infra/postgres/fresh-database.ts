@@ -1,4 +1,4 @@
-/** Fresh PostgreSQL databases for the bench's phases, on the server DATABASE_URL names. */
+/** A fresh, empty database on the server a DATABASE_URL names (benches and tests that need an empty store). */
 import pg from 'pg';
 
 export async function freshDatabase(url: string, name: string): Promise<string> {

@@ -3,9 +3,11 @@
  * registry, all started by infra/with-kafka.sh (`make test-kafka`). Without them the suites are
  * skipped, so `jest` on a machine without servers stays green.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readEnvelope } from '../../streams/log/kafka/headers';
 import { kafkaBrokers, registryUrl, uniqueName } from '../kafka/env';
 
 export const databaseUrl = process.env.DATABASE_URL ?? '';
@@ -36,4 +38,20 @@ export async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boole
     if (ok(v) || Date.now() > deadline) return v;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Every record of a topic as (event id, deployment), read with kcat (a third-party client); damaged headers skipped. */
+export function envelopesOn(topic: string): { id: string; log: string | undefined }[] {
+  const dump = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%h\n'], { maxBuffer: 512 * 1024 * 1024 }).toString();
+  return dump
+    .split('\n')
+    .filter((l) => l.startsWith('trust.envelope='))
+    .flatMap((l) => {
+      try {
+        const r = readEnvelope({ 'trust.envelope': l.slice('trust.envelope='.length) })!;
+        return [{ id: r.envelope.id, log: r.log }];
+      } catch {
+        return []; // a damaged header another suite planted on the shared topic
+      }
+    });
 }

@@ -109,7 +109,7 @@ d('servers failing under a distributed instance', () => {
       const dump = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', 'trust.annotations.notes', '-o', 'beginning', '-e', '-q', '-f', '%h\n'], { maxBuffer: 256 * 1024 * 1024 }).toString();
       return dump
         .split('\n')
-        .filter((l) => l.startsWith('trust.envelope='))
+        .filter((l) => l.startsWith('trust.envelope=') && l.includes(prefix))
         .map((l) => readEnvelope({ 'trust.envelope': l.slice('trust.envelope='.length) })!)
         .filter((r) => r.log === prefix && ids.has(r.envelope.id))
         .map((r) => r.envelope.id);

@@ -19,7 +19,7 @@ import { ChainVerifier } from '../../streams/log/hash-chain';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { replayEventId } from '../../streams/pcq/app/pcq-app';
 import { manifest, replay as replayOf, GPU } from '../../streams/pcq/testing';
-import { databaseUrl, describeDistributed, eventually, instanceEnv, uniqueName } from './env';
+import { databaseUrl, describeDistributed, envelopesOn, eventually, instanceEnv, uniqueName } from './env';
 
 type Outcome = { status: number; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -186,6 +186,13 @@ describeDistributed('three instances, one killed mid-ingest', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+
+    // The relay resumed wherever its lease went (instance 2, killed, may have held it): every stored event of this run is on its topic.
+    const mine = stored.filter((e) => e.tenant === run);
+    const topics = [...new Set(mine.map((e) => store.codec.entry(e.type).topic))];
+    const onKafka = async () => new Set(topics.flatMap((t) => envelopesOn(t)).filter((r) => r.log === prefix).map((r) => r.id));
+    const published = await eventually(onKafka, (ids) => mine.every((e) => ids.has(e.id)), 60_000);
+    expect(mine.filter((e) => !published.has(e.id)).map((e) => e.id)).toEqual([]);
 
     // A new instance starts on the same deployment and answers.
     const fresh = await start(3);

@@ -20,25 +20,14 @@ import { startTestService } from '../../connectors/http/testing';
 import { allProjections } from '../../connectors/registry';
 import { openConfiguredService, type Service } from '../../connectors/service';
 import { KafkaRelay } from '../../streams/bus/relay';
-import { readEnvelope } from '../../streams/log/kafka/headers';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { leafOf, leavesOf, normalise } from '../../streams/zk/selector';
 import { releaseCurves, snarkjs } from '../../streams/zk/snarkjs';
-import { databaseUrl, describeDistributed, eventually, instanceEnv, kafkaBrokers, uniqueName } from './env';
+import { databaseUrl, describeDistributed, envelopesOn, eventually, instanceEnv, kafkaBrokers, uniqueName } from './env';
 
 const ROOT = join(__dirname, '..', '..');
 type Anomaly = { fixtureId: string; kind: string; label: string; runtimes: string[] };
 const summary = (rows: Anomaly[]) => rows.map((a) => `${a.fixtureId} ${a.kind} ${a.label} ${a.runtimes.join('>')}`).sort();
-
-/** Every record of a topic as (envelope id, deployment), through kcat, a third-party client. */
-function envelopesOn(topic: string): { id: string; log: string | undefined }[] {
-  const dump = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%h\n'], { maxBuffer: 512 * 1024 * 1024 }).toString();
-  return dump
-    .split('\n')
-    .filter((l) => l.startsWith('trust.envelope='))
-    .map((l) => readEnvelope({ 'trust.envelope': l.slice('trust.envelope='.length) })!)
-    .map((r) => ({ id: r.envelope.id, log: r.log }));
-}
 
 describeDistributed('trust serve in distributed mode', () => {
   const env = instanceEnv(uniqueName('trust.svc'));

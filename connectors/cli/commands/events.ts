@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createWriteStream, writeSync } from 'node:fs';
-import { exportEvents, importEvents } from '../../audit/export';
-import { fail, openLog } from '../open';
+import { exportEvents, historyOf, importEvents } from '../../audit/export';
+import { fail, openHistory, openJournalCopy } from '../open';
+import { SqliteEventLog } from '../../../streams/log/sqlite/sqlite-event-log';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -21,15 +22,15 @@ export function register(program: Command): void {
     .option('--type <types>', 'only these types (comma-separated)')
     .option('--no-follow', 'stop at the head instead of following')
     .action(async (opts: { from?: number; last: number; stream?: string; type?: string; follow: boolean }) => {
-      const log = openLog();
-      const head = log.headSync();
+      const log = await openHistory().catch(fail);
+      const head = await log.head();
       const types = opts.type?.split(',');
-      const from = opts.from ?? log.startOfLastSync(opts.last, { types, stream: opts.stream });
+      const from = opts.from ?? (log instanceof SqliteEventLog ? log.startOfLastSync(opts.last, { types, stream: opts.stream }) : await log.startOfLast(opts.last, { types, stream: opts.stream }));
       const show = (e: { stream: string; position: number }) => {
         if (!opts.stream || e.stream === opts.stream) console.log(JSON.stringify(e));
       };
       if (!opts.follow) {
-        for (const e of log.readSync({ from, types, stream: opts.stream, limit: Math.max(1, head - from + 1) })) show(e);
+        for (const e of await log.read({ from, types, stream: opts.stream, limit: Math.max(1, head - from + 1) })) show(e);
         await log.close();
         return;
       }
@@ -45,16 +46,17 @@ export function register(program: Command): void {
     .option('--from <position>', 'first position', int)
     .option('--stream <stream>', 'only this stream')
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (opts: { from?: number; stream?: string; out?: string }) => {
-      const log = openLog();
+    .option('--kafka-journal', 'read a v1.1 distributed deployment\'s journal topic (KAFKA_BROKERS, TRUST_KAFKA_PREFIX), read-only: the way to move it to v1.2')
+    .action(async (opts: { from?: number; stream?: string; out?: string; kafkaJournal?: boolean }) => {
+      const log = await (opts.kafkaJournal ? openJournalCopy() : openHistory()).catch(fail);
       try {
         if (opts.out) {
           const out = createWriteStream(opts.out);
-          const n = exportEvents(log, (l) => out.write(l), opts);
+          const n = await exportEvents(historyOf(log), (l) => out.write(l), opts);
           await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
           console.error(`exported ${n} events to ${opts.out}`);
         } else {
-          exportEvents(log, (l) => writeSync(1, l), opts);
+          await exportEvents(historyOf(log), (l) => writeSync(1, l), opts);
         }
       } catch (err) {
         fail(err);
@@ -67,9 +69,9 @@ export function register(program: Command): void {
     .command('import <file>')
     .description('load an export into an empty log, verifying every hash chain first')
     .action(async (file: string) => {
-      const log = openLog();
+      const log = await openHistory().catch(fail);
       try {
-        const r = await importEvents(log, file);
+        const r = await importEvents(historyOf(log), file);
         console.log(`imported ${r.imported} events in ${r.streams} streams; every chain verified; heads digest ${r.headsDigest}`);
       } catch (err) {
         fail(err);

@@ -30,7 +30,7 @@ import { ENVELOPE_HEADER, readEnvelope } from './headers';
 import { JournalTail } from './journal-tail';
 import { newDraft, recordChunks, type StoredEventDraft } from './records';
 import { ensureTopics, internalTopics, topicConfigs, type InternalTopics } from './topics';
-import { RegistryWire } from './wire';
+import { RegistryWire, decodeCatalogValue } from './wire';
 
 export interface KafkaLogOptions {
   brokers: string[];
@@ -403,9 +403,7 @@ export class KafkaEventLog implements EventLog {
 
   /** Decodes a catalog-topic record value (Confluent wire format, or bare Avro without a registry). */
   async decodeValue(type: string | undefined, schemaVersion: number | undefined, value: Buffer): Promise<{ type: string; payload: unknown }> {
-    if (this.wire && value[0] === 0) return this.wire.decode(value);
-    if (!type || schemaVersion === undefined) throw new PreconditionError('a bare Avro record needs its trust.type and trust.schemaVersion headers');
-    return { type, payload: this.codec.decode(type, schemaVersion, value) };
+    return decodeCatalogValue(this.wire, this.codec, type, schemaVersion, value);
   }
 
   /**

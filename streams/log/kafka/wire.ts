@@ -177,3 +177,10 @@ export class RegistryWire {
     return w;
   }
 }
+
+/** A catalog-topic value as type and payload: the Confluent wire format through the registry, or bare Avro named by its headers. */
+export async function decodeCatalogValue(wire: RegistryWire | undefined, codec: Codec, type: string | undefined, schemaVersion: number | undefined, value: Buffer): Promise<WireRecord> {
+  if (wire && value[0] === 0) return wire.decode(value);
+  if (!type || schemaVersion === undefined) throw new PreconditionError('a bare Avro record needs its trust.type and trust.schemaVersion headers');
+  return { type, payload: codec.decode(type, schemaVersion, value) };
+}

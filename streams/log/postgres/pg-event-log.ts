@@ -279,6 +279,17 @@ export class PgEventLog implements EventLog {
     return this.query(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${values.length}`, values);
   }
 
+  /** Position of the n-th last event matching the filters (1 when fewer match): where a tail starts. */
+  async startOfLast(n: number, options: Pick<ReadOptions, 'types' | 'stream'> = {}): Promise<number> {
+    const where = ['true'];
+    const values: unknown[] = [];
+    if (options.types?.length) (values.push(options.types), where.push(`type = ANY($${values.length}::text[])`));
+    if (options.stream !== undefined) (values.push(options.stream), where.push(`stream = $${values.length}`));
+    values.push(n);
+    const res = await this.pool.query(`SELECT min(position) AS p FROM (SELECT position FROM events WHERE ${where.join(' AND ')} ORDER BY position DESC LIMIT $${values.length}) t`, values);
+    return res.rows[0].p === null ? 1 : Number(res.rows[0].p);
+  }
+
   async readStream(stream: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {
     const rows = await this.query(`SELECT ${COLUMNS} FROM events WHERE stream = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`, [stream, fromVersion, limit]);
     return rows.map((s) => this.decodeStored(s));

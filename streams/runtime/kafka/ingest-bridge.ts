@@ -2,15 +2,18 @@
  * Events that external producers publish straight onto a catalog topic (e.g. with Confluent's
  * AvroSerializer through the registry) carry no envelope. The bridge, a consumer group over the
  * producer-writable catalog topics, turns each such record into an append on the log, exactly once:
- * the append and the input offset commit in one transaction, and the event id is derived from
- * (topic, partition, offset) so a redo is a duplicate. From then on the event is on the journal and
- * processed like one ingested over HTTP.
+ * the event id is derived from (topic, partition, offset), so a redo of a batch (a crash before its
+ * offset was committed, a rebalance) appends duplicates, which the log stores once. Where the log
+ * can, the append and the offset commit together too (the Kafka journal's transaction). From then
+ * on the event is on the log and processed like one ingested over HTTP.
  *   stream  = the record key
  *   tenant  = the `tenant` header, else the payload's `tenant` field
  * A record it cannot take (no key, no tenant, not decodable, fails its schema, a damaged envelope header) is dead-lettered.
  */
-import type { Consumer, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Subject } from 'rxjs';
+import type { Catalog } from '../../../schemas/catalog';
+import type { Codec } from '../../../schemas/codec';
 import type { NewEvent } from '../../../schemas/envelope';
 import { envelopeOf } from '../../log/kafka/headers';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
@@ -19,14 +22,47 @@ import { derivedEventId, recordDeadLetter } from '../effects';
 
 export const INGEST_BRIDGE = 'kafka-ingest';
 
+/** Where the bridge appends: the log it feeds, and how a batch and its offset are committed. */
+export interface IngestTarget {
+  readonly kafka: Kafka;
+  /** The deployment: its consumer group is `<prefix>.ingest`. */
+  readonly prefix: string;
+  readonly cat: Catalog;
+  readonly codec: Codec;
+  /** A catalog-topic value (Confluent wire format, or bare Avro named by the headers) as type and payload. */
+  decodeValue(type: string | undefined, schemaVersion: number | undefined, value: Buffer): Promise<{ type: string; payload: unknown }>;
+  /** Append the batch's events and move the group past `offset` (the next offset to read). */
+  commit(events: NewEvent[], offset: { topic: string; partition: number; offset: string }, consumer: Consumer, groupId: string): Promise<void>;
+}
+
+/** The Kafka journal as a target: the append and the offset in one Kafka transaction. */
+export function journalTarget(log: KafkaEventLog): IngestTarget {
+  return {
+    kafka: log.kafka,
+    prefix: log.prefix,
+    cat: log.cat,
+    codec: log.codec,
+    decodeValue: (type, schemaVersion, value) => log.decodeValue(type, schemaVersion, value),
+    commit: async (events, o, _consumer, groupId) => {
+      await log.appendWithEffects(events, {
+        consumerGroupId: groupId,
+        offsets: [{ topic: o.topic, partitions: [{ partition: o.partition, offset: o.offset }] }],
+        messages: [],
+      });
+    },
+  };
+}
+
 export class KafkaIngestBridge {
   readonly groupId: string;
   /** Emits the events each committed batch appended (duplicates included). */
   readonly committed$ = new Subject<NewEvent[]>();
   private consumer: Consumer | undefined;
+  private readonly log: IngestTarget;
 
-  constructor(private readonly log: KafkaEventLog) {
-    this.groupId = `${log.prefix}.ingest`;
+  constructor(target: IngestTarget | KafkaEventLog) {
+    this.log = 'appendWithEffects' in target ? journalTarget(target) : target;
+    this.groupId = `${this.log.prefix}.ingest`;
   }
 
   topics(): string[] {
@@ -48,11 +84,7 @@ export class KafkaIngestBridge {
           const e = await this.toEvent(batch.topic, batch.partition, m);
           if (e) events.push(e);
         }
-        await this.log.appendWithEffects(events, {
-          consumerGroupId: this.groupId,
-          offsets: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }] }],
-          messages: [],
-        });
+        await this.log.commit(events, { topic: batch.topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }, consumer, this.groupId);
         resolveOffset(batch.lastOffset());
         if (events.length) this.committed$.next(events);
       },
