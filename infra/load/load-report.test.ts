@@ -24,6 +24,16 @@ describe('step-load report', () => {
     expect(JSON.parse(benchLine(report([step(300, 60, 0, true), step(360, 60, 0)])))).toMatchObject({ figures: { slo_burned: 1 }, pass: false });
   });
 
+  it('proof jobs beside the last step: their figures are in the line, and a slow or empty proof flow fails it', () => {
+    const proofs = (p95: number, completed: number, rate = 2) => ({ rate, submitted: 40, accepted: 40, completed, failed: 40 - completed, completedPerS: completed / 20, p50: p95 / 2, p95, p99: p95 * 1.2, statuses: { 202: 40 } });
+    const ok = JSON.parse(benchLine(report([{ ...step(360, 60, 0), proofs: proofs(700, 40) }])));
+    expect(ok).toMatchObject({ figures: { proof_jobs_per_s_at_360: 2, proofs_completed_at_360: 40, proof_p95_ms_at_360: 700 }, targets: { proof_jobs_per_s_at_360: 2, proof_p95_ms_at_360: 900 }, pass: true });
+    expect(JSON.parse(benchLine(report([{ ...step(360, 60, 0), proofs: proofs(1200, 40) }]))).pass).toBe(false);
+    expect(JSON.parse(benchLine(report([{ ...step(360, 60, 0), proofs: proofs(0, 0) }]))).pass).toBe(false);
+    expect(JSON.parse(benchLine(report([{ ...step(360, 60, 0), proofs: proofs(500, 40, 1) }]))).pass).toBe(false);
+    expect(renderLoadHtml(report([{ ...step(360, 60, 0), proofs: proofs(700, 40) }]))).toContain('Unique proof jobs');
+  });
+
   it('the HTML report is self-contained and ends with the bench line', () => {
     const html = renderLoadHtml(report([step(300, 40, 0), step(360, 60, 0)]));
     expect(html).toContain('<svg');

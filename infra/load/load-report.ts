@@ -1,4 +1,5 @@
 /** The step-load report: percentiles, the bench JSON line, and a self-contained HTML page. Pure. */
+import type { ProofFlowResult } from './proof-flow';
 export interface ClassResult {
   requests: number;
   errors: number;
@@ -27,6 +28,8 @@ export interface StepResult {
   p99: number;
   max: number;
   byClass: Record<string, ClassResult>;
+  /** The unique proof jobs run beside the step (proof-flow.ts). */
+  proofs?: ProofFlowResult;
   slo: SloBurn[];
   /** An SLO whose burn rate in this step exceeds the lowest paging factor. */
   sloBurned: boolean;
@@ -49,7 +52,7 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-export const TARGETS = { p95_ms_at_360: 900, error_rate_at_360: 0.002 };
+export const TARGETS = { p95_ms_at_360: 900, error_rate_at_360: 0.002, proof_jobs_per_s_at_360: 2, proof_p95_ms_at_360: 900 };
 
 export function benchLine(report: LoadReport): string {
   const last = report.steps[report.steps.length - 1];
@@ -62,8 +65,17 @@ export function benchLine(report: LoadReport): string {
     achieved_rps_at_360: round(last?.achievedRps ?? 0),
     slo_burned: burned,
     classes_run: report.classes.length,
+    // unique proof jobs beside the last step: offered rate, completions, completion latency (POST → result readable)
+    proof_jobs_per_s_at_360: last?.proofs?.rate ?? 0,
+    proofs_completed_at_360: last?.proofs?.completed ?? 0,
+    proofs_failed_at_360: last?.proofs?.failed ?? 0,
+    proofs_completed_per_s_at_360: round(last?.proofs?.completedPerS ?? 0),
+    proof_p50_ms_at_360: last?.proofs?.p50 ?? 0,
+    proof_p95_ms_at_360: last?.proofs?.p95 ?? 0,
+    proof_p99_ms_at_360: last?.proofs?.p99 ?? 0,
   };
-  const pass = !!last && figures.p95_ms_at_360 < TARGETS.p95_ms_at_360 && figures.error_rate_at_360 < TARGETS.error_rate_at_360 && burned === 0;
+  const proofsOk = !last?.proofs || (last.proofs.completed > 0 && last.proofs.p95 < TARGETS.proof_p95_ms_at_360 && last.proofs.rate >= TARGETS.proof_jobs_per_s_at_360);
+  const pass = !!last && figures.p95_ms_at_360 < TARGETS.p95_ms_at_360 && figures.error_rate_at_360 < TARGETS.error_rate_at_360 && burned === 0 && proofsOk;
   return JSON.stringify({ bench: 'load', figures, ratios: {}, targets: TARGETS, pass });
 }
 
@@ -92,6 +104,21 @@ function latencyChart(steps: StepResult[]): string {
 <p><span style="color:#1a73e8">■ p50</span> <span style="color:#e8710a">■ p95</span> <span style="color:#b3261e">■ p99</span></p>`;
 }
 
+function proofTable(steps: StepResult[]): string {
+  const rows = steps
+    .filter((s) => s.proofs)
+    .map((s) => {
+      const p = s.proofs!;
+      return `<tr><td>${s.rps}</td><td>${p.rate}</td><td>${p.submitted}</td><td>${p.completed}</td><td>${p.completedPerS.toFixed(2)}</td><td>${p.failed}</td><td>${p.p50}</td><td>${p.p95}</td><td>${p.p99}</td></tr>`;
+    })
+    .join('\n');
+  if (!rows) return '';
+  return `<h2>Unique proof jobs beside each step (POST /v1/zk/jobs → result readable)</h2>
+<table><tr><th>step rps</th><th>proof jobs/s offered</th><th>submitted</th><th>completed</th><th>completed/s</th><th>failed</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr>
+${rows}</table>
+`;
+}
+
 export function renderLoadHtml(report: LoadReport): string {
   const rows = report.steps
     .map(
@@ -109,7 +136,7 @@ export function renderLoadHtml(report: LoadReport): string {
 ${latencyChart(report.steps)}
 <table><tr><th>target rps</th><th>achieved rps</th><th>requests</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>errors</th><th>SLO burned (&gt; ${report.pageFactor}x)</th></tr>
 ${rows}</table>
-<h2>SLO burn during each step (from the service's /metrics)</h2>
+${proofTable(report.steps)}<h2>SLO burn during each step (from the service's /metrics)</h2>
 <table><tr><th>step rps</th><th>SLO</th><th>events</th><th>error ratio</th><th>burn rate</th></tr>
 ${slo}</table>
 <pre>${esc(benchLine(report))}</pre>

@@ -1,6 +1,7 @@
 /**
- * `make load`: a step-load with autocannon on the service — ingest + decide + job submission —
- * stepping 300 → 330 → 360 requests/s (LOAD_STEPS, LOAD_STEP_SECONDS). Against TRUST_URL with
+ * `make load`: a step-load with autocannon on the service — ingest + decide —
+ * stepping 300 → 330 → 360 requests/s (LOAD_STEPS, LOAD_STEP_SECONDS), with unique proof jobs beside
+ * it at LOAD_PROOF_RPS (default 2/s; proof-flow.ts), each followed from POST to its readable result. Against TRUST_URL with
  * TRUST_KEY when set, else against a `trust serve` it starts on 127.0.0.1 over a fresh data dir.
  * Prints p50/p95/p99 and the error rate per step, the SLO burn measured from the service's own
  * /metrics, saves JSON and HTML under infra/load/reports/, and ends with the bench JSON line.
@@ -14,6 +15,7 @@ import { errorBudget, loadSloSpec, round, type SloSpec } from '../../projections
 import { fetchMetrics } from './metrics-text';
 import { benchLine, percentile, renderLoadHtml, type ClassResult, type LoadReport, type SloBurn, type StepResult } from './load-report';
 import { issueAdminKey, startServe, stopServe, type ServiceProcess } from './service-process';
+import { ProofFlow } from './proof-flow';
 import { ALL_CLASSES, apiFor, RouteMissing, type TrafficClass } from './traffic';
 
 export interface StepOptions {
@@ -23,6 +25,8 @@ export interface StepOptions {
   seconds: number;
   classes: TrafficClass[];
   spec: SloSpec;
+  /** Unique proof jobs offered beside the mix (per second), each followed to its result. */
+  proofs?: { flow: ProofFlow; rate: number };
 }
 
 let sequence = 0;
@@ -47,6 +51,7 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
   const all: number[] = [];
   const byClass: Record<string, ClassResult> = {};
   const started = Date.now();
+  const proofRun = o.proofs && o.proofs.rate > 0 ? o.proofs.flow.run(o.proofs.rate, o.seconds) : undefined;
   await Promise.all(
     o.classes.map(async (cls) => {
       const rate = Math.max(1, Math.round((o.rps * cls.share) / totalShare));
@@ -86,6 +91,7 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+  const proofs = await proofRun;
   all.sort((a, b) => a - b);
   const requests = Object.values(byClass).reduce((n, c) => n + c.requests, 0);
   const errors = Object.values(byClass).reduce((n, c) => n + c.errors, 0);
@@ -97,12 +103,14 @@ export async function runStep(o: StepOptions): Promise<StepResult> {
     requests,
     achievedRps: requests / elapsed,
     errors,
-    errorRate: requests ? errors / requests : 1,
+    // a proof job that fails or never completes is an error of the step, like a failed request
+    errorRate: requests + (proofs?.submitted ?? 0) ? (errors + (proofs?.failed ?? 0)) / (requests + (proofs?.submitted ?? 0)) : 1,
     p50: percentile(all, 50),
     p95: percentile(all, 95),
     p99: percentile(all, 99),
     max: all[all.length - 1] ?? 0,
     byClass,
+    ...(proofs ? { proofs } : {}),
     slo,
     sloBurned: slo.some((b) => b.burnRate !== null && b.burnRate > pageFactor(o.spec)),
   };
@@ -142,24 +150,41 @@ async function main(): Promise<void> {
   if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(url)) throw new Error(`load goes to this machine only (127.0.0.1); refusing ${url}`);
   try {
     const { classes, skipped } = await prepareClasses(url, key);
+    // Unique proof jobs at LOAD_PROOF_RPS beside the mix (0: none); the set has LOAD_PROOF_LEAVES leaves.
+    const proofRate = Number(process.env.LOAD_PROOF_RPS ?? 2);
+    let proofs: StepOptions['proofs'];
+    if (proofRate > 0) {
+      try {
+        const flow = await ProofFlow.setup(apiFor(url, key), Date.now().toString(36), { leaves: Number(process.env.LOAD_PROOF_LEAVES ?? 10_000) });
+        proofs = { flow, rate: proofRate };
+        console.log(`proof flow: ${proofRate} unique proof jobs/s over a committed set of ${flow.size} leaves, each followed to its result`);
+      } catch (err) {
+        if (process.env.LOAD_STRICT) throw err;
+        skipped.push({ name: 'proofs', reason: (err as Error).message });
+      }
+    }
     for (const s of skipped) console.log(`skipped ${s.name}: ${s.reason}`);
     if (classes.length === 0) throw new Error('no request class could be set up');
     console.log(`warm-up 5 s at 100 rps (${classes.map((c) => c.name).join(' + ')})`);
-    await runStep({ url, key, rps: 100, seconds: 5, classes, spec });
+    await runStep({ url, key, rps: 100, seconds: 5, classes, spec, proofs });
     const report: LoadReport = {
       startedAt: new Date().toISOString(),
       target: url,
       conditions: `${cpus().length} cores, node ${process.version}, steps ${steps.join('→')} rps × ${seconds} s, ${svc ? 'service started by the script (embedded log)' : 'external service'}`,
-      classes: classes.map((c) => c.name),
+      classes: [...classes.map((c) => c.name), ...(proofs ? ['proofs'] : [])],
       skipped,
       pageFactor: pageFactor(spec),
       steps: [],
     };
     for (const rps of steps) {
-      const r = await runStep({ url, key, rps, seconds, classes, spec });
+      const r = await runStep({ url, key, rps, seconds, classes, spec, proofs });
       report.steps.push(r);
       const perClass = Object.entries(r.byClass).map(([n, c]) => `${n} p95 ${c.p95.toFixed(1)} ms err ${c.errors}/${c.requests} ${JSON.stringify(c.statuses)}`).join('; ');
       console.log(`${rps} rps: achieved ${r.achievedRps.toFixed(1)}/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${(r.errorRate * 100).toFixed(3)}% — ${perClass}`);
+      if (r.proofs) {
+        const p = r.proofs;
+        console.log(`   proofs beside it: ${p.rate}/s offered, ${p.completed}/${p.submitted} completed (${p.completedPerS.toFixed(2)}/s), failed ${p.failed}, completion p50 ${p.p50} ms, p95 ${p.p95} ms, p99 ${p.p99} ms ${JSON.stringify(p.statuses)}`);
+      }
       const worst = r.slo.filter((b) => b.burnRate !== null).sort((a, b) => b.burnRate! - a.burnRate!)[0];
       console.log(`   SLO burn: ${r.sloBurned ? 'BURNED' : 'none past'} the ${report.pageFactor}x page line${worst ? ` (highest: ${worst.slo} ${worst.burnRate}x)` : ''}`);
     }

@@ -19,8 +19,20 @@ const BENCH_CONTRACTS: Record<string, BenchRun> = {
   },
   'bench-zk': {
     script: 'bench/zk/bench-zk.ts',
-    env: { BENCH_ZK_RATES: '2', BENCH_ZK_STEP_JOBS: '4', BENCH_ZK_RAW_N: '1', BENCH_ZK_DISTINCT: '2' },
-    keys: ['ratios.planner_vs_fifo_throughput', 'ratios.pipeline_vs_raw_snarkjs', 'figures.error_rate', 'figures.fairness_planner', 'figures.fairness_fifo'],
+    env: { BENCH_ZK_RATES: '2', BENCH_ZK_STEP_JOBS: '4', BENCH_ZK_STEP_SECONDS: '1', BENCH_ZK_RAW_N: '1', BENCH_ZK_DISTINCT: '2', BENCH_ZK_SCALE_JOBS: '2', BENCH_ZK_SCALE_ROUNDS: '1' },
+    keys: [
+      'ratios.planner_vs_fifo_throughput',
+      'ratios.pipeline_vs_raw_snarkjs',
+      'figures.error_rate',
+      'figures.fairness_planner',
+      'figures.fairness_fifo',
+      // issue 15: the native prover
+      'figures.native_prove_ms_p50',
+      'figures.snarkjs_prove_ms_p50',
+      'ratios.native_vs_snarkjs_prove',
+      'figures.jobs_per_s_at_p95_900ms',
+      'ratios.two_vs_one_prover_process',
+    ],
   },
 };
 
