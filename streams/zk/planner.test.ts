@@ -60,6 +60,24 @@ describe('zk planner', () => {
     expect(next).toMatchObject({ tenant: 'beta', circuit: 'check', jobs: [{ jobId: 'j4', check: 0 }] });
   });
 
+  it('batches only checks with enough latency budget left for a batched proof; tight ones are proved alone', () => {
+    const t = given(cfg({ batchMin: 2, batchBudgetMs: 2000 }), [requested('j0', 'acme', 'q0', 0)]); // occupies the only slot
+    t.when(requested('t1', 'acme', 'tight1', 10, { budgetMs: 900 }));
+    t.when(requested('r1', 'acme', 'roomy1', 11, { budgetMs: 5000 }));
+    t.when(requested('t2', 'acme', 'tight2', 12, { budgetMs: 900 }));
+    t.when(requested('r2', 'acme', 'roomy2', 13, { budgetMs: 5000 }));
+    // the head (t1) has 900 ms: proved alone, though three more checks share its root
+    const [first] = plans(t.when(completed('zkb-1', 100)));
+    expect(first).toMatchObject({ circuit: 'check', checks: [{ queryTag: 'tight1' }] });
+    expect(first.reasons).toContain('single:budget_below_2000ms_for_a_batch');
+    // next head r1 has room: batched with r2, never with the tight t2
+    const [second] = plans(t.when(completed(first.batchId, 200)));
+    expect(second.circuit).toBe('batch4');
+    expect(second.checks.map((c) => c.queryTag)).toEqual(['roomy1', 'roomy2']);
+    const [third] = plans(t.when(completed(second.batchId, 300)));
+    expect(third).toMatchObject({ circuit: 'check', checks: [{ queryTag: 'tight2' }] });
+  });
+
   it('answers a repeat from the cache, an in-flight duplicate from the running proof, and forgets the cache when the set changes', () => {
     const t = given(cfg({ capacity: 2 }));
     const [first] = plans(t.when(requested('j1', 'acme', 'q1', 0)));

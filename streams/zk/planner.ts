@@ -30,6 +30,12 @@ export interface PlannerConfig {
   k: number;
   /** Smallest number of queued checks that goes into a batched proof (1 single proof below it). */
   batchMin: number;
+  /**
+   * A check goes into a batched proof only with at least this much of its latency budget left (ms):
+   * a batch4 proof takes about 3–4 single proofs' time, so checks with a tight budget (the seed's
+   * 900 ms) are proved alone and batching only soaks up backlog that can wait for it. 0: no limit.
+   */
+  batchBudgetMs: number;
   /** Per-tenant token bucket: checks per second and burst. */
   ratePerSec: number;
   burst: number;
@@ -50,7 +56,8 @@ export const DEFAULT_PLANNER: PlannerConfig = {
   name: 'zk-planner',
   capacity: 2,
   k: 4,
-  batchMin: 5, // measured (bench-zk): a batch4 proof costs 3.3–5.5 single proofs on the 2-core CI machine, so batching is off by default (set 2–4 where it pays)
+  batchMin: 5, // measured (bench-zk): a batch4 proof costs 3.3–5.5 single snarkjs proofs on the 2-core CI machine (off), 3.1–3.7 native ones (the service turns it on with the native prover)
+  batchBudgetMs: 0,
   ratePerSec: 20,
   burst: 40,
   quantum: 4,
@@ -127,7 +134,9 @@ export function makePlanner(overrides: Partial<PlannerConfig> = {}): ProcessorDe
     const head = s.queue[headIdx];
     const sameRoot = cfg.fifo ? [headIdx] : s.queue.map((q, i) => ({ q, i })).filter(({ q }) => q.tenant === tenant && q.root === head.root).map(({ i }) => i);
     // head first, then the others in queue order
-    const picked = [headIdx, ...sameRoot.filter((i) => i !== headIdx)].slice(0, Math.max(1, Math.min(cfg.k, maxChecks)));
+    const roomy = (i: number) => cfg.batchBudgetMs <= 0 || s.queue[i].deadlineMs - s.nowMs >= cfg.batchBudgetMs;
+    const batchable = roomy(headIdx) ? sameRoot.filter((i) => i !== headIdx && roomy(i)) : [];
+    const picked = [headIdx, ...batchable].slice(0, Math.max(1, Math.min(cfg.k, maxChecks)));
     const batched = !cfg.fifo && picked.length >= cfg.batchMin && cfg.batchMin <= cfg.k;
     const chosen = batched ? picked : [headIdx];
     const checks = chosen.map((i) => s.queue[i]);
@@ -141,6 +150,7 @@ export function makePlanner(overrides: Partial<PlannerConfig> = {}): ProcessorDe
     const allReasons = [...reasons];
     if (batched) allReasons.push(`batched:${checks.length}_checks_one_root`);
     else if (!cfg.fifo && picked.length > 1) allReasons.push(`single:${picked.length}_below_batch_min_${cfg.batchMin}`);
+    else if (!cfg.fifo && sameRoot.length > picked.length && cfg.batchMin <= cfg.k) allReasons.push(`single:budget_below_${cfg.batchBudgetMs}ms_for_a_batch`);
     if (dups > 0) allReasons.push(`dedup_queued:${dups}`);
     if (workerHint !== null) allReasons.push(`cache_hint:worker_${workerHint}_holds_${circuit}`);
     s.inflight[batchId] = { setStream: head.setStream, root: head.root, keys: checks.map((c) => c.key) };

@@ -85,8 +85,11 @@ export interface PoolOptions {
  * runs one single-threaded process per core (two processes prove 1.8× what one does on 2 cores, while
  * one process on two threads gains far less: docs/zk.md); snarkjs one worker (its own threads use every core).
  */
-export function zkProverDefaults(kind: ProverKind, cores = availableParallelism()): { workers: number; threads: number | undefined } {
-  return kind === 'native' ? { workers: Math.max(1, cores), threads: 1 } : { workers: 1, threads: undefined };
+export function zkProverDefaults(kind: ProverKind, cores = availableParallelism()): { workers: number; threads: number | undefined; batchMin: number; batchBudgetMs: number } {
+  // Batching (the planner's batchMin, batchBudgetMs), measured by bench-zk: a native batch4 proof costs
+  // 3.1–3.7 single ones (< 4: it pays) and ~0.8 s on one thread, so checks with 2 s of budget left may
+  // share one; a snarkjs batch4 costs 3.3–5.5 single proofs and 2.3–6 s (off).
+  return kind === 'native' ? { workers: Math.max(1, cores), threads: 1, batchMin: 4, batchBudgetMs: 2000 } : { workers: 1, threads: undefined, batchMin: 5, batchBudgetMs: 0 };
 }
 
 let warnedMissing = false;

@@ -343,11 +343,17 @@ async function zkDemo(api: DemoApi): Promise<string[]> {
   return [`ZK-TX: set demo-customers (${leaves.length} leaves, root ${String(set.body.root).slice(0, 12)}…), ${jobs.length} proof jobs (${jobs.join(', ')})`];
 }
 
+function plannerOptions() {
+  const opts = zkOptionsFromEnv();
+  const defaults = zkProverDefaults(opts.prover.kind);
+  return { capacity: Math.max(1, opts.workers), batchMin: Number(process.env.TRUST_ZK_BATCH_MIN ?? defaults.batchMin) || 5, batchBudgetMs: defaults.batchBudgetMs };
+}
+
 export const zkDomain: DomainModule = {
   name: 'zk',
-  // batchMin: queued checks of one requester on one root that make a batch4 proof (TRUST_ZK_BATCH_MIN; 5, the default, = never:
-  // measured, a batch4 proof costs more than four single proofs on 2 cores — see docs/zk.md)
-  processors: [makePlanner({ capacity: Math.max(1, zkOptionsFromEnv().workers), batchMin: Number(process.env.TRUST_ZK_BATCH_MIN ?? 5) || 5 })],
+  // batchMin: queued checks of one requester on one root that make a batch4 proof (TRUST_ZK_BATCH_MIN; by default 4 with the
+  // native prover, for checks with 2 s of budget left, and 5 = never with snarkjs: measured, docs/zk.md)
+  processors: [makePlanner(plannerOptions())],
   projections: zkProjections,
   routes: [zkRoutes],
   workers: [zkProverWorker()],
