@@ -24,11 +24,21 @@ import { promQuery, startObserve, waitScraped, type ObserveStack } from '../obse
 import { burnRateExpr } from '../observe/agreement';
 
 export const PAGE_ALERT = 'IngestAvailabilityFastBurn';
-const PAGE_SLO = 'ingest-availability';
+
+/** The two injected faults: 503s (ingest-availability pages) or slow answers (ingest-latency pages). */
+export type FaultKind = 'errors' | 'latency';
+const FAULTS: Record<FaultKind, { drill: 'error-burst' | 'latency-burst'; alert: string; slo: string; ratio: number }> = {
+  errors: { drill: 'error-burst', alert: PAGE_ALERT, slo: 'ingest-availability', ratio: 0.05 },
+  // 30% of answers 600 ms late: above the 14.4x line of a 1% budget (14.4%), the 0.5 s threshold crossed.
+  latency: { drill: 'latency-burst', alert: 'IngestLatencyFastBurn', slo: 'ingest-latency', ratio: 0.3 },
+};
+export const LATENCY_MS = 600;
 
 export interface DrillOptions {
   rps?: number;
-  /** Error ratio of the sustained fault (default 0.05). */
+  /** errors (default): 503s; latency: answers LATENCY_MS late. */
+  kind?: FaultKind;
+  /** Fraction of requests hit by the sustained fault (default 0.05 for errors, 0.3 for latency). */
   errorRatio?: number;
   prometheusPort?: number;
   alertmanagerPort?: number;
@@ -48,10 +58,13 @@ export interface AgreementRow {
 }
 
 export interface AlertDrillResult {
-  drill: 'error-burst';
+  drill: 'error-burst' | 'latency-burst';
   run: string;
   rps: number;
+  /** Fraction of requests hit by the fault. */
   errorRatio: number;
+  /** What the fault does, in words (the postmortem's title). */
+  fault: string;
   scale: number;
   faultStartedAt: string;
   faultEndedAt: string;
@@ -208,12 +221,16 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
   const spec = loadSloSpec();
   const profile = loadProfiles().drill;
   const rps = opts.rps ?? 40;
-  const errorRatio = opts.errorRatio ?? 0.05;
+  const kind = opts.kind ?? 'errors';
+  const F = FAULTS[kind];
+  const errorRatio = opts.errorRatio ?? F.ratio;
+  const plan = (ratio: number) => (kind === 'errors' ? { errorRatio: ratio, routes: ['/v1/events'] } : { latencyMs: LATENCY_MS, latencyRatio: ratio, routes: ['/v1/events'] });
+  const what = (ratio: number) => `${round2(ratio * 100)}% of POST /v1/events ${kind === 'errors' ? 'answered 503' : `answered ${LATENCY_MS} ms late`}`;
   const run = `drill-${Date.now().toString(36)}`;
   const firstLong = durationSeconds(spec.alerting.page.windows[0].long) / profile.scale;
   const shortPage = durationSeconds(spec.alerting.page.windows[0].short) / profile.scale;
   const forS = durationSeconds(spec.alerting.page.for) / profile.scale;
-  const objective = spec.slos.find((s) => s.name === PAGE_SLO)!.objective;
+  const objective = spec.slos.find((s) => s.name === F.slo)!.objective;
   const designed = designedDetectSeconds(spec, profile, objective, errorRatio);
   const timeline: TimelineEntry[] = [];
   const mark = (what: string, at = Date.now()) => {
@@ -252,8 +269,8 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
     await sleep((firstLong + shortPage) * 1000);
     // 2. Blip: 10 s of production time at 100% errors.
     const blipMs = Math.max(1, Math.round((10 * 1000) / profile.scale));
-    mark(`blip: 100% of POST /v1/events answered 503 for ${blipMs} ms (10 s / ${profile.scale})`);
-    await setFault({ errorRatio: 1, routes: ['/v1/events'] });
+    mark(`blip: ${what(1)} for ${blipMs} ms (10 s / ${profile.scale})`);
+    await setFault(plan(1));
     await sleep(blipMs);
     await setFault(null);
     // Long enough for a page the blip would cause: short window + for + pipeline, twice.
@@ -264,11 +281,11 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
     mark(`after the blip and ${watch} s of watch: ${quiet.length} alert(s) delivered, ${falsePages} of them pages`);
 
     // 3. Burst: a sustained error ratio until paged; the on-call acknowledges; the fault ends.
-    await annotate('fault-start', `${errorRatio * 100}% of POST /v1/events answered 503 (injected)`);
-    await setFault({ errorRatio, routes: ['/v1/events'] });
+    await annotate('fault-start', `${what(errorRatio)} (injected)`);
+    await setFault(plan(errorRatio));
     const faultStart = Date.now();
-    mark(`fault: ${errorRatio * 100}% of POST /v1/events answered 503 (designed time to page ${designed} s)`);
-    const page = await pollUntil('the fast-burn page', faultStart + ((designed ?? 60) * 3 + 30) * 1000, async () => (await pagesSoFar()).find((a) => a.alert === PAGE_ALERT), 500);
+    mark(`fault: ${what(errorRatio)} (designed time to page ${designed} s)`);
+    const page = await pollUntil(`the ${F.alert} page`, faultStart + ((designed ?? 60) * 3 + 30) * 1000, async () => (await pagesSoFar()).find((a) => a.alert === F.alert), 500);
     mark(`page delivered: ${page.alert} (${page.id})`, Date.parse(page.receivedAt!));
     // The scripted on-call: sees the page on its next poll and acknowledges it.
     const acked = await api<{ alert: AlertView }>(base, oncallKey, 'POST', `/v1/ops/alerts/${page.id}/ack`, { by: 'drill-oncall', note: `drill ${run}` });
@@ -300,10 +317,11 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
       return rows.length > 0 && rows.every((r) => r.page !== null && r.prometheus !== null && Math.abs(r.page - r.prometheus) <= 1e-4 * Math.max(1, r.page)) ? rows : undefined;
     }, 1000).catch(async () => compareBurnRates(base, oncallKey, stack!, spec, minWindow));
     const result: AlertDrillResult = {
-      drill: 'error-burst',
+      drill: F.drill,
       run,
       rps,
       errorRatio,
+      fault: what(errorRatio),
       scale: profile.scale,
       faultStartedAt: new Date(faultStart).toISOString(),
       faultEndedAt: new Date(faultEnd).toISOString(),

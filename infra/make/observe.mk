@@ -2,8 +2,9 @@
 #   make observe-up     Prometheus on PROMETHEUS_PORT (9090) scraping the service at TRUST_URL (http://127.0.0.1:$PORT),
 #                       Alertmanager on ALERTMANAGER_PORT (9093) posting to its webhook; OBSERVE_PROFILE=live|drill
 #   make observe-down   stops both and removes their temporary directory
-#   make drill          the error-burst and kill-restart drills on a fresh service + stack; last line is one JSON line
-#                       (DRILLS, DRILL_RPS, DRILL_ERROR_RATIO, DRILL_DOWN_MS: see infra/chaos/drill-main.ts)
+#   make drill          the error-burst, latency-burst and kill-restart drills, each on a fresh service + stack;
+#                       last line is one JSON line (DRILLS, DRILL_RPS, DRILL_ERROR_RATIO, DRILL_LATENCY_RATIO,
+#                       DRILL_DOWN_MS: see infra/chaos/drill-main.ts)
 #   make test-observe   the alert-path test (real Prometheus + Alertmanager, drill profile), part of make test
 .PHONY: observe-deps observe-up observe-down drill test-observe
 
