@@ -6,7 +6,7 @@
  *   any deny wins; otherwise allow if a rule allows or the default is allow; otherwise deny.
  *   In monitor mode the decision is recorded but the request is allowed.
  */
-import { ENGINE_CODES } from '../bundles/catalog';
+import { BUNDLE_BY_NAME, ENGINE_CODES } from '../bundles/catalog';
 import { EVALUATORS, type Accumulator, type BundleFn } from '../bundles/evaluators';
 import { render } from '../model/i18n';
 import { normaliseRequest } from '../model/request';
@@ -64,6 +64,8 @@ export function combine(policy: Policy, a: Accumulator, matched: readonly Rule[]
 
 export function compilePolicy(policy: Policy): DecisionEngine {
   const bundleFns: BundleFn[] = policy.bundles.map((b) => EVALUATORS[b.name].compile(b.params));
+  // `allows` (what previews replay a million times) skips bundles that can never deny (PII redaction).
+  const denyingFns: BundleFn[] = policy.bundles.map((b, i) => [b, bundleFns[i]] as const).filter(([b]) => Object.values(BUNDLE_BY_NAME.get(b.name)!.codes).some((c) => c.denies)).map(([, fn]) => fn);
   const rules = compileRules(policy.rules);
   const ruleList = policy.rules;
   const run = (r: AccessRequest, a: Accumulator): Rule[] => {
@@ -82,7 +84,7 @@ export function compilePolicy(policy: Policy): DecisionEngine {
     allows(r) {
       if (policy.mode === 'monitor') return true;
       const a = newAccumulator('en', true);
-      for (let i = 0; i < bundleFns.length; i++) bundleFns[i](r, a);
+      for (let i = 0; i < denyingFns.length; i++) denyingFns[i](r, a);
       if (a.denies.length) return false;
       const hits: number[] = [];
       rules(r, hits);
