@@ -54,6 +54,10 @@ export class TrustError extends Error {
   get status(): number {
     return HTTP_STATUS[this.code];
   }
+  /** Worth retrying as it is: a server away or busy, not a mistake in the request. */
+  get retriable(): boolean {
+    return this.code === 'UNAVAILABLE';
+  }
   toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
     return { code: this.code, message: this.message, details: this.details };
   }
@@ -125,8 +129,14 @@ export class IntegrityError extends TrustError {
   }
 }
 
+/**
+ * Whether to retry: our errors say so (`retriable`), and so do kafkajs's (its KafkaJSError carries
+ * `retriable`); SQLite's busy and locked are worth another try. Drivers' errors are mapped to
+ * TransientError where they are caught (the PostgreSQL store, the registry client).
+ */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof TransientError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  if (err instanceof TrustError) return err.retriable;
+  const e = err as { code?: unknown; retriable?: unknown; name?: unknown } | null;
+  if (typeof e?.retriable === 'boolean' && typeof e.name === 'string' && e.name.startsWith('KafkaJS')) return e.retriable;
+  return e?.code === 'SQLITE_BUSY' || e?.code === 'SQLITE_LOCKED';
 }

@@ -66,7 +66,7 @@ export async function openDistributedService(config: Config, opts: DistributedOp
     log,
     headSync,
     readModels,
-    processors: relay ? [...processors, relay] : processors,
+    processors: [...processors, ...(relay ? [relay] : []), ...(bridge ? [bridge] : [])],
     projections,
     ctx,
     ...lifecycle(

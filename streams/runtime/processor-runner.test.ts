@@ -52,7 +52,11 @@ describe('processor runtime (embedded)', () => {
     expect(r2.stateOf('acme')).toEqual({ count: 4 });
     const notices = await log.read({ types: ['TenantKeyIssued'] });
     expect(notices.map((n) => (n.payload as { keyId: string }).keyId)).toEqual(['n2', 'n4']);
-    expect(notices[0].causationId).toBeDefined();
+    // Each notice names the input that caused it, and carries that input's correlation.
+    const inputs = await log.read({ types: ['TenantKeyRevoked'] });
+    const byKey = new Map(inputs.map((e) => [(e.payload as { keyId: string }).keyId, e]));
+    expect(notices.map((n) => n.causationId)).toEqual([byKey.get('b')!.id, byKey.get('e')!.id]);
+    expect(notices.map((n) => n.correlationId)).toEqual([byKey.get('b')!.correlationId, byKey.get('e')!.correlationId]);
     await log.close();
   });
 

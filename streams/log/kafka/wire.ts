@@ -18,6 +18,9 @@ import type { Codec } from '../../../schemas/codec';
 import { PreconditionError, TransientError } from '../../errors';
 import { topicTypes, topicValueSchema } from './topic-schema';
 
+/** A registry request that takes longer than this counts as an outage (retried), not as an answer. */
+const REGISTRY_TIMEOUT_MS = 5000;
+
 export interface WireRecord {
   type: string;
   /** The payload read with the newest catalog schema of its type. */
@@ -83,6 +86,7 @@ export class RegistryWire {
     let res: Response;
     try {
       res = await fetch(`${this.base()}/subjects/${encodeURIComponent(subject)}/versions`, {
+        signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS),
         method: 'POST',
         headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
         body: JSON.stringify({ schemaType: 'AVRO', schema: JSON.stringify(schema) }),
@@ -160,9 +164,14 @@ export class RegistryWire {
   private writerBranches(id: number): Promise<{ union: boolean; types: avro.Type[] }> {
     let w = this.writers.get(id);
     if (!w) {
-      w = fetch(`${this.base()}/schemas/ids/${id}`)
+      w = fetch(`${this.base()}/schemas/ids/${id}`, { signal: AbortSignal.timeout(REGISTRY_TIMEOUT_MS) })
+        .catch((e: unknown) => {
+          // Unreachable or hung: an outage to wait out, never a reason to dead-letter a record.
+          throw new TransientError(`schema registry at ${this.url} unavailable: ${(e as Error).message}`, e);
+        })
         .then(async (res) => {
-          if (!res.ok) throw new TransientError(`schema ${id}: registry answered ${res.status}`);
+          if (res.status >= 500) throw new TransientError(`schema ${id}: registry answered ${res.status}`);
+          if (!res.ok) throw new PreconditionError(`schema ${id} is not in the registry (answered ${res.status})`, { schemaId: id });
           const schema = JSON.parse(((await res.json()) as { schema: string }).schema) as avro.Schema;
           const t = avro.Type.forSchema(schema, { wrapUnions: true });
           const union = t.typeName.startsWith('union');

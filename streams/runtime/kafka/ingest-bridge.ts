@@ -17,7 +17,9 @@ import type { Codec } from '../../../schemas/codec';
 import type { NewEvent } from '../../../schemas/envelope';
 import { envelopeOf } from '../../log/kafka/headers';
 import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
+import { isTransient } from '../../errors';
 import { deadLetters } from '../../metrics';
+import { backoffMs } from '../retry';
 import { derivedEventId, recordDeadLetter } from '../effects';
 
 export const INGEST_BRIDGE = 'kafka-ingest';
@@ -59,6 +61,9 @@ export class KafkaIngestBridge {
   readonly committed$ = new Subject<NewEvent[]>();
   private consumer: Consumer | undefined;
   private readonly log: IngestTarget;
+  /** The outage the current batch is waiting out, if any (for /healthz). */
+  lastError: unknown;
+  readonly name = INGEST_BRIDGE;
 
   constructor(target: IngestTarget | KafkaEventLog) {
     this.log = 'appendWithEffects' in target ? journalTarget(target) : target;
@@ -77,16 +82,27 @@ export class KafkaIngestBridge {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, isRunning, isStale }) => {
-        if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const events: NewEvent[] = [];
-        for (const m of batch.messages) {
-          const e = await this.toEvent(batch.topic, batch.partition, m);
-          if (e) events.push(e);
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        // A server outage (the registry, the store) is waited out on this batch: never dead-lettered, never skipped.
+        for (let attempt = 0; isRunning() && !isStale() && batch.messages.length > 0; attempt++) {
+          try {
+            const events: NewEvent[] = [];
+            for (const m of batch.messages) {
+              const e = await this.toEvent(batch.topic, batch.partition, m);
+              if (e) events.push(e);
+            }
+            await this.log.commit(events, { topic: batch.topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }, consumer, this.groupId);
+            resolveOffset(batch.lastOffset());
+            this.lastError = undefined;
+            if (events.length) this.committed$.next(events);
+            return;
+          } catch (err) {
+            if (!isTransient(err)) throw err;
+            this.lastError = err;
+            await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+            await heartbeat().catch(() => undefined);
+          }
         }
-        await this.log.commit(events, { topic: batch.topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }, consumer, this.groupId);
-        resolveOffset(batch.lastOffset());
-        if (events.length) this.committed$.next(events);
       },
     });
   }
@@ -112,6 +128,7 @@ export class KafkaIngestBridge {
       this.log.codec.encode(type, payload, 'payload'); // the registry schema may be older: check against ours
       return { id, type, stream, tenant, payload, correlationId: id, occurredAt: m.timestamp ? new Date(Number(m.timestamp)).toISOString() : undefined };
     } catch (err) {
+      if (isTransient(err)) throw err; // the registry is away: the batch waits for it
       deadLetters.inc({ processor: INGEST_BRIDGE });
       return recordDeadLetter(INGEST_BRIDGE, at, err, id);
     }
