@@ -11,7 +11,9 @@
  * classification and action that version A denies and version B allows because of component k?".
  * An UNSAT answer proves no such request exists in the abstraction, hence in the real space. Every
  * model is turned into a concrete request and decided by both compiled engines before it is reported:
- * a counterexample that does not really differ is a bug and throws.
+ * one that does not really differ (a bug) is never reported, and the diff says it is not complete.
+ * Policies that would need more than EVALUATION_BUDGET engine evaluations to encode are refused
+ * (DiffTooLargeError); callers fail closed.
  */
 import Logic from 'logic-solver';
 import { performance } from 'node:perf_hooks';
