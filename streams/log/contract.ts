@@ -16,7 +16,8 @@ let counter = 0;
 /** A unique stream name per test, so adapters backed by shared infrastructure (Kafka) need no reset. */
 const uniqueStream = (base: string) => `${base}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
-const revoked = (stream: string, keyId: string, extra: Partial<NewEvent> = {}): NewEvent => ({
+/** A small valid event for log tests (adapter-specific suites use it too). */
+export const revoked = (stream: string, keyId: string, extra: Partial<NewEvent> = {}): NewEvent => ({
   type: 'TenantKeyRevoked',
   stream,
   tenant: 'acme',

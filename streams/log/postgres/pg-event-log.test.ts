@@ -5,22 +5,16 @@
  * set: run with `make test-distributed` (or infra/with-kafka.sh, which starts PostgreSQL too).
  */
 import { firstValueFrom, filter, scan, timeout } from 'rxjs';
-import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
+import type { RecordedEvent } from '../../../schemas/envelope';
 import { VersionConflictError } from '../../errors';
-import { describeEventLogContract } from '../contract';
+import { describeEventLogContract, revoked } from '../contract';
 import { ChainVerifier } from '../hash-chain';
 import { PgEventLog } from './pg-event-log';
 import { MIGRATIONS, migrate } from './migrations';
 
 const url = process.env.DATABASE_URL;
 const run = `${process.pid}-${Date.now().toString(36)}`;
-const ev = (stream: string, keyId: string, extra: Partial<NewEvent> = {}): NewEvent => ({
-  type: 'TenantKeyRevoked',
-  stream,
-  tenant: 'acme',
-  payload: { tenant: 'acme', keyId, reason: null },
-  ...extra,
-});
+const ev = revoked;
 
 if (url) {
   describeEventLogContract('PostgreSQL', async () => {

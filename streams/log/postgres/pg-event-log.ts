@@ -19,6 +19,7 @@ import { isTransient, VersionConflictError } from '../../errors';
 import { countAppended } from '../../metrics';
 import type { StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
+import { decodeStored, storedFromRow, type StoredRow } from '../stored-row';
 import { planAppend, type KnownEvent, type PreparedEvent, type StreamHead } from './append-plan';
 import { migrate } from './migrations';
 import { asTransient } from './pg-errors';
@@ -49,7 +50,6 @@ export interface PgLogOptions {
 /** The channel every append notifies (payload: the new head), so tailing instances wake at once. */
 export const HEAD_CHANNEL = 'trust_log_head';
 
-type Row = [string, string, string, string, number, string, string, string, string, string | null, number, Buffer, string, string];
 
 interface PendingAppend {
   events: PreparedEvent[];
@@ -304,8 +304,7 @@ export class PgEventLog implements EventLog {
   }
 
   decodeStored(s: StoredEvent): RecordedEvent {
-    const { payloadBytes, ...rest } = s;
-    return { ...rest, payload: this.codec.decode(s.type, s.schemaVersion, payloadBytes) };
+    return decodeStored(this.codec, s);
   }
 
   subscribe(from: number, options: SubscribeOptions = {}): Observable<RecordedEvent> {
@@ -374,8 +373,8 @@ export class PgEventLog implements EventLog {
 
   private async query(text: string, values: unknown[]): Promise<StoredEvent[]> {
     try {
-      const res = await this.pool.query<Row>({ text, values, rowMode: 'array' });
-      return res.rows.map(rowToStored);
+      const res = await this.pool.query<StoredRow>({ text, values, rowMode: 'array' });
+      return res.rows.map(storedFromRow);
     } catch (err) {
       throw asTransient(err, 'reading the event store');
     }
@@ -392,11 +391,4 @@ export class PgEventLog implements EventLog {
   private assertWritable(): void {
     if (this.opts.readOnly) throw new Error('this PostgreSQL event log was opened read-only');
   }
-}
-
-function rowToStored(r: Row): StoredEvent {
-  return {
-    position: Number(r[0]), id: r[1], type: r[2], stream: r[3], streamVersion: r[4], tenant: r[5], occurredAt: r[6], recordedAt: r[7],
-    correlationId: r[8], causationId: r[9], schemaVersion: r[10], payloadBytes: r[11], prevHash: r[12], hash: r[13],
-  };
 }

@@ -14,6 +14,7 @@ import { IdempotencyConflictError, VersionConflictError } from '../../errors';
 import { countAppended } from '../../metrics';
 import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
+import { decodeStored, storedFromRow, type StoredRow } from '../stored-row';
 import { EVENT_COLUMNS, INSERT_EVENT, INSERT_EVENT_IF_NEW, LOG_DDL, pragmas, type SyncMode } from './ddl';
 
 export interface SqliteLogOptions {
@@ -32,7 +33,6 @@ interface StreamHead {
   hash: string;
 }
 
-type Row = [number, string, string, string, number, string, string, string, string, string | null, number, Buffer, string, string];
 
 export class SqliteEventLog implements EventLog {
   readonly kind = 'embedded' as const;
@@ -174,7 +174,7 @@ export class SqliteEventLog implements EventLog {
     if (options.tenant !== undefined) (where.push('tenant = ?'), args.push(options.tenant));
     args.push(options.limit ?? 1000);
     const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`;
-    return (this.stmt(sql).raw(true).all(...args) as Row[]).map(rowToStored);
+    return (this.stmt(sql).raw(true).all(...args) as StoredRow[]).map(storedFromRow);
   }
 
   /** Position of the n-th last event matching the filters (1 when fewer match): where a tail starts. */
@@ -189,7 +189,7 @@ export class SqliteEventLog implements EventLog {
 
   async readStream(stream: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {
     const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`;
-    return (this.stmt(sql).raw(true).all(stream, fromVersion, limit) as Row[]).map((r) => this.decodeStored(rowToStored(r)));
+    return (this.stmt(sql).raw(true).all(stream, fromVersion, limit) as StoredRow[]).map((r) => this.decodeStored(storedFromRow(r)));
   }
 
   async head(): Promise<number> {
@@ -201,8 +201,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   decodeStored(s: StoredEvent): RecordedEvent {
-    const { payloadBytes, ...rest } = s;
-    return { ...rest, payload: this.codec.decode(s.type, s.schemaVersion, payloadBytes) };
+    return decodeStored(this.codec, s);
   }
 
   subscribe(from: number, options: SubscribeOptions = {}): Observable<RecordedEvent> {
@@ -314,11 +313,4 @@ export class SqliteEventLog implements EventLog {
     if (!s) this.stmts.set(sql, (s = this.db.prepare(sql)));
     return s;
   }
-}
-
-function rowToStored(r: Row): StoredEvent {
-  return {
-    position: r[0], id: r[1], type: r[2], stream: r[3], streamVersion: r[4], tenant: r[5], occurredAt: r[6], recordedAt: r[7],
-    correlationId: r[8], causationId: r[9], schemaVersion: r[10], payloadBytes: r[11], prevHash: r[12], hash: r[13],
-  };
 }
