@@ -8,7 +8,7 @@
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lacRoutes } from '../../connectors/http/routes/lac';
 import { startLacHarness } from '../../streams/lac/app/test-harness';
@@ -59,7 +59,7 @@ function yamlBundles() {
 
 async function main() {
   const requests = loadCorpusCases().map((c) => c.request);
-  console.log(`# bench-lac on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), node ${process.version}${quick ? ', --quick' : ''}`);
+  console.log(`# bench-lac on ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start${quick ? ', --quick' : ''}`);
 
   const latency = measureLatency({ compiled: compilePolicy(policy), interpreted: interpretPolicy(policy) }, requests, quick ? 50_000 : 200_000);
   console.log(`# decision latency, all ten bundles + 2 rules, ${requests.length} corpus requests cycled, full decide on raw JSON:`);
@@ -109,6 +109,7 @@ async function main() {
     preview_over_raw_scan: r(preview.previewS / preview.scanOnlyS),
     ...(brute ? { brute_force_over_semantic_diff_demo: r(brute.ms / demo.p50Ms) } : {}),
   };
+  console.log(`# load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (2 cores: above 2, other work competes for them)`);
   const targets = { compiled_p99_us: 50, preview_1m_s: 1, semantic_diff_ms_p99: 100 };
   const pass = figures.compiled_p99_us < targets.compiled_p99_us && figures.preview_1m_s < targets.preview_1m_s && figures.semantic_diff_ms_p99 < targets.semantic_diff_ms_p99 && api.errors === 0 && !quick;
   console.log(JSON.stringify({ bench: 'lac', figures, ratios, targets, pass }));
