@@ -412,7 +412,9 @@ function diffWith(solver: Logic.Solver, from: Policy, to: Policy, t0: number): S
     }
     if (X.policy.mode === 'enforce' && Y.policy.mode === 'monitor') resp.push({ label: 'mode', formula: Logic.TRUE });
 
-    const redactionFlip = Logic.and(bothAllow, Logic.or(abs.sets.fieldTags.map((_, t) => Logic.and(setv('fieldTags', t), X.redacts[t], Logic.not(Y.redacts[t])))));
+    // Tags whose redaction formula is the same object in both versions (same bundle, same params) cannot differ.
+    const redactionTerms = abs.sets.fieldTags.map((_, t) => t).filter((t) => X.redacts[t] !== Y.redacts[t]).map((t) => Logic.and(setv('fieldTags', t), X.redacts[t], Logic.not(Y.redacts[t])));
+    const redactionFlip = redactionTerms.length ? Logic.and(bothAllow, Logic.or(redactionTerms)) : Logic.FALSE;
     const hopFlip = X.maxHops !== undefined && (Y.maxHops === undefined || Y.maxHops > X.maxHops) ? Logic.and(bothAllow, sv('action', ACTIONS.indexOf('traverse'))) : Logic.FALSE;
     // Attribution: dropping one is a widening; adding or changing one is a narrowing.
     const attributionAtoms = abs.scalars.license.map((_, l) => l).filter((l) => {
