@@ -346,11 +346,17 @@ describe('semantic diff: property against brute force (seeded)', () => {
       // Concrete requests drawn outside the abstraction (variants, other values): any difference must be in a cell the diff reported.
       const cells = new Set<string>();
       const [ea, eb] = [compilePolicy(A), compilePolicy(B)];
+      const [ia, ib] = [interpretPolicy(A), interpretPolicy(B)];
       for (let k = 0; k < 60; k++) {
         const n = normaliseRequest(randomConcreteRequest(r));
         if (!n.ok) continue;
         concrete++;
         record(cells, n.request, ea, eb);
+        // The two engines the diff is held to must agree with each other too.
+        for (const [compiled, interpreted] of [[ea, ia], [eb, ib]]) {
+          const [x, y] = [outcomeOf(compiled, n.request), outcomeOf(interpreted, n.request)];
+          if (differences(x, y).length || x.decision !== y.decision) throw new Error(`pair ${i}: compiled and interpreted engines disagree on ${JSON.stringify(n.request)}`);
+        }
       }
       for (const c of cells) if (!found.has(c)) throw new Error(`pair ${i}: concrete difference ${c} missed by the diff\nA=${JSON.stringify(docA)}\nB=${JSON.stringify(docB)}`);
     }
