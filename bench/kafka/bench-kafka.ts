@@ -8,11 +8,17 @@
  *   3. for scale, a plain raw kafkajs producer: idempotent, acks=all, each Avro payload once, no
  *      envelope, no transaction, keyed by stream onto a topic with the same partitions;
  * RUNS times after one untimed warm-up of each (medians). Then processing throughput: a
- * consumer-group processor with exactly-once effects over everything produced.
+ * consumer-group processor with exactly-once effects over everything produced. Last, the Kafka
+ * client comparison of issue 14 (client-compare.ts): kafkajs vs @confluentinc/kafka-javascript on
+ * the relay's produce path (RELAY_N events per run in rounds of RELAY_BATCH) and on a consumer group
+ * reading those records back to the end, RUNS alternating runs after a warm-up (medians).
  *   KAFKA_BROKERS (required), SCHEMA_REGISTRY_URL (optional), BENCH_N (default 20000),
  *   BENCH_BATCH (default 500), BENCH_RUNS (default 5), BENCH_CONCURRENCY (default 4: appends or sends
  *   in flight on the adapter and plain sides; the adapter groups concurrent appends into one
- *   transaction, and the ceiling's transactions hold BATCH × CONCURRENCY events)
+ *   transaction, and the ceiling's transactions hold BATCH × CONCURRENCY events),
+ *   BENCH_RELAY_N (default BENCH_N: events per client and run of the comparison), BENCH_RELAY_BATCH
+ *   (default 2000, the relay's round), BENCH_CONFLUENT_MAX_BATCH (default -1, no limit, for the confluent
+ *   consumer's js.consumer.max.batch.size)
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { codec } from '../../schemas/codec';
@@ -20,6 +26,7 @@ import type { NewEvent } from '../../schemas/envelope';
 import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
 import { KafkaProcessorRunner } from '../../streams/runtime/kafka/kafka-processor-runner';
 import { annotationCounter } from '../../streams/runtime/kafka/testing';
+import { ClientComparison, comparisonFigures } from './client-compare';
 import { SameRecordsCeiling } from './same-records';
 import { conditions, median, printBenchLine, round, seconds } from '../stats';
 
@@ -32,6 +39,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 /** Events of the untimed warm-up run (JIT, connections, the broker's first segments). */
 const WARM_UP_N = Math.min(N, 4 * BATCH * CONCURRENCY);
+/** The client comparison: events per client and run, and the relay's round. */
+const RELAY_N = Number(process.env.BENCH_RELAY_N ?? N);
+const RELAY_BATCH = Number(process.env.BENCH_RELAY_BATCH ?? 2000);
 const tag = Date.now().toString(36);
 
 function makeEvents(run: number | string, n = N): NewEvent[] {
@@ -121,6 +131,13 @@ async function main(): Promise<void> {
   console.log(`processing: ${total} events through a consumer-group processor (exactly-once, changelog + offsets per batch) at ${round(processRate, 0)} events/s (includes group join and state restore)`);
   await runner.stop();
 
+  // The Kafka client comparison (issue 14): kafkajs vs @confluentinc/kafka-javascript, relay produce and consume.
+  console.log(`client comparison: ${RELAY_N} events per client and run in relay rounds of ${RELAY_BATCH}, ${RUNS} alternating runs after a warm-up`);
+  const compared = await new ClientComparison({ brokers, registryUrl, tag, prefix, n: RELAY_N, batch: RELAY_BATCH, runs: RUNS, events: (run, n) => makeEvents(run, n) }).run();
+  console.log(`client comparison conditions: ${JSON.stringify(compared.conditions)}`);
+  const comparison = comparisonFigures(compared);
+  console.log(`client comparison medians: ${JSON.stringify(comparison)}`);
+
   const figures = {
     adapter_produce_events_per_s: round(median(rates.adapter), 0),
     raw_kafkajs_produce_per_s: round(median(rates.same), 0),
@@ -136,8 +153,8 @@ async function main(): Promise<void> {
   await admin.disconnect();
   printBenchLine({
     bench: 'kafka',
-    figures,
-    ratios: { produce_vs_raw_kafkajs: ratio, produce_vs_plain_kafkajs: ratioTo(rates.plain) },
+    figures: { ...figures, ...comparison.figures },
+    ratios: { produce_vs_raw_kafkajs: ratio, produce_vs_plain_kafkajs: ratioTo(rates.plain), ...comparison.ratios },
     targets: { produce_vs_raw_kafkajs: 0.7 },
     pass: ratio >= 0.7,
   });

@@ -3,7 +3,7 @@
 #   make kafka-up / kafka-down        broker on KAFKA_PORT (default 9092)
 #   make registry-up / registry-down  registry on SCHEMA_REGISTRY_PORT (default 8081)
 #   make test-kafka                   the Kafka integration tests against a fresh broker + registry on free ports
-#   make bench-kafka                  adapter produce vs raw kafkajs, then processing throughput
+#   make bench-kafka                  adapter produce vs raw kafkajs, processing throughput, then kafkajs vs @confluentinc/kafka-javascript (relay produce, consume)
 .PHONY: kafka-up kafka-down registry-up registry-down test-kafka bench-kafka kafka-fetch kafka-clients
 
 kafka-fetch:
