@@ -25,11 +25,13 @@ import {
   type AckInput,
 } from '../../../streams/ops/alerts';
 import { alertTimings, getAlert, listAlerts, type AlertView } from '../../../projections/ops/alerts';
+import { SYSTEM_TENANT } from '../../../projections/ops/slo-sampler';
 import { asyncRoute, principalOf } from '../async-route';
 import type { Principal, ServiceContext } from '../context';
 
 const MAX_ATTEMPTS = 5;
-export const ALERTMANAGER_TENANT = 'system';
+/** Alert events belong to the service itself (like SloSampled), whoever delivered or acknowledged them. */
+export const ALERTMANAGER_TENANT = SYSTEM_TENANT;
 
 async function readOccurrence(ctx: ServiceContext, alertId: string) {
   return foldOccurrence(await ctx.log.readStream(alertStream(alertId), 1, 100));
@@ -63,7 +65,7 @@ export async function recordDelivery(ctx: ServiceContext, principal: Principal, 
         id: e.id,
         type: e.type,
         stream: alertStream(alertId),
-        tenant: principal.tenant,
+        tenant: ALERTMANAGER_TENANT,
         occurredAt: receivedAt,
         payload: e.payload,
         ...(i === 0 ? { expectedVersion: state.version } : {}),
@@ -95,7 +97,7 @@ export async function acknowledge(ctx: ServiceContext, principal: Principal, ale
     }
     try {
       const [r] = await ctx.ingest(principal, [
-        { id: d.id, type: ALERT_ACKNOWLEDGED, stream: alertStream(alertId), tenant: principal.tenant, occurredAt: d.payload.acknowledgedAt, expectedVersion: state.version, payload: d.payload },
+        { id: d.id, type: ALERT_ACKNOWLEDGED, stream: alertStream(alertId), tenant: ALERTMANAGER_TENANT, occurredAt: d.payload.acknowledgedAt, expectedVersion: state.version, payload: d.payload },
       ]);
       await ctx.settled(r.position);
       const view = getAlert(ctx.readModels, alertId);
