@@ -17,6 +17,7 @@
  */
 import Logic from 'logic-solver';
 import { performance } from 'node:perf_hooks';
+import { BUNDLE_BY_NAME } from '../bundles/catalog';
 import { EVALUATORS, type Accumulator } from '../bundles/evaluators';
 import { compilePolicy, type DecisionEngine } from '../engine/engine';
 import { compileRules } from '../engine/rules';
@@ -478,6 +479,8 @@ function diffWith(solver: Logic.Solver, from: Policy, to: Policy, t0: number): S
 export interface Outcome {
   decision: 'allow' | 'deny';
   codes: string[];
+  /** Bundles among the reasons. */
+  bundles: string[];
   redact: Set<string>;
   maxHops?: number;
   attribution?: string;
@@ -489,6 +492,7 @@ export function outcomeOf(engine: DecisionEngine, r: AccessRequest): Outcome {
   return {
     decision: d.decision,
     codes: d.reasons.map((x) => x.code),
+    bundles: d.reasons.flatMap((x) => (x.bundle ? [x.bundle] : [])),
     redact: new Set(allowed ? d.obligations.redactFields : []),
     maxHops: allowed ? d.obligations.maxHops : undefined,
     attribution: allowed ? d.obligations.attribution : undefined,
@@ -512,13 +516,40 @@ export function differences(a: Outcome, b: Outcome): { direction: Direction; kin
 function verify(A: Encoded, B: Encoded, direction: Direction, kind: DiffKind, classification: Level, action: Action, responsible: string[], r: AccessRequest): Counterexample | undefined {
   const n = normaliseRequest(JSON.parse(JSON.stringify(toCounterexampleRequest(r))));
   if (!n.ok) return undefined;
-  const a = outcomeOf(A.engine, n.request);
-  const b = outcomeOf(B.engine, n.request);
-  if (!differences(a, b).some((d) => d.direction === direction && d.kind === kind)) {
-    return undefined;
-  }
+  const label = responsible[0];
+  const rule = /^rule ([A-Z][A-Z0-9_]*) /.exec(label)?.[1];
+  /** The difference is there, and (for decisions) still because of the responsible component. */
+  const holds = (q: AccessRequest): [Outcome, Outcome] | undefined => {
+    const a = outcomeOf(A.engine, q);
+    const b = outcomeOf(B.engine, q);
+    if (!differences(a, b).some((d) => d.direction === direction && d.kind === kind)) return undefined;
+    if (kind === 'decision') {
+      const [restrictive, permissive] = direction === 'widening' ? [a, b] : [b, a];
+      if (rule !== undefined && !restrictive.codes.includes(rule) && !permissive.codes.includes(rule)) return undefined;
+      if (rule === undefined && BUNDLE_BY_NAME.has(label) && !restrictive.bundles.includes(label)) return undefined;
+    }
+    return [a, b];
+  };
+  if (!holds(n.request)) return undefined;
+  // A person reads these: drop what does not matter (optional context, licence, fields, groups) while the same difference, for the same reason, remains.
+  const q = minimise(n.request, (x) => holds(x) !== undefined);
+  const [a, b] = holds(q)!;
   const detail = describe(kind, direction, a, b, responsible);
-  return { direction, kind, classification, action, responsible, fromDecision: a.decision, toDecision: b.decision, fromCodes: a.codes, toCodes: b.codes, detail, request: toCounterexampleRequest(n.request) };
+  return { direction, kind, classification, action, responsible, fromDecision: a.decision, toDecision: b.decision, fromCodes: a.codes, toCodes: b.codes, detail, request: toCounterexampleRequest(q) };
+}
+
+function minimise(r: AccessRequest, ok: (q: AccessRequest) => boolean): AccessRequest {
+  let cur = r;
+  const attempt = (edit: (q: AccessRequest) => void) => {
+    const q = structuredClone(cur);
+    edit(q);
+    if (ok(q)) cur = q;
+  };
+  for (const k of ['destinationRegion', 'purpose', 'reason', 'hops', 'rows', 'aggregateGroupSize'] as const) if (cur.context[k] !== undefined) attempt((q) => void delete q.context[k]);
+  if (cur.resource.license !== undefined) attempt((q) => void delete q.resource.license);
+  for (let i = cur.resource.fields.length - 1; i >= 0; i--) attempt((q) => void q.resource.fields.splice(i, 1));
+  for (let i = cur.subject.groups.length - 1; i >= 0; i--) attempt((q) => void q.subject.groups.splice(i, 1));
+  return cur;
 }
 
 function describe(kind: DiffKind, direction: Direction, a: Outcome, b: Outcome, responsible: string[]): string {
