@@ -14,3 +14,4 @@ export { validatePolicy } from './model/validate';
 export { loadPolicyText, parsePolicyText } from './model/parse';
 export { BUNDLES } from './bundles/catalog';
 export { coverage } from './usecases/coverage';
+export { semanticDiff } from './diff/semantic-diff';
