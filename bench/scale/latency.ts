@@ -5,12 +5,16 @@
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import type { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { annotationCounter } from '../../streams/runtime/kafka/testing';
+import { checkpointName } from '../../streams/runtime/processor-runner';
 import { PgProcessorRunner } from '../../streams/runtime/postgres/pg-processor-runner';
 
 export async function appendToProcessed(log: PgEventLog, n: number, gapMs: number, tag: string): Promise<number[]> {
-  const runner = new PgProcessorRunner(log, annotationCounter(`${tag}-latency`, 1));
-  runner.start();
+  const def = annotationCounter(`${tag}-latency`, 1);
   const from = (await log.head()) + 1;
+  // A processor new to this store starts at its head (not behind the bench's earlier history).
+  await log.setCheckpoint(checkpointName(def.name), from - 1);
+  const runner = new PgProcessorRunner(log, def);
+  runner.start();
   const sent = new Map<string, number>();
   const seen = new Map<string, number>();
   const done = firstValueFrom(

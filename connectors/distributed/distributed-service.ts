@@ -4,8 +4,9 @@
  *
  *   appends      → the PostgreSQL store, group-committed per instance; any instance takes any request
  *   relay        → publishes every stored event once to its catalog topic (one relay per deployment, a lease)
- *   processors   → one lease each: the holder commits emitted events, state and checkpoint in one
- *                  PostgreSQL transaction; the processors spread over the instances
+ *   processors   → keyed ones as consumer groups on the catalog topics (effects, states and the
+ *                  partition's position in one PostgreSQL transaction, partitions spread over the
+ *                  instances); a processor with one global state under a lease, reading the store
  *   projections  → this instance's SQLite read models, folded from the store
  *   workers      → one lease each (the ZK prover proves on one instance at a time)
  *   ingest       → the bridge that takes envelope-less records from third-party producers (a consumer group)
@@ -18,6 +19,9 @@ import { catalog } from '../../schemas/catalog';
 import { codec } from '../../schemas/codec';
 import { storeTarget } from '../../streams/bus/ingest-target';
 import { KafkaRelay } from '../../streams/bus/relay';
+import { Kafka, logLevel } from 'kafkajs';
+import { RegistryWire, decodeCatalogValue } from '../../streams/log/kafka/wire';
+import { PgGroupRunner } from '../../streams/runtime/postgres/pg-group-runner';
 import { KafkaIngestBridge } from '../../streams/runtime/kafka/ingest-bridge';
 import { PreconditionError } from '../../streams/errors';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
@@ -26,6 +30,7 @@ import { RemoteProjectionRunner } from '../../projections/remote-projection-runn
 import type { Config } from '../config';
 import type { ServiceContext } from '../http/context';
 import { makeIngest } from '../ingest';
+import { BackgroundStart } from './background-start';
 import { leasedWorker } from './leased-worker';
 import { allProcessors, allProjections, allWorkers } from '../registry';
 import { lifecycle, openReadModels, readModelsPath, settleLoops, type Service, type ServiceOptions } from '../service';
@@ -40,7 +45,16 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   mkdirSync(config.dataDir, { recursive: true });
   const log = await PgEventLog.open({ connectionString: config.databaseUrl, readOnly: opts.readOnly });
   const readModels = openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
-  const processors = opts.readOnly ? [] : (opts.processors ?? allProcessors()).map((d) => new PgProcessorRunner(log, d));
+  const kafka = config.kafkaBrokers.length ? new Kafka({ clientId: `${config.kafkaPrefix}.processors`, brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } }) : undefined;
+  const wire = config.schemaRegistryUrl ? new RegistryWire(config.schemaRegistryUrl, catalog(), log.codec) : undefined;
+  const decode = async (type: string, schemaVersion: number, value: Buffer) => (await decodeCatalogValue(wire, log.codec, type, schemaVersion, value)).payload;
+  // State partitioned by key: a consumer group over the catalog topics, spread over the instances.
+  // One state for everything (the ZK planner): one owner at a time, reading the store in order.
+  const processors = opts.readOnly
+    ? []
+    : (opts.processors ?? allProcessors()).map((d) =>
+        d.keyOf && kafka ? new PgGroupRunner(log, d, { kafka, prefix: config.kafkaPrefix, decode }) : new PgProcessorRunner(log, d),
+      );
   const projections = (opts.projections ?? allProjections()).map((d) => new RemoteProjectionRunner(readModels, log, d));
   const relay = opts.readOnly || config.kafkaBrokers.length === 0
     ? undefined
@@ -48,6 +62,9 @@ export async function openDistributedService(config: Config, opts: DistributedOp
 
   // Records partners publish straight onto the producer-writable topics: every instance is in the bridge's group.
   const bridge = relay ? new KafkaIngestBridge(storeTarget(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix })) : undefined;
+
+  let bus: BackgroundStart | undefined;
+  const groupRunners = processors.filter((p): p is PgGroupRunner<unknown> => p instanceof PgGroupRunner);
 
   // The head as last seen: appends and notifications of every instance move it.
   let head = await log.head();
@@ -66,18 +83,22 @@ export async function openDistributedService(config: Config, opts: DistributedOp
     log,
     headSync,
     readModels,
-    processors: [...processors, ...(relay ? [relay] : []), ...(bridge ? [bridge] : [])],
+    processors: [...processors, ...(relay ? [relay] : []), ...(bridge ? [bridge] : []), { name: 'kafka', get lastError() { return bus?.lastError; } }],
     projections,
     ctx,
     ...lifecycle(
       workers,
       async () => {
         for (const p of projections) p.start(log.changes$);
-        for (const p of processors) p.start();
-        await relay?.connect();
-        await bridge?.start();
+        for (const p of processors) if (p instanceof PgProcessorRunner) p.start();
+        bus = new BackgroundStart('kafka', [
+          async () => relay?.connect(), // creates the catalog topics the consumer groups subscribe to
+          async () => void (await Promise.all(groupRunners.map((p) => p.start()))),
+          async () => bridge?.start(),
+        ]);
       },
       async () => {
+        await bus?.cancel();
         await bridge?.stop();
         await relay?.stop();
         await Promise.all(processors.map((p) => p.stop()));

@@ -54,6 +54,7 @@ export class KafkaRelay extends LeasedLoop {
     } finally {
       await admin.disconnect();
     }
+    await this.producer?.disconnect().catch(() => undefined); // a connect that failed half-way is redone whole
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
     this.start();

@@ -118,6 +118,41 @@ d('servers failing under a distributed instance', () => {
     expect(new Set(got)).toEqual(ids);
   }, 180_000);
 
+  test('an instance started while the broker is down serves at once; its bus connects when the broker is back', async () => {
+    const prefix2 = uniqueName('trust.late-bus');
+    const env2 = instanceEnv(prefix2, { TRUST_ZK_WORKERS: '0', TRUST_SLO_SAMPLE_SECONDS: '3600' });
+    kafka('stop');
+    let brokerBack = false;
+    let late: ServiceProcess | undefined;
+    try {
+      const { TRUST_DATA_DIR, ...rest } = env2;
+      late = await startServe(TRUST_DATA_DIR!, 0, rest as Record<string, string>);
+      const id = `${tenant}-late-bus`;
+      const post = () =>
+        fetch(`${late!.url}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.key}` },
+          body: JSON.stringify({ id, type: 'AnnotationAdded', stream: `${tenant}-late`, tenant, payload: { subject: 's', text: 'late', author: 'fault', tags: [] } }),
+        });
+      // The key is folded from the store, the append goes to the store: no broker needed.
+      expect((await eventually(post, (r) => r.status === 202, 30_000)).status).toBe(202);
+      // Meanwhile the instance says what it waits for (once its first attempt to reach the broker gave up).
+      const failing = async () => ((await (await fetch(`${late!.url}/healthz`)).json()) as { failing: string[] }).failing;
+      expect(await eventually(failing, (f) => f.includes('kafka'), 90_000)).toContain('kafka');
+      kafka('start');
+      brokerBack = true;
+      const published = async () => {
+        const dump = execFileSync('kcat', ['-b', kafkaBrokers[0], '-C', '-t', 'trust.annotations.notes', '-o', 'beginning', '-e', '-q', '-f', '%h\n'], { maxBuffer: 256 * 1024 * 1024 }).toString();
+        return dump.includes(`"id":"${id}"`) && dump.includes(prefix2);
+      };
+      expect(await eventually(published, (p) => p, 90_000)).toBe(true);
+    } finally {
+      if (!brokerBack) kafka('start');
+      late?.proc.kill('SIGKILL');
+      rmSync(env2.TRUST_DATA_DIR!, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   test('SIGTERM while PostgreSQL is down: the process exits within its shutdown timeout', async () => {
     pg('stop');
     try {

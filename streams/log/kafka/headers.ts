@@ -31,9 +31,11 @@ interface WireEnvelope {
   hash: string;
   /** Topic prefix of the deployment that wrote it. */
   log?: string;
+  /** Position in the deployment's store (the relay's records): consumers dedupe and order by it. */
+  pos?: number;
 }
 
-export function envelopeHeaders(e: Envelope, log: string): IHeaders {
+export function envelopeHeaders(e: Envelope & { position?: number }, log: string): IHeaders {
   const w: WireEnvelope = {
     id: e.id,
     type: e.type,
@@ -49,11 +51,12 @@ export function envelopeHeaders(e: Envelope, log: string): IHeaders {
     hash: e.hash,
     log,
   };
+  if (e.position) w.pos = e.position;
   return { [ENVELOPE_HEADER]: JSON.stringify(w) };
 }
 
 /** The envelope of a record and the deployment that wrote it; undefined when it has none (a record a third party produced). */
-export function readEnvelope(headers: IHeaders | undefined): { envelope: Envelope; log: string | undefined } | undefined {
+export function readEnvelope(headers: IHeaders | undefined): { envelope: Envelope; log: string | undefined; position?: number } | undefined {
   const raw = headers?.[ENVELOPE_HEADER];
   if (raw === undefined) return undefined;
   const w = JSON.parse((Array.isArray(raw) ? raw[0] : raw).toString()) as WireEnvelope;
@@ -71,7 +74,7 @@ export function readEnvelope(headers: IHeaders | undefined): { envelope: Envelop
     prevHash: w.prev,
     hash: w.hash,
   };
-  return { envelope, log: w.log };
+  return { envelope, log: w.log, position: w.pos };
 }
 
 /** The envelope of a record; undefined when it has none (a record a third party produced). */

@@ -57,6 +57,20 @@ CREATE TABLE processor_state (
   PRIMARY KEY (processor, key)
 );`,
   },
+  {
+    version: 3,
+    name: 'consumer-group processor positions',
+    sql: `
+-- Per input partition of a processor running as a consumer group: the last store position it
+-- committed (records at or below it are relay duplicates or redeliveries, skipped).
+CREATE TABLE processor_partitions (
+  processor     text NOT NULL,
+  topic         text NOT NULL,
+  partition     integer NOT NULL,
+  last_position bigint NOT NULL,
+  PRIMARY KEY (processor, topic, partition)
+);`,
+  },
 ];
 
 /** Advisory-lock key of the migration step (any constant unique to this application). */

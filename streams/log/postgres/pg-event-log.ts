@@ -5,7 +5,7 @@
  * `log_head`, inserts its events after the head, moves the head and commits, and only then can
  * the next appender (of any instance) take the lock. So a reader that has seen position p has
  * seen every position below p: no event can commit later at a lower position (the in-flight
- * sequence problem that sequences plus concurrent transactions have, Marten#3181, is designed out).
+ * sequence problem of sequences plus concurrent transactions, which Marten fixed in 9.16.1, is designed out).
  * The lock makes appends one at a time across the deployment, so each instance commits in groups:
  * requests that arrive while a commit is in flight join the next one (one transaction, one fsync),
  * and one request's conflict refuses that request only.

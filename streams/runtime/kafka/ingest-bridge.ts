@@ -75,6 +75,7 @@ export class KafkaIngestBridge {
   }
 
   async start(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined); // a start that failed half-way is redone whole
     const consumer = this.log.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200 });
     this.consumer = consumer;
     await consumer.connect();
