@@ -1,7 +1,9 @@
 /**
- * Chaos drill on the distributed mode: the service runs on Kafka (TRUST_LOG=kafka); mid-load the
- * broker is stopped for 10 s (infra/kafka/stop.sh, then start.sh), while the producer keeps sending
- * and retries what was not acknowledged. Audits as kill-restart does: recovery time (broker back →
+ * Chaos drill on the distributed mode: the service runs on PostgreSQL + Kafka (TRUST_MODE=distributed,
+ * a PostgreSQL cluster and a broker of the drill's own); mid-load the broker is stopped for 10 s
+ * (infra/kafka/stop.sh, then start.sh), while the producer keeps sending and retries what was not
+ * acknowledged. Since the store of record is PostgreSQL, ingest should not notice: the relay
+ * publishes what was stored meanwhile once the broker is back. Audits as kill-restart does: recovery time (broker back →
  * first 202), time to detect, events lost and duplicates (both must be 0), the alert verdict.
  * Skips with a clear message when the Kafka scripts or the Kafka mode are not available.
  *   CHAOS_KAFKA_PORT (default 29092, a broker of the drill's own), CHAOS_RPS (100), CHAOS_SECONDS (25), CHAOS_KILL_AT (5), CHAOS_BROKER_DOWN_S (10)
@@ -20,12 +22,16 @@ import { observeDrill, type ObservedDrill } from './alert-drill';
 
 const START = join(ROOT, 'infra', 'kafka', 'start.sh');
 const STOP = join(ROOT, 'infra', 'kafka', 'stop.sh');
+const PG_START = join(ROOT, 'infra', 'postgres', 'start.sh');
+const PG_STOP = join(ROOT, 'infra', 'postgres', 'stop.sh');
+const PG_PORT = process.env.CHAOS_PG_PORT ?? '25432';
+const PG_RUN_DIR = mkdtempSync(join(tmpdir(), 'trust-chaos-pg-'));
 
 // A port of its own, so the drill never stops a broker someone else is using.
 const KAFKA_PORT = process.env.CHAOS_KAFKA_PORT ?? '29092';
 
 function run(script: string, ...args: string[]): void {
-  const r = spawnSync('bash', [script, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KAFKA_PORT } });
+  const r = spawnSync('bash', [script, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KAFKA_PORT, PG_PORT, PG_RUN_DIR } });
   if (r.status !== 0) throw new Error(`${script} exited with ${r.status}`);
 }
 
@@ -41,17 +47,18 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.CHAOS_SECONDS ?? 25);
   const stopAt = Number(process.env.CHAOS_KILL_AT ?? 5);
   const downS = Number(process.env.CHAOS_BROKER_DOWN_S ?? 10);
-  const env = { TRUST_LOG: 'kafka', KAFKA_BROKERS: `127.0.0.1:${KAFKA_PORT}` };
+  const env = { TRUST_MODE: 'distributed', KAFKA_BROKERS: `127.0.0.1:${KAFKA_PORT}`, DATABASE_URL: `postgres://trust@127.0.0.1:${PG_PORT}/trust` };
   run(START);
+  run(PG_START);
   const dataDir = mkdtempSync(join(tmpdir(), 'trust-chaos-kafka-'));
-  process.env.TRUST_LOG = env.TRUST_LOG;
-  process.env.KAFKA_BROKERS = env.KAFKA_BROKERS;
+  // `trust tenant add` (issueAdminKey) reads the same environment.
+  Object.assign(process.env, env);
   let svc;
   let observed: ObservedDrill | undefined;
   try {
     const key = issueAdminKey(dataDir, 'chaos');
     svc = await startServe(dataDir, 0, env).catch((err) => {
-      skip(`the service does not start with TRUST_LOG=kafka: ${(err as Error).message.split('\n')[0]}`);
+      skip(`the service does not start in distributed mode: ${(err as Error).message.split('\n')[0]}`);
       return undefined;
     });
     if (!svc) return;
@@ -106,7 +113,9 @@ async function main(): Promise<void> {
     if (observed) await observed.stop();
     if (svc) await stopServe(svc);
     run(STOP);
+    run(PG_STOP);
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(PG_RUN_DIR, { recursive: true, force: true });
   }
 }
 
