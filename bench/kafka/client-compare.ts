@@ -156,7 +156,7 @@ export class ClientComparison {
       joinMs,
       consumed: this.produced,
       conditions: {
-        broker: `Apache Kafka ${brokerVersion()}, one KRaft node`,
+        broker: `Apache Kafka ${brokerVersion()} (as pinned in infra/kafka/pom.xml), one KRaft node`,
         kafkajs: version('kafkajs'),
         confluent: `${version('@confluentinc/kafka-javascript')} (librdkafka ${Native.librdkafkaVersion}, built here from its bundled source)`,
         relay_batch: opts.batch,
