@@ -75,20 +75,26 @@ export const METHOD = 'sat-over-finite-abstraction/v1';
 // ---- variables and materialisation -------------------------------------------------------------
 
 /**
- * One MiniSat instance serves several diffs in a row: each instance allocates and zeroes a 64 MB heap,
- * which costs 4 ms on an idle machine and over 100 ms at p99 next to a large JavaScript heap (a
- * preview over a million decisions). Each diff names its variables with its own prefix, so diffs
- * share no variable and no constraint; the instance is replaced after 12 diffs (a longer-lived one slows down as clauses accumulate: measured 60 → 1,000 ms per diff over 400 diffs). Everything here
- * is synchronous, so the prefix of the diff being computed is a module variable.
+ * One MiniSat instance serves several diffs in a row: each new instance allocates a 64 MB heap, which
+ * costs 4 ms on an idle machine but a full garbage collection — 250 ms measured — next to a large
+ * JavaScript heap (a preview over a million decisions). Each diff names its variables with its own
+ * prefix, so diffs share no variable, and retires them when it ends (their inputs fixed at the top
+ * level). The instance is still replaced after SOLVER_USES diffs, because logic-solver copies every
+ * variable's value out of MiniSat on each answer: measured flat over the first 100 diffs, then 3×
+ * slower at 250 and 10× at 500. Everything here is synchronous, so the prefix of the diff being
+ * computed is a module variable.
  */
 let prefix = '';
 const sv = (dim: ScalarDim, i: number) => `${prefix}${dim}=${i}`;
 const setv = (dim: SetDim, i: number) => `${prefix}${dim}#${i}`;
-const SOLVER_USES = 12;
+const SOLVER_USES = 100;
 let shared: { solver: Logic.Solver; uses: number } | undefined;
 let diffCount = 0;
+/** Variables one instance may hold before it is replaced anyway (big policies use more per diff; MiniSat's heap is fixed). */
+const SOLVER_VARS = 300_000;
+const varsOf = (solver: Logic.Solver): number => ((solver as unknown as { _num2name?: unknown[] })._num2name?.length ?? 0);
 function solverForDiff(): Logic.Solver {
-  if (!shared || shared.uses >= SOLVER_USES) shared = { solver: new Logic.Solver(), uses: 0 };
+  if (!shared || shared.uses >= SOLVER_USES || varsOf(shared.solver) > SOLVER_VARS) shared = { solver: new Logic.Solver(), uses: 0 };
   shared.uses++;
   prefix = `d${++diffCount}:`;
   return shared.solver;
@@ -362,12 +368,18 @@ const canonical = (v: unknown): string =>
  */
 export function semanticDiff(from: Policy, to: Policy): SemanticDiff {
   const t0 = performance.now();
-  const solver = solverForDiff();
   try {
-    return diffWith(solver, from, to, t0);
+    return diffWith(solverForDiff(), from, to, t0);
   } catch (err) {
     shared = undefined; // a failed diff may leave constraints half-added: never reuse that instance
-    throw err;
+    if (err instanceof DiffTooLargeError) throw err;
+    // Once more on a fresh instance (a shared one may have run out of its fixed heap).
+    try {
+      return diffWith(solverForDiff(), from, to, t0);
+    } catch (again) {
+      shared = undefined;
+      throw again;
+    }
   }
 }
 
@@ -454,6 +466,10 @@ function diffWith(solver: Logic.Solver, from: Policy, to: Policy, t0: number): S
     || ACTIONS.indexOf(x.action) - ACTIONS.indexOf(y.action)
     || KIND_ORDER.indexOf(x.kind) - KIND_ORDER.indexOf(y.kind)
     || (x.responsible.join() < y.responsible.join() ? -1 : x.responsible.join() > y.responsible.join() ? 1 : 0));
+  // Retire this diff's variables: fix its inputs to one assignment its constraints allow (first atom of
+  // each dimension, empty sets), so every clause it added is settled at the top level and later diffs
+  // sharing this MiniSat instance do not search through it.
+  solver.require(Logic.and([...SCALAR_DIMS.map((dim) => sv(dim, 0)), ...SET_DIMS.flatMap((dim) => abs.sets[dim].map((_, i) => Logic.not(setv(dim, i))))]));
   const levelsOf = (d: Direction) => LEVELS.filter((l) => counterexamples.some((c) => c.direction === d && c.classification === l));
   let atoms = 0;
   for (const dim of SCALAR_DIMS) atoms += abs.scalars[dim].length;
