@@ -26,6 +26,7 @@ import { KafkaIngestBridge } from '../../streams/runtime/kafka/ingest-bridge';
 import { PreconditionError } from '../../streams/errors';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { PgProcessorRunner } from '../../streams/runtime/postgres/pg-processor-runner';
+import { byStream } from '../../streams/runtime/processor';
 import { RemoteProjectionRunner } from '../../projections/remote-projection-runner';
 import type { Config } from '../config';
 import type { ServiceContext } from '../http/context';
@@ -48,12 +49,12 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   const kafka = config.kafkaBrokers.length ? new Kafka({ clientId: `${config.kafkaPrefix}.processors`, brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } }) : undefined;
   const wire = config.schemaRegistryUrl ? new RegistryWire(config.schemaRegistryUrl, catalog(), log.codec) : undefined;
   const decode = async (type: string, schemaVersion: number, value: Buffer) => (await decodeCatalogValue(wire, log.codec, type, schemaVersion, value)).payload;
-  // State partitioned by key: a consumer group over the catalog topics, spread over the instances.
-  // One state for everything (the ZK planner): one owner at a time, reading the store in order.
+  // State per stream (the topics' partition key): a consumer group over the catalog topics, spread
+  // over the instances. Any other keying (the ZK planner's one state): one owner reading the store in order.
   const processors = opts.readOnly
     ? []
     : (opts.processors ?? allProcessors()).map((d) =>
-        d.keyOf && kafka ? new PgGroupRunner(log, d, { kafka, prefix: config.kafkaPrefix, decode }) : new PgProcessorRunner(log, d),
+        d.keyOf === byStream && kafka ? new PgGroupRunner(log, d, { kafka, prefix: config.kafkaPrefix, decode }) : new PgProcessorRunner(log, d),
       );
   const projections = (opts.projections ?? allProjections()).map((d) => new RemoteProjectionRunner(readModels, log, d));
   const relay = opts.readOnly || config.kafkaBrokers.length === 0

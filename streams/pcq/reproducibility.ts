@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '../../schemas/envelope';
-import { defineProcessor, noChange, type Decision, type EmittedEvent } from '../runtime/processor';
+import { defineProcessor, noChange, type Decision, type EmittedEvent, byStream } from '../runtime/processor';
 import { compareMetrics, inputDiffs, summarize, type Metrics } from './compare';
 import {
   runtimeName,
@@ -126,7 +126,7 @@ function onReplay(state: FixtureState, e: RecordedEvent<ReplayRecorded>): Decisi
 export const reproducibility = defineProcessor<FixtureState>({
   name: 'pcq.reproducibility',
   inputs: ['FixtureRegistered', 'ReplayRecorded'],
-  keyOf: (e) => e.stream,
+  keyOf: byStream,
   initialState: () => ({ manifest: null, releases: {}, seen: 0 }),
   handle(state, e) {
     if (e.type === 'FixtureRegistered') return { state: { ...state, manifest: e.payload as FixtureRegistered }, emit: [] };

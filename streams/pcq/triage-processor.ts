@@ -5,7 +5,7 @@
  * first label. A human override (TriageOverridden) is final: no re-triage after it.
  */
 import type { RecordedEvent } from '../../schemas/envelope';
-import { defineProcessor, noChange, type Decision } from '../runtime/processor';
+import { defineProcessor, noChange, type Decision, byStream } from '../runtime/processor';
 import { runtimeName, type AnomalyDetected, type AnomalyTriaged, type CheckKind, type ReproducibilityChecked, type RunRef, type TriageOverridden } from './events/types';
 import { triage } from './triage/triage';
 
@@ -84,7 +84,7 @@ function onChecked(state: TriageState, e: RecordedEvent<ReproducibilityChecked>)
 export const triageProcessor = defineProcessor<TriageState>({
   name: 'pcq.triage',
   inputs: ['AnomalyDetected', 'ReproducibilityChecked', 'TriageOverridden'],
-  keyOf: (e) => e.stream,
+  keyOf: byStream,
   initialState: () => ({ anomalies: {} }),
   handle(state, e) {
     if (e.type === 'AnomalyDetected') return onDetected(state, e as RecordedEvent<AnomalyDetected>);

@@ -33,6 +33,13 @@ export interface ProcessorDefinition<S = unknown> {
 
 export const defineProcessor = <S>(def: ProcessorDefinition<S>): ProcessorDefinition<S> => def;
 
+/**
+ * State per stream: the key the catalog topics are partitioned by. A processor keyed so can run as a
+ * consumer group in distributed mode (its partitions spread over the instances); any other keying
+ * (one global state, say) keeps one owner reading the log in order.
+ */
+export const byStream = (event: RecordedEvent): string => event.stream;
+
 /** Helpers for domain code: keep state unchanged and emit nothing, or emit. */
 export const noChange = <S>(state: S): Decision<S> => ({ state, emit: [] });
 

@@ -1,6 +1,6 @@
 /** A small processor for the Kafka runtime tests and the bench: counts annotations per stream, emits a milestone every `every`. */
 import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { defineProcessor, noChange } from '../processor';
+import { byStream, defineProcessor, noChange } from '../processor';
 
 export const milestoneStream = (stream: string) => `milestone-${stream}`;
 
@@ -8,7 +8,7 @@ export const annotationCounter = (name: string, every = 3) =>
   defineProcessor<{ count: number }>({
     name,
     inputs: ['AnnotationAdded'],
-    keyOf: (e: RecordedEvent) => e.stream,
+    keyOf: byStream,
     initialState: () => ({ count: 0 }),
     handle: (state, e) => {
       const count = state.count + 1;
