@@ -563,8 +563,18 @@ function minimise(r: AccessRequest, ok: (q: AccessRequest) => boolean): AccessRe
   };
   for (const k of ['destinationRegion', 'purpose', 'reason', 'hops', 'rows', 'aggregateGroupSize'] as const) if (cur.context[k] !== undefined) attempt((q) => void delete q.context[k]);
   if (cur.resource.license !== undefined) attempt((q) => void delete q.resource.license);
-  for (let i = cur.resource.fields.length - 1; i >= 0; i--) attempt((q) => void q.resource.fields.splice(i, 1));
-  for (let i = cur.subject.groups.length - 1; i >= 0; i--) attempt((q) => void q.subject.groups.splice(i, 1));
+  // Arrays: drop chunks, halving their size (all at once first, one element at a time last).
+  const shrink = (list: (q: AccessRequest) => unknown[]) => {
+    for (let chunk = list(cur).length; chunk >= 1; chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
+      for (let start = 0; start < list(cur).length; ) {
+        const before = list(cur).length;
+        attempt((q) => void list(q).splice(start, chunk));
+        if (list(cur).length === before) start += chunk;
+      }
+    }
+  };
+  shrink((q) => q.resource.fields);
+  shrink((q) => q.subject.groups);
   return cur;
 }
 
