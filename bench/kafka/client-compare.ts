@@ -67,6 +67,25 @@ interface Side {
   close(): Promise<void>;
 }
 
+/**
+ * Runs `f` again (up to `attempts` times, with a growing pause) when it throws an error kafkajs marks
+ * retriable. kafkajs's `createTopics({ waitForLeaders: true })` can throw UNKNOWN_TOPIC_OR_PARTITION
+ * while the broker's metadata catches up with a creation. In bench-kafka this happened when the
+ * processor created its changelog topic right after the ceiling deleted its topics, in 3 of 5 runs
+ * of the bench as it was before this comparison. Only for steps that are safe to repeat: creating
+ * topics, or starting a runner that failed before it had a consumer.
+ */
+export async function retrying<T>(f: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (i >= attempts || !(e as { retriable?: boolean }).retriable) throw e;
+      await new Promise((r) => setTimeout(r, 500 * i));
+    }
+  }
+}
+
 function version(pkg: string): string {
   try {
     return (require(`${pkg}/package.json`) as { version: string }).version;
@@ -106,10 +125,13 @@ export class ClientComparison {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     for (const [topic] of c.cat.topics) this.topics.set(topic, `bench.relay.${opts.tag}.${topic}`);
-    await this.admin.createTopics({
-      topics: [...c.cat.topics].map(([topic, cfg]) => ({ topic: this.topics.get(topic)!, numPartitions: cfg.partitions })),
-      waitForLeaders: true,
-    });
+    const admin = this.admin;
+    await retrying(() =>
+      admin.createTopics({
+        topics: [...c.cat.topics].map(([topic, cfg]) => ({ topic: this.topics.get(topic)!, numPartitions: cfg.partitions })),
+        waitForLeaders: true,
+      }),
+    );
     this.wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, c.cat, c) : undefined;
 
     const sides: Record<Client, Side> = { kafkajs: await this.kafkajsSide(), confluent: await this.confluentSide() };
