@@ -83,14 +83,15 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     const parts = rule.conditions.map((c) => conditionSource(c, rule.effect, constant));
     lines.push(`if (${parts.length ? parts.join(' && ') : 'true'}) m.push(${index});`);
   });
-  const source = `"use strict";\nreturn function rules(r, m) {\n  ${lines.join('\n  ')}\n};`;
+  // Field names and tags are gathered once per request, however many conditions read them.
+  const source = `"use strict";\nreturn function rules(r, m) {\n  let fn, ft;\n  ${lines.join('\n  ')}\n};`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('k', 'h', source)(Object.freeze(k), HELPERS) as CompiledRules;
 }
 
 function conditionSource(c: Condition, effect: Effect, constant: (v: unknown) => string): string {
   const spec = REQUEST_PATHS[c.path];
-  const V = spec.source;
+  const V = spec.source === 'h.fieldNames(r)' ? '(fn ??= h.fieldNames(r))' : spec.source === 'h.fieldTags(r)' ? '(ft ??= h.fieldTags(r))' : spec.source;
   const loose = (spec.kind === 'string' || spec.kind === 'strings') && foldsFor(c.op, effect);
   const prep = (x: unknown) => (loose ? fold(x as string) : x);
   const L = loose ? 'true' : 'false';
