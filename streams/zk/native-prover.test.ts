@@ -14,7 +14,7 @@ import { mulberry32 } from '../seeded-random';
 import { artifactPaths, verificationKey, type CircuitName } from './artifacts';
 import { NATIVE_BINARY_RELATIVE, NativeProverProcess, nativeProverBinary } from './native-prover';
 import { ProverPool } from './prover-pool';
-import { hasher } from './selector';
+import { BN254_R, hasher } from './selector';
 import { releaseCurves, snarkjs, type Groth16Proof } from './snarkjs';
 import { batchInput, checkInput, LowLeafTree, MAX_VALUE } from './tree';
 
@@ -162,6 +162,20 @@ test('an input the circuit rejects is an error naming the problem, and the proce
   const after = await native.prove('check', good);
   expect(after.ok).toBe(true);
   expect(await verifies('check', after.publicSignals!, after.proof!)).toBe(true);
+});
+
+test('values at or above the field prime are taken modulo it, as snarkjs does; a 300-bit value never crashes the process', async () => {
+  const { tree, members } = randomTree(9);
+  const input = checkInput(tree.root, tree.witness(members[4]));
+  const wrapped = { ...input, query: (BigInt(input.query as string) + BN254_R).toString() };
+  const r = await native.prove('check', wrapped);
+  expect(r.error).toBeUndefined();
+  expect(r.publicSignals).toEqual(['1', tree.root.toString(), members[4].toString()]);
+  expect(r.publicSignals).toEqual(await snarkjsPublicSignals('check', wrapped));
+  const huge = await native.prove('check', { ...input, lowValue: (2n ** 300n).toString() });
+  expect(huge.ok).toBe(false);
+  expect(native.alive).toBe(true);
+  expect((await native.prove('check', input)).ok).toBe(true);
 });
 
 test('the pool proves natively by default; a missing binary falls back to snarkjs and says how to build it', async () => {

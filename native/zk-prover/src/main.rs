@@ -181,10 +181,14 @@ fn ms(t: Instant) -> f64 {
 }
 
 fn prove(c: &mut Circuit, input: &serde_json::Map<String, Value>) -> Result<Value, String> {
+    // Values are taken modulo the field's prime, as snarkjs' witness calculator does (a value of 255+
+    // bits would otherwise overflow ark-circom's eight 32-bit limbs and panic).
+    let prime = BigInt::from_biguint(num_bigint::Sign::Plus, Fr::MODULUS.into());
     let mut signals: Vec<(String, Vec<BigInt>)> = Vec::with_capacity(input.len());
     for (k, v) in input {
         let mut vals = Vec::new();
         flatten(v, &mut vals).map_err(|e| format!("input {k}: {e}"))?;
+        let vals = vals.into_iter().map(|x| ((x % &prime) + &prime) % &prime).collect();
         signals.push((k.clone(), vals));
     }
     let t0 = Instant::now();
@@ -314,7 +318,18 @@ fn main() {
                 let mut reply = match (circuits.get_mut(circuit), req.get("input").and_then(Value::as_object)) {
                     (None, _) => json!({ "ok": false, "error": format!("unknown circuit {circuit:?} (loaded: {})", a.circuits.join(", ")) }),
                     (_, None) => json!({ "ok": false, "error": "input must be a JSON object of signal names" }),
-                    (Some(c), Some(input)) => prove(c, input).unwrap_or_else(|e| json!({ "ok": false, "error": e })),
+                    (Some(c), Some(input)) => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prove(c, input))) {
+                        Ok(answer) => answer.unwrap_or_else(|e| json!({ "ok": false, "error": e })),
+                        Err(panic) => {
+                            // A bug, not the caller's input: answered as an error, and the witness
+                            // calculator is made afresh so the next request starts clean.
+                            if let Ok(w) = instantiate(&mut c.store, &c.module) {
+                                c.wtns = w;
+                            }
+                            let what = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+                            json!({ "ok": false, "error": format!("internal error (panic): {}", first_line(&what)) })
+                        }
+                    },
                 };
                 reply["id"] = id;
                 reply
