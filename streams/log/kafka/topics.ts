@@ -6,6 +6,8 @@
  *   <prefix>.checkpoints  compacted: the last value per checkpoint name.
  */
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { isTransient } from '../../errors';
+import { backoffMs } from '../../runtime/retry';
 import type { Catalog } from '../../../schemas/catalog';
 
 export interface InternalTopics {
@@ -40,15 +42,22 @@ export function topicConfigs(cat: Catalog, internal?: InternalTopics): ITopicCon
 }
 
 /** Creates the missing topics (existing ones are left as they are; partitions only ever grow by hand). */
-export async function ensureTopics(admin: Admin, wanted: ITopicConfig[]): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing = wanted.filter((t) => !existing.has(t.topic));
-  if (missing.length === 0) return;
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (e) {
-    // Another instance created them at the same moment: fine if they exist now.
-    const now = new Set(await admin.listTopics());
-    if (missing.some((t) => !now.has(t.topic))) throw e;
+export async function ensureTopics(admin: Admin, wanted: ITopicConfig[], attempts = 5): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      return;
+    } catch (e) {
+      // Another instance created them at the same moment: fine if they exist now.
+      const now = new Set(await admin.listTopics());
+      if (!missing.some((t) => !now.has(t.topic))) return;
+      // Waiting for the new topics' leaders can fail retriably (UNKNOWN_TOPIC_OR_PARTITION while the
+      // controller catches up): look again, with backoff, a few times.
+      if (!isTransient(e) || attempt + 1 >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, backoffMs(attempt, 200, 3000)));
+    }
   }
 }
