@@ -124,7 +124,7 @@ export class PgEventLog implements EventLog {
   async transaction<T>(work: (tx: PgLogTransaction) => Promise<T>, client?: pg.PoolClient | pg.Client): Promise<T> {
     this.assertWritable();
     const c: pg.PoolClient | pg.Client = client ?? (await this.connect());
-    let appended = false;
+    let appendedUpTo = 0;
     try {
       await c.query('BEGIN');
       const tx: PgLogTransaction = {
@@ -133,13 +133,13 @@ export class PgEventLog implements EventLog {
           const prepared = this.prepare(events, fieldPrefix);
           const [plan] = (await this.commitPlans(c, [{ events: prepared }], true)).outcomes;
           if (plan instanceof Error) throw plan;
-          appended ||= plan.some((r) => !r.duplicate);
+          for (const r of plan) if (!r.duplicate) appendedUpTo = Math.max(appendedUpTo, r.position);
           return plan;
         },
       };
       const out = await work(tx);
       await c.query('COMMIT');
-      if (appended) this.changes$.next(await this.head().catch(() => 0));
+      if (appendedUpTo) this.changes$.next(appendedUpTo);
       return out;
     } catch (err) {
       await c.query('ROLLBACK').catch(() => undefined);
@@ -167,9 +167,10 @@ export class PgEventLog implements EventLog {
         size += p.events.length;
       }
       try {
-        const outcomes = await this.commitGroup(group);
+        const { outcomes, head } = await this.commitGroup(group);
         outcomes.forEach((o, i) => (o instanceof Error ? group[i].reject(o) : group[i].resolve(o)));
-        if (outcomes.some((o) => !(o instanceof Error))) this.changes$.next(await this.head().catch(() => 0));
+        // The head this commit set: no query needed to tell this instance's followers.
+        if (outcomes.some((o) => !(o instanceof Error))) this.changes$.next(head);
       } catch (err) {
         const failure = asTransient(err, 'appending to the event store');
         for (const p of group) p.reject(failure);
@@ -182,7 +183,7 @@ export class PgEventLog implements EventLog {
    * and no lookup of ids (new events are the rule); if an id turns out to be stored already (the
    * insert hits the unique index), the transaction is redone with every id and head looked up.
    */
-  private async commitGroup(group: readonly Pick<PendingAppend, 'events'>[]): Promise<(AppendResult[] | Error)[]> {
+  private async commitGroup(group: readonly Pick<PendingAppend, 'events'>[]): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number }> {
     const client = await this.pool.connect();
     try {
       for (const exact of [false, true]) {
@@ -190,8 +191,8 @@ export class PgEventLog implements EventLog {
           await client.query('BEGIN');
           const { outcomes, head, heads } = await this.commitPlans(client, group, exact);
           await client.query('COMMIT');
-          if (head !== undefined) this.headCache.committed(head, heads);
-          return outcomes;
+          this.headCache.committed(head, heads);
+          return { outcomes, head };
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
           if (exact || !(err instanceof RedoExact || (err as { code?: string }).code === UNIQUE_VIOLATION)) throw err;
@@ -213,7 +214,7 @@ export class PgEventLog implements EventLog {
     client: pg.PoolClient | pg.Client,
     group: readonly Pick<PendingAppend, 'events'>[],
     exact: boolean,
-  ): Promise<{ outcomes: (AppendResult[] | Error)[]; head?: number; heads: Map<string, StreamHead> }> {
+  ): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number; heads: Map<string, StreamHead> }> {
     const all = group.flatMap((g) => g.events);
     const head = Number((await client.query('SELECT position FROM log_head FOR UPDATE')).rows[0].position);
     const streams = [...new Set(all.map((p) => p.event.stream))];
