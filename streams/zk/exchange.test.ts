@@ -71,3 +71,23 @@ test('proves planned batches once, across a restart; a batch without its set fai
   await log.close();
   await releaseCurves();
 });
+
+test('the prover processes load their keys when the first set is committed, not during the first job; none without a set', async () => {
+  const log = new SqliteEventLog({ path: join(mkdtempSync(join(tmpdir(), 'zk-warm-')), 'log.db'), sync: 'NORMAL' });
+  const prover = new ZkProverService(log, sealer, { workers: 1, retries: 0 });
+  await prover.start();
+  await log.append([{ type: 'AnnotationAdded', stream: 'notes', tenant: 'ops', payload: { subject: 's', text: 't', author: 'a' } }]);
+  expect(prover.pool.running).toBe(0);
+  await log.append([{ type: 'ZkSetCommitted', stream: 'zk-set:owner:w', tenant: 'owner', payload: { setId: 'w', pepperVersion: 1, root: '1', size: 1, depth: 16, leaves: ['5'] } }]);
+  await prover.warm;
+  expect(prover.pool.running).toBe(1);
+  await prover.close();
+
+  // a restart over a log that has a set warms up at once
+  const again = new ZkProverService(log, sealer, { workers: 1, retries: 0 });
+  await again.start();
+  await again.warm;
+  expect(again.pool.running).toBe(1);
+  await again.close();
+  await log.close();
+});

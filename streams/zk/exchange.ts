@@ -29,6 +29,10 @@ const isKafkaLog = (log: EventLog): log is KafkaEventLog => (log as { kind?: str
 export class ZkProverService {
   readonly pool: ProverPool;
   private sub?: Subscription;
+  private warmSub?: Subscription;
+  private markWarm!: () => void;
+  /** Resolves once the prover processes have loaded their keys ahead of the first job (warmWhenSetsExist). */
+  readonly warm: Promise<void> = new Promise((r) => (this.markWarm = r));
   private consumer?: Consumer;
   private readonly trees = new Map<string, Promise<LowLeafTree>>();
   private readonly inflight = new Map<string, number>();
@@ -48,6 +52,7 @@ export class ZkProverService {
   }
 
   async start(): Promise<void> {
+    void this.warmWhenSetsExist().catch(() => undefined);
     if (isKafkaLog(this.log)) return this.startOnKafka(this.log);
     const from = (await this.log.getCheckpoint(PROVER_CHECKPOINT)) + 1;
     this.lastSeen = from - 1;
@@ -170,8 +175,30 @@ export class ZkProverService {
     }
   }
 
+  /**
+   * The prover processes load their keys (seconds) before the first job rather than during it: at
+   * start when the deployment has a committed set, else when the first set is committed. A
+   * deployment that never commits a set never starts a prover process.
+   */
+  private async warmWhenSetsExist(): Promise<void> {
+    const head = await this.log.head();
+    if (this.closed) return;
+    if ((await this.log.read({ from: 1, limit: 1, types: ['ZkSetCommitted'] })).length) {
+      await this.pool.ready();
+      return this.markWarm();
+    }
+    this.warmSub = this.log.subscribe(head + 1, { types: ['ZkSetCommitted'] }).subscribe({
+      next: () => {
+        this.warmSub?.unsubscribe();
+        if (!this.closed) void this.pool.ready().then(() => this.markWarm(), () => undefined);
+      },
+      error: () => undefined,
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.warmSub?.unsubscribe();
     this.sub?.unsubscribe();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.checkpointing;

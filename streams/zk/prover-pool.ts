@@ -138,7 +138,7 @@ export class ProverPool {
   }
 
   private ensure(): void {
-    if (this.started) return;
+    if (this.started || this.closed) return;
     this.started = true;
     for (let i = 0; i < (this.opts.workers ?? 1); i++) this.slots.push(this.spawnSlot(i));
   }
@@ -275,6 +275,11 @@ export class ProverPool {
   unref(): void {
     this.unrefd = true;
     for (const s of this.slots) s.unref();
+  }
+
+  /** Prover processes started (0 until the first prove or ready()). */
+  get running(): number {
+    return this.slots.length;
   }
 
   get size(): number {
