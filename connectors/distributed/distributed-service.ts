@@ -70,6 +70,8 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   // The head as last seen: appends and notifications of every instance move it.
   let head = await log.head();
   const headSub = log.changes$.subscribe((h) => (head = Math.max(head, h)));
+  // Wake this instance's followers (projections, leased processors, the relay) on every instance's appends.
+  const unwatch = log.watch();
   const headSync = () => head;
   const settled = async (position: number, timeoutMs?: number) => {
     head = Math.max(head, position);
@@ -104,6 +106,7 @@ export async function openDistributedService(config: Config, opts: DistributedOp
         await relay?.stop();
         await Promise.all(processors.map((p) => p.stop()));
         await Promise.all(projections.map((p) => p.stop()));
+        unwatch();
         headSub.unsubscribe();
         readModels.close();
         await log.close();

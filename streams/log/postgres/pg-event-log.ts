@@ -347,6 +347,14 @@ export class PgEventLog implements EventLog {
     });
   }
 
+  /**
+   * Follow the other instances' appends (LISTEN plus a slow poll) so `changes$` moves for them too,
+   * not only while someone subscribes; returns the function that stops it.
+   */
+  watch(): () => void {
+    return this.watcher.acquire();
+  }
+
   // ---- checkpoints ----------------------------------------------------------------------------
 
   async getCheckpoint(name: string): Promise<number> {

@@ -69,8 +69,14 @@ export class PgGroupRunner<S> {
     const consumer = this.opts.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, sessionTimeout: 10_000, rebalanceTimeout: 20_000, heartbeatInterval: 1000 });
     this.consumer = consumer;
     // Partitions taken away: give their locks up, so their new owner can start.
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => void this.releaseAllBut(payload.memberAssignment).catch(() => undefined));
-    consumer.on(consumer.events.CRASH, (e) => (this.lastError = e.payload.error));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.lastError = undefined; // in the group again: a crash before it (kafkajs restarts the consumer) is over
+      void this.releaseAllBut(payload.memberAssignment).catch(() => undefined);
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (String(e.payload.error) !== String(this.lastError)) console.error(`[${this.name}] consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`);
+      this.lastError = e.payload.error;
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.inputTopics(), fromBeginning: true });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
