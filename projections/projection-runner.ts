@@ -85,6 +85,11 @@ export class ProjectionRunner extends CatchUpLoop {
     return handled;
   }
 
+  /** Fold what is on the log now (a key issued elsewhere, say) before answering from the model. */
+  async refresh(): Promise<void> {
+    this.catchUp();
+  }
+
   /** Fold synchronously until caught up with the head (or `until`). */
   catchUp(until?: number): void {
     while (this.runBatch(until) > 0);

@@ -32,6 +32,10 @@ export class RemoteProjectionRunner extends ProjectionRunner {
     return this.applyBatch(head, Number.MAX_SAFE_INTEGER, () => events);
   }
 
+  override async refresh(): Promise<void> {
+    await this.drain();
+  }
+
   override async drain(): Promise<void> {
     await this.drainWith(() => this.runBatchAsync());
   }

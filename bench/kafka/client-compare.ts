@@ -22,8 +22,8 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import { KafkaJS as Confluent } from '@confluentinc/kafka-javascript';
 import { codec as sharedCodec } from '../../schemas/codec';
+import { storedEvents } from '../stored-events';
 import type { NewEvent } from '../../schemas/envelope';
-import { eventHash, storedEnvelope } from '../../streams/log/hash-chain';
 import { readEnvelope } from '../../streams/log/kafka/headers';
 import { newDraft, recordChunks, type StoredEventDraft } from '../../streams/log/kafka/records';
 import { RegistryWire } from '../../streams/log/kafka/wire';
@@ -191,21 +191,9 @@ export class ClientComparison {
 
   /** The relay's records for these events: stored drafts as the PostgreSQL store would hand them over, then recordChunks per round. */
   private async prepare(events: readonly NewEvent[]): Promise<Round[]> {
-    const c = sharedCodec();
     const wire = this.wire;
-    const recordedAt = new Date().toISOString();
-    const heads = new Map<string, { version: number; hash: string }>();
-    let position = 0;
-    const drafts: StoredEventDraft[] = events.map((e) => {
-      const { schemaVersion, bytes } = c.encode(e.type, e.payload);
-      const head = heads.get(e.stream) ?? { version: 0, hash: '' };
-      const fields = storedEnvelope(e, e.id!, head.version + 1, recordedAt, schemaVersion);
-      const hash = eventHash(head.hash, fields, bytes);
-      heads.set(e.stream, { version: fields.streamVersion, hash });
-      const d = newDraft(fields, head.hash, hash, bytes, c.entry(e.type).topic);
-      d.position = ++position;
-      return d;
-    });
+    const topicOf = (type: string) => sharedCodec().entry(type).topic;
+    const drafts: StoredEventDraft[] = storedEvents(events).map((s) => ({ ...s, topic: topicOf(s.type) }));
     for (const d of drafts) this.used.add(d.topic);
     if (wire) await wire.prepare(drafts.map((d) => d.topic));
     // The value is the relay's (the catalog topic's schema id); the record goes to this bench's copy of the topic.

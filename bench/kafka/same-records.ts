@@ -8,8 +8,8 @@
  */
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { codec as sharedCodec } from '../../schemas/codec';
+import { storedEvents } from '../stored-events';
 import type { NewEvent } from '../../schemas/envelope';
-import { eventHash, storedEnvelope } from '../../streams/log/hash-chain';
 import { writerProducerConfig } from '../../streams/log/kafka/kafka-event-log';
 import { newDraft, recordChunks, type RecordChunk, type StoredEventDraft } from '../../streams/log/kafka/records';
 import { RegistryWire } from '../../streams/log/kafka/wire';
@@ -48,18 +48,10 @@ export class SameRecordsCeiling {
 
   /** The adapter's records for these events, grouped into transactions of `perTransaction` events. */
   async prepare(events: readonly NewEvent[], perTransaction: number): Promise<RecordChunk[][]> {
-    const c = sharedCodec();
     const wire = this.wire;
-    const recordedAt = new Date().toISOString();
-    const heads = new Map<string, { version: number; hash: string }>();
-    const drafts: StoredEventDraft[] = events.map((e) => {
-      const { schemaVersion, bytes } = c.encode(e.type, e.payload);
-      const head = heads.get(e.stream) ?? { version: 0, hash: '' };
-      const fields = storedEnvelope(e, e.id!, head.version + 1, recordedAt, schemaVersion);
-      const hash = eventHash(head.hash, fields, bytes);
-      heads.set(e.stream, { version: fields.streamVersion, hash });
-      return newDraft(fields, head.hash, hash, bytes, c.entry(e.type).topic);
-    });
+    const topicOf = (type: string) => sharedCodec().entry(type).topic;
+    // Positions stay 0, as in the journal adapter's drafts before the journal assigns them.
+    const drafts: StoredEventDraft[] = storedEvents(events).map((s) => ({ ...s, position: 0, topic: topicOf(s.type) }));
     if (wire) await wire.prepare(drafts.map((d) => d.topic));
     // The value is the adapter's (its topic's schema id); the record goes to this ceiling's copy of the topic.
     const values = new Map(drafts.map((d) => [d.id, wire ? wire.encodeSync(d.topic, d.type, d.payloadBytes) : d.payloadBytes]));

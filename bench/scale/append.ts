@@ -4,9 +4,7 @@
  * (encoding, the head lock, stream heads and ids, hashing).
  */
 import pg from 'pg';
-import { codec } from '../../schemas/codec';
-import type { NewEvent } from '../../schemas/envelope';
-import { eventHash, storedEnvelope, type StoredEvent } from '../../streams/log/hash-chain';
+import { storedEvents } from '../stored-events';
 import { MIGRATIONS } from '../../streams/log/postgres/migrations';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { insertRows } from '../../streams/log/postgres/statements';
@@ -14,24 +12,9 @@ import { seconds } from '../stats';
 import { freshDatabase } from '../../infra/postgres/fresh-database';
 import { annotations } from './events';
 
-/** The rows the log stores for these events, computed outside the timed section. */
-function storedRows(events: NewEvent[]): StoredEvent[] {
-  const c = codec();
-  const heads = new Map<string, { v: number; h: string }>();
-  const now = new Date().toISOString();
-  return events.map((e, i) => {
-    const { schemaVersion, bytes } = c.encode(e.type, e.payload);
-    const head = heads.get(e.stream) ?? { v: 0, h: '' };
-    const f = storedEnvelope(e, e.id!, head.v + 1, now, schemaVersion);
-    const hash = eventHash(head.h, f, bytes);
-    heads.set(e.stream, { v: f.streamVersion, h: hash });
-    return { ...f, position: i + 1, payloadBytes: bytes, prevHash: head.h, hash };
-  });
-}
-
 export async function appendVsRaw(url: string, n: number, batch: number, run: number): Promise<{ log: number; raw: number }> {
   const events = annotations(n, `append${run}`);
-  const rows = storedRows(events);
+  const rows = storedEvents(events); // outside the timed section
 
   const rawUrl = await freshDatabase(url, `bench_raw_${run}`);
   const raw = new pg.Client({ connectionString: rawUrl });

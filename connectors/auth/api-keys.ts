@@ -51,7 +51,7 @@ interface KeyRow {
  * Resolve a bearer token to its principal. `refresh` folds keys issued by another process
  * (the CLI) before a lookup misses for good.
  */
-export function authenticate(db: Database.Database, header: string | undefined, refresh: () => void): Principal {
+export async function authenticate(db: Database.Database, header: string | undefined, refresh: () => void | Promise<void>): Promise<Principal> {
   if (!header) throw new AuthError('UNAUTHENTICATED', 'missing Authorization header; send "Authorization: Bearer <key>" (make one with `trust tenant add <tenant>`)');
   const m = /^Bearer\s+tf_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(header.trim());
   if (!m) throw new AuthError('UNAUTHENTICATED', 'malformed API key; expected "Authorization: Bearer tf_<id>_<secret>"');
@@ -59,7 +59,7 @@ export function authenticate(db: Database.Database, header: string | undefined, 
   const find = () => db.prepare('SELECT tenant, role, key_hash, revoked_at FROM api_keys WHERE key_id = ?').get(keyId) as KeyRow | undefined;
   let row = find();
   if (!row) {
-    refresh();
+    await refresh();
     row = find();
   }
   const expected = Buffer.from(row?.key_hash ?? '0'.repeat(64), 'hex');

@@ -2,8 +2,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import { register as metricsRegistry, collectDefaultMetrics } from 'prom-client';
-import { RemoteProjectionRunner } from '../../projections/remote-projection-runner';
-import { AuthError } from '../../streams/errors';
 import { authenticate } from '../auth/api-keys';
 import { allPages, allRoutes } from '../registry';
 import type { Service } from '../service';
@@ -49,16 +47,8 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
   });
 
   const keys = service.projections.find((p) => p.def.name === 'tenancy.api-keys');
-  const check = async (authorization: string | undefined): Promise<Principal> => {
-    try {
-      return authenticate(service.readModels, authorization, () => keys?.catchUp());
-    } catch (err) {
-      // Distributed mode: the key may have been issued through another instance a moment ago.
-      if (!(keys instanceof RemoteProjectionRunner) || !(err instanceof AuthError) || err.message !== 'unknown API key') throw err;
-      await keys.drain();
-      return authenticate(service.readModels, authorization, () => undefined);
-    }
-  };
+  // A key issued through another process (the CLI, another instance) is folded before a lookup misses for good.
+  const check = (authorization: string | undefined): Promise<Principal> => authenticate(service.readModels, authorization, () => keys?.refresh());
   const authBy = (header: (req: Request) => string | undefined) => (req: Request, _res: Response, next: NextFunction) => {
     check(header(req)).then((principal) => {
       (req as Request & { principal: unknown }).principal = principal;

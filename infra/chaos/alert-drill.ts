@@ -232,11 +232,7 @@ export async function runAlertDrill(opts: DrillOptions = {}): Promise<AlertDrill
   const forS = durationSeconds(spec.alerting.page.for) / profile.scale;
   const objective = spec.slos.find((s) => s.name === F.slo)!.objective;
   const designed = designedDetectSeconds(spec, profile, objective, errorRatio);
-  const timeline: TimelineEntry[] = [];
-  const mark = (what: string, at = Date.now()) => {
-    timeline.push({ at: new Date(at).toISOString(), what });
-    log(`${new Date(at).toISOString()}  ${what}`);
-  };
+  const { timeline, mark } = timelineRecorder(log);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'trust-drill-'));
   const oncallKey = issueAdminKey(dataDir, 'oncall');
@@ -390,11 +386,7 @@ export async function runKillDrill(opts: DrillOptions & { downMs?: number } = {}
   const rps = opts.rps ?? 40;
   const downMs = opts.downMs ?? 0;
   const run = `kill-${Date.now().toString(36)}`;
-  const timeline: TimelineEntry[] = [];
-  const mark = (what: string, at = Date.now()) => {
-    timeline.push({ at: new Date(at).toISOString(), what });
-    log(`${new Date(at).toISOString()}  ${what}`);
-  };
+  const { timeline, mark } = timelineRecorder(log);
   const dataDir = mkdtempSync(join(tmpdir(), 'trust-drill-'));
   const oncallKey = issueAdminKey(dataDir, 'oncall');
   const alertmanagerKey = issueKey(dataDir, 'system', 'producer');
@@ -550,4 +542,14 @@ export async function observeDrill(base: string, port: number, dataDir: string, 
     },
     stop: () => stack.stop(),
   };
+}
+
+/** A drill's timeline: each mark is kept (for the postmortem) and logged as it happens. */
+function timelineRecorder(log: (line: string) => void): { timeline: TimelineEntry[]; mark: (what: string, at?: number) => void } {
+  const timeline: TimelineEntry[] = [];
+  const mark = (what: string, at = Date.now()) => {
+    timeline.push({ at: new Date(at).toISOString(), what });
+    log(`${new Date(at).toISOString()}  ${what}`);
+  };
+  return { timeline, mark };
 }
