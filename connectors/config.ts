@@ -23,6 +23,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** The ZK-TX prover (TRUST_ZK_PROVER, TRUST_ZK_PROVER_BIN, TRUST_ZK_PROVER_THREADS). */
   zkProver: ZkProverConfig;
+  /**
+   * Distributed mode: how long an instance's claim on a ZK batch lasts without renewal
+   * (TRUST_ZK_CLAIM_LEASE_MS, default 15000): a crashed instance's batches are taken over after it.
+   */
+  zkClaimLeaseMs?: number;
 }
 
 export interface ZkProverConfig {
@@ -58,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) problems.push({ field: 'TRUST_MAX_BODY_BYTES', problem: 'must be a positive integer' });
   const faultInjection = env.TRUST_FAULT_INJECTION ?? '0';
   if (faultInjection !== '0' && faultInjection !== '1') problems.push({ field: 'TRUST_FAULT_INJECTION', problem: `must be 0 or 1, got '${faultInjection}'` });
+  const zkClaimLeaseMs = Number(env.TRUST_ZK_CLAIM_LEASE_MS || 15_000);
+  if (!Number.isInteger(zkClaimLeaseMs) || zkClaimLeaseMs < 100) problems.push({ field: 'TRUST_ZK_CLAIM_LEASE_MS', problem: 'must be a whole number of milliseconds, at least 100' });
   if (logMode === 'distributed') {
     if (!env.KAFKA_BROKERS) problems.push({ field: 'KAFKA_BROKERS', problem: 'is required in distributed mode (host:port[,host:port]; `make kafka-up` starts a local broker)' });
     if (!env.DATABASE_URL) problems.push({ field: 'DATABASE_URL', problem: 'is required in distributed mode (postgres://user@host:port/db; `make pg-up` starts a local cluster)' });
@@ -77,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSync,
     faultInjection: faultInjection === '1',
     zkProver: zkProverConfig(env),
+    zkClaimLeaseMs,
   };
 }
 

@@ -32,7 +32,7 @@ import type { Config } from '../config';
 import type { ServiceContext } from '../http/context';
 import { makeIngest } from '../ingest';
 import { BackgroundStart } from './background-start';
-import { leasedWorker } from './leased-worker';
+import { deploymentWorker } from './leased-worker';
 import { allProcessors, allProjections, allWorkers } from '../registry';
 import { lifecycle, openReadModels, readModelsPath, settleLoops, type Service, type ServiceOptions } from '../service';
 
@@ -79,7 +79,7 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   };
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
   // Background workers run once per deployment, each under its lease.
-  const workers = opts.readOnly ? [] : (opts.workers ?? allWorkers()).map((w) => leasedWorker(log.connectionString, w(ctx)));
+  const workers = opts.readOnly ? [] : (opts.workers ?? allWorkers()).map((w) => deploymentWorker(log, w(ctx), { claimLeaseMs: config.zkClaimLeaseMs }));
 
   return {
     config,

@@ -4,8 +4,37 @@
  * instance's session ends (crash, stop, network). The holder checks its session every second and
  * stops the worker as soon as the lease is gone, so two instances never prove the same batches.
  */
+import type { EventLog } from '../../streams/log/port';
 import { Lease } from '../../streams/runtime/postgres/lease';
+import { PgBatchClaims } from '../../streams/runtime/postgres/pg-batch-claims';
+import { provideBatchClaims } from '../../streams/zk/batch-claims';
 import type { Worker } from '../registry';
+
+/**
+ * Workers that share their work out item by item run on every instance instead of under one lease:
+ * the ZK prover claims each planned batch in PostgreSQL (zk_batch_claims), so every instance's
+ * prover processes prove (streams/zk/exchange.ts).
+ */
+const CLAIMING_WORKERS = new Set(['zk.prover']);
+
+/** A worker as a deployment runs it: on every instance with its claims in PostgreSQL, or under its lease. */
+export function deploymentWorker(log: EventLog & { connectionString: string }, worker: Worker, opts: { claimLeaseMs?: number } = {}): Worker {
+  if (!CLAIMING_WORKERS.has(worker.name)) return leasedWorker(log.connectionString, worker);
+  let claims: PgBatchClaims | undefined;
+  return {
+    name: worker.name,
+    async start() {
+      claims ??= new PgBatchClaims({ connectionString: log.connectionString, leaseMs: opts.claimLeaseMs });
+      provideBatchClaims(log, claims);
+      await worker.start();
+    },
+    async stop() {
+      await worker.stop();
+      await claims?.close();
+      claims = undefined;
+    },
+  };
+}
 
 export function leasedWorker(connectionString: string, worker: Worker, checkMs = 1000): Worker {
   const lease = new Lease(connectionString, `worker:${worker.name}`);

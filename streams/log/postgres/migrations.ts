@@ -71,6 +71,22 @@ CREATE TABLE processor_partitions (
   PRIMARY KEY (processor, topic, partition)
 );`,
   },
+  {
+    version: 4,
+    name: 'zk batch claims',
+    sql: `
+-- Which instance proves a planned ZK batch (streams/runtime/postgres/pg-batch-claims.ts): a lease on
+-- the server's clock, renewed by its holder, taken over once expired; finished once the outcome is on the log.
+CREATE TABLE zk_batch_claims (
+  batch_id    text PRIMARY KEY,
+  claimant    text NOT NULL,
+  attempt     integer NOT NULL,
+  claimed_at  timestamptz NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  finished_at timestamptz
+);
+CREATE INDEX zk_batch_claims_finished ON zk_batch_claims (finished_at) WHERE finished_at IS NOT NULL;`,
+  },
 ];
 
 /** Advisory-lock key of the migration step (any constant unique to this application). */
