@@ -130,13 +130,59 @@ export class IntegrityError extends TrustError {
 }
 
 /**
- * Whether to retry: our errors say so (`retriable`), and so do kafkajs's (its KafkaJSError carries
- * `retriable`); SQLite's busy and locked are worth another try. Drivers' errors are mapped to
- * TransientError where they are caught (the PostgreSQL store, the registry client).
+ * Librdkafka's error codes (@confluentinc/kafka-javascript's `ErrorCodes`) that mean a server is
+ * away, busy or moving, not that the request is wrong: local transport, timeouts, queue full,
+ * coordinator and leader changes, rebalances, not enough replicas yet, transactions in flight.
+ */
+export const KAFKA_TRANSIENT_CODES: ReadonlySet<number> = new Set([
+  -195, // ERR__TRANSPORT
+  -193, // ERR__RESOLVE
+  -192, // ERR__MSG_TIMED_OUT
+  -187, // ERR__ALL_BROKERS_DOWN
+  -185, // ERR__TIMED_OUT
+  -184, // ERR__QUEUE_FULL
+  -180, // ERR__WAIT_COORD
+  -166, // ERR__TIMED_OUT_QUEUE
+  -164, // ERR__WAIT_CACHE
+  -153, // ERR__RETRY
+  3, // ERR_UNKNOWN_TOPIC_OR_PART (a new topic's metadata catching up)
+  5, // ERR_LEADER_NOT_AVAILABLE
+  6, // ERR_NOT_LEADER_FOR_PARTITION
+  7, // ERR_REQUEST_TIMED_OUT
+  13, // ERR_NETWORK_EXCEPTION
+  14, // ERR_COORDINATOR_LOAD_IN_PROGRESS
+  15, // ERR_COORDINATOR_NOT_AVAILABLE
+  16, // ERR_NOT_COORDINATOR
+  19, // ERR_NOT_ENOUGH_REPLICAS
+  20, // ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND
+  27, // ERR_REBALANCE_IN_PROGRESS
+  51, // ERR_CONCURRENT_TRANSACTIONS
+  56, // ERR_KAFKA_STORAGE_ERROR
+  70, // ERR_FETCH_SESSION_ID_NOT_FOUND
+  74, // ERR_FENCED_LEADER_EPOCH
+  75, // ERR_UNKNOWN_LEADER_EPOCH
+  78, // ERR_OFFSET_NOT_AVAILABLE
+  80, // ERR_PREFERRED_LEADER_NOT_AVAILABLE
+  88, // ERR_UNSTABLE_OFFSET_COMMIT
+  89, // ERR_THROTTLING_QUOTA_EXCEEDED
+]);
+
+/**
+ * Whether to retry: our errors say so (`retriable`); so do the Kafka client's (a KafkaJSError of
+ * @confluentinc/kafka-javascript: `retriable` where it sets it, which it does for the transactional
+ * producer only, else by its librdkafka `code`; a `fatal` one never, the client must be made anew;
+ * an aggregate by its parts); SQLite's busy and locked are worth another try. Drivers' errors are
+ * mapped to TransientError where they are caught (the PostgreSQL store, the registry client).
  */
 export function isTransient(err: unknown): boolean {
   if (err instanceof TrustError) return err.retriable;
-  const e = err as { code?: unknown; retriable?: unknown; name?: unknown } | null;
-  if (typeof e?.retriable === 'boolean' && typeof e.name === 'string' && e.name.startsWith('KafkaJS')) return e.retriable;
+  const e = err as { code?: unknown; retriable?: unknown; fatal?: unknown; name?: unknown; errors?: unknown } | null;
+  if (typeof e?.name === 'string' && e.name.startsWith('KafkaJS')) {
+    if (e.fatal === true) return false;
+    if (e.retriable === true) return true;
+    if (Array.isArray(e.errors) && e.errors.length) return e.errors.every(isTransient);
+    if (typeof e.code === 'number' && KAFKA_TRANSIENT_CODES.has(e.code)) return true;
+    return e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSTimeout' || e.name === 'KafkaJSNoBrokerAvailableError';
+  }
   return e?.code === 'SQLITE_BUSY' || e?.code === 'SQLITE_LOCKED';
 }

@@ -1,15 +1,18 @@
 /**
- * bench-kafka's client comparison (issue 14): kafkajs 2.2.4 against @confluentinc/kafka-javascript
- * (librdkafka, through its KafkaJS-compatible API), on the same broker, in one run, on the two paths
- * distributed mode uses:
+ * bench-kafka's client comparison (issue 14), kept as the reference for the switch: kafkajs 2.2.4
+ * (a devDependency of this bench only; the product no longer uses it) against
+ * @confluentinc/kafka-javascript (librdkafka, through its KafkaJS-compatible API), on the same
+ * broker, in one run, on the two paths distributed mode uses:
  *
  *   (a) the relay's produce path (streams/bus/relay.ts): the catalog-topic records of stored events,
- *       built by records.ts `recordChunks(drafts, undefined, value, prefix)` (key = stream, the
- *       registry's wire-format value, the `trust.envelope` header), read in batches of
- *       RELAY_BATCH (2000, the relay's default) and sent chunk by chunk with `sendBatch`, one request
- *       awaited at a time as the relay's loop does, from an idempotent producer with acks = all and
- *       the relay's other settings (one request in flight, no topic auto-creation). The records are
- *       built before the timed section: what is timed is the client and the broker.
+ *       built by records.ts `catalogRecords` (key = stream, the registry's wire-format value, the
+ *       `trust.envelope` header) in rounds of RELAY_BATCH (2000, the relay's default), each round
+ *       awaited before the next, as the relay's loop does. Each client as the relay would use it:
+ *       the confluent client with the relay's producer (streams/log/kafka/client.ts relayProducer:
+ *       idempotent, acks = all, a round in one produce call); kafkajs as the relay used it before
+ *       the switch (idempotent, one request in flight, `sendBatch` per chunk of at most 512 KiB,
+ *       each awaited, acks = all). The records are built before the timed section: what is timed
+ *       is the client and the broker.
  *   (b) a consumer group reading everything (a) produced back to the end, each run with a new group
  *       from the earliest offset, decoding each record's envelope header as the product's consumers
  *       do, no offset commits. The rate is taken from the first record to the last (the steady
@@ -19,13 +22,13 @@
  * Runs alternate which client goes first, after one untimed warm-up of each; medians.
  */
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
-import { KafkaJS as Confluent } from '@confluentinc/kafka-javascript';
+import { Kafka, logLevel, type Admin, type TopicMessages } from 'kafkajs';
 import { codec as sharedCodec } from '../../schemas/codec';
 import { storedEvents } from '../stored-events';
 import type { NewEvent } from '../../schemas/envelope';
 import { readEnvelope } from '../../streams/log/kafka/headers';
-import { newDraft, recordChunks, type StoredEventDraft } from '../../streams/log/kafka/records';
+import { groupConsumer, kafkaClient, relayProducer, type Kafka as ConfluentKafka, type Message } from '../../streams/log/kafka/client';
+import { catalogRecords, newDraft, type StoredEventDraft } from '../../streams/log/kafka/records';
 import { RegistryWire } from '../../streams/log/kafka/wire';
 import { median, round, seconds } from '../stats';
 
@@ -59,8 +62,27 @@ export interface CompareResult {
   conditions: Record<string, unknown>;
 }
 
-/** One relay round's requests: the chunks `recordChunks` makes of RELAY_BATCH events. */
-type Round = { topic: string; messages: Message[] }[][];
+/** One relay round: the records of RELAY_BATCH events per topic. */
+type Round = { topic: string; messages: Message[] }[];
+
+/** kafkajs needs each request under the broker's 1 MB limit: the old relay's chunks of at most 512 KiB. */
+function kafkajsChunks(round: Round): Round[] {
+  const chunks: Round[] = [];
+  let current: Round = [];
+  let bytes = 0;
+  for (const { topic, messages } of round) {
+    for (const m of messages) {
+      const size = (m.value as Buffer).length + String((m.headers ?? {})['trust.envelope'] ?? '').length + String(m.key ?? '').length + 64;
+      if (bytes + size > 512 * 1024 && bytes > 0) (chunks.push(current), (current = []), (bytes = 0));
+      const last = current[current.length - 1];
+      if (last?.topic === topic) last.messages.push(m);
+      else current.push({ topic, messages: [m] });
+      bytes += size;
+    }
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
 
 interface Side {
   send(rounds: Round[]): Promise<void>;
@@ -105,7 +127,7 @@ function brokerVersion(): string {
 
 export class ClientComparison {
   private readonly kafka: Kafka;
-  private readonly confluent: InstanceType<typeof Confluent.Kafka>;
+  private readonly confluent: ConfluentKafka;
   private admin: Admin | undefined;
   private wire: RegistryWire | undefined;
   /** Catalog topic → this comparison's copy of it (same partitions), so the product's topics stay clean. */
@@ -116,7 +138,7 @@ export class ClientComparison {
 
   constructor(private readonly opts: CompareOptions) {
     this.kafka = new Kafka({ clientId: 'bench-compare-kafkajs', brokers: opts.brokers, logLevel: logLevel.NOTHING });
-    this.confluent = new Confluent.Kafka({ kafkaJS: { clientId: 'bench-compare-confluent', brokers: opts.brokers, logLevel: Confluent.logLevel.NOTHING } });
+    this.confluent = kafkaClient({ brokers: opts.brokers, clientId: 'bench-compare-confluent', logLevel: 'nothing' });
   }
 
   async run(): Promise<CompareResult> {
@@ -142,7 +164,7 @@ export class ClientComparison {
       const rate: Record<Client, number> = { kafkajs: 0, confluent: 0 };
       for (const client of order) {
         const rounds = await this.prepare(opts.events(r < 0 ? `relay-${client}-warm` : `relay-${client}-${r}`, r < 0 ? warmUpN : opts.n));
-        const n = rounds.reduce((s, round) => s + round.reduce((t, chunk) => t + chunk.reduce((u, tm) => u + tm.messages.length, 0), 0), 0);
+        const n = rounds.reduce((s, round) => s + round.reduce((t, tm) => t + tm.messages.length, 0), 0);
         const t = process.hrtime.bigint();
         await sides[client].send(rounds);
         rate[client] = n / seconds(t);
@@ -183,7 +205,7 @@ export class ClientComparison {
         confluent: `${version('@confluentinc/kafka-javascript')} (librdkafka ${Native.librdkafkaVersion}, built here from its bundled source)`,
         relay_batch: opts.batch,
         partitions: [...this.used].map((t) => `${t}:${c.cat.topics.get(t)!.partitions}`).join(','),
-        producer: 'idempotent, acks=all, maxInFlightRequests=1, sendBatch per chunk (<=512 KiB), awaited one at a time',
+        producer: 'idempotent, acks=all; confluent: the relay producer (linger 5 ms, a round in one sendBatch); kafkajs: maxInFlightRequests=1, sendBatch per chunk (<=512 KiB), awaited one at a time',
         consumer: `new group per run, from earliest, eachBatch (confluent js.consumer.max.batch.size=${CONFLUENT_MAX_BATCH}), autoCommit off, maxWaitTimeInMs=200, envelope header decoded`,
       },
     };
@@ -205,30 +227,30 @@ export class ClientComparison {
     });
     const rounds: Round[] = [];
     for (let i = 0; i < renamed.length; i += this.opts.batch) {
-      rounds.push(recordChunks(renamed.slice(i, i + this.opts.batch), undefined, (d) => values.get(d.id)!, this.opts.prefix).map((chunk) => chunk.topicMessages));
+      rounds.push(catalogRecords(renamed.slice(i, i + this.opts.batch), (d) => values.get(d.id)!, this.opts.prefix));
     }
     return rounds;
   }
 
-  /** The relay's producer, exactly (streams/bus/relay.ts). */
+  /** The relay's producer before the switch. */
   private async kafkajsSide(): Promise<Side> {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     return {
       send: async (rounds) => {
-        for (const round of rounds) for (const topicMessages of round) await producer.sendBatch({ topicMessages, acks: -1 });
+        for (const round of rounds) for (const topicMessages of kafkajsChunks(round)) await producer.sendBatch({ topicMessages: topicMessages as TopicMessages[], acks: -1 });
       },
       close: () => producer.disconnect(),
     };
   }
 
-  /** The same settings through the confluent client's KafkaJS API (acks is a producer setting there, not a send option). */
+  /** The relay's producer now (streams/log/kafka/client.ts): a round in one produce call. */
   private async confluentSide(): Promise<Side> {
-    const producer = this.confluent.producer({ kafkaJS: { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, acks: -1 } });
+    const producer = relayProducer(this.confluent);
     await producer.connect();
     return {
       send: async (rounds) => {
-        for (const round of rounds) for (const topicMessages of round) await producer.sendBatch({ topicMessages });
+        for (const topicMessages of rounds) await producer.sendBatch({ topicMessages });
       },
       close: () => producer.disconnect(),
     };
@@ -257,10 +279,7 @@ export class ClientComparison {
       await consumer.run({ autoCommit: false, eachBatch: async ({ batch }) => onMessages(batch.messages) });
       stop = () => consumer.disconnect();
     } else {
-      const consumer = this.confluent.consumer({
-        kafkaJS: { groupId, fromBeginning: true, autoCommit: false, maxWaitTimeInMs: 200 },
-        'js.consumer.max.batch.size': CONFLUENT_MAX_BATCH,
-      });
+      const consumer = groupConsumer(this.confluent, { groupId, maxBatchSize: CONFLUENT_MAX_BATCH });
       await consumer.connect();
       await consumer.subscribe({ topics });
       await consumer.run({ eachBatch: async ({ batch }) => onMessages(batch.messages) });

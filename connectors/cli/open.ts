@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { loadConfig, type Config } from '../config';
 import { kafkaOptionsFromEnv } from '../../streams/log/kafka/from-env';
-import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
+import { readJournal } from '../../streams/log/kafka/journal-reader';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import type { EventLog } from '../../streams/log/port';
 import { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
@@ -36,15 +36,14 @@ export async function openHistory(config: Config = cliConfig()): Promise<SqliteE
  * (the journal's own reader): what `trust events export --kafka-journal` exports.
  */
 export async function openJournalCopy(): Promise<SqliteEventLog> {
-  const journal = await KafkaEventLog.connect({ ...kafkaOptionsFromEnv(process.env), readOnly: true });
+  const opts = kafkaOptionsFromEnv(process.env);
+  const copy = new SqliteEventLog({ path: ':memory:' });
   try {
-    await journal.sync();
-    const copy = new SqliteEventLog({ path: ':memory:', codec: journal.codec });
-    const stored = journal.mirror.readStoredSync({ from: 1, limit: Number.MAX_SAFE_INTEGER });
-    copy.db.transaction(() => stored.forEach((e) => copy.insertStored(e)))();
+    await readJournal(opts, (events) => copy.db.transaction(() => events.forEach((e) => copy.insertStored(e)))());
     return copy;
-  } finally {
-    await journal.close();
+  } catch (e) {
+    await copy.close();
+    throw e;
   }
 }
 

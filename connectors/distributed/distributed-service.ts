@@ -19,7 +19,7 @@ import { catalog } from '../../schemas/catalog';
 import { codec } from '../../schemas/codec';
 import { storeTarget } from '../../streams/bus/ingest-target';
 import { KafkaRelay } from '../../streams/bus/relay';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '../../streams/log/kafka/client';
 import { RegistryWire, decodeCatalogValue } from '../../streams/log/kafka/wire';
 import { PgGroupRunner } from '../../streams/runtime/postgres/pg-group-runner';
 import { KafkaIngestBridge } from '../../streams/runtime/kafka/ingest-bridge';
@@ -46,7 +46,7 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   mkdirSync(config.dataDir, { recursive: true });
   const log = await PgEventLog.open({ connectionString: config.databaseUrl, readOnly: opts.readOnly });
   const readModels = openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
-  const kafka = config.kafkaBrokers.length ? new Kafka({ clientId: `${config.kafkaPrefix}.processors`, brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } }) : undefined;
+  const kafka = config.kafkaBrokers.length ? kafkaClient({ brokers: config.kafkaBrokers, clientId: `${config.kafkaPrefix}.processors` }) : undefined;
   const wire = config.schemaRegistryUrl ? new RegistryWire(config.schemaRegistryUrl, catalog(), log.codec) : undefined;
   const decode = async (type: string, schemaVersion: number, value: Buffer) => (await decodeCatalogValue(wire, log.codec, type, schemaVersion, value)).payload;
   // State per stream (the topics' partition key): a consumer group over the catalog topics, spread

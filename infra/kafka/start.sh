@@ -49,14 +49,14 @@ num.io.threads=4
 log.segment.bytes=67108864
 PROPS
   cluster_id="$(node -e "process.stdout.write(require('crypto').randomBytes(16).toString('base64url'))")"
-  java -Xmx256m -cp "$libs/*" -Dlog4j.configuration="file:$here/log4j.properties" \
+  java -Xmx256m -cp "$libs/*" -Dlog4j2.configurationFile="$here/log4j2.properties" \
     kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$KAFKA_RUN_DIR/server.properties" >"$logfile" 2>&1 \
     || { cat "$logfile" >&2; exit 1; }
 fi
 
 # setsid + nohup: the broker outlives the shell (and make) that started it; stop.sh ends it by pid.
 setsid nohup java -Xms128m -Xmx"$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-  -Dlog4j.configuration="file:$here/log4j.properties" -cp "$libs/*" \
+  -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$libs/*" \
   kafka.Kafka "$KAFKA_RUN_DIR/server.properties" >>"$logfile" 2>&1 </dev/null &
 echo $! >"$pidfile"
 

@@ -3,7 +3,7 @@
 #   make kafka-up / kafka-down        broker on KAFKA_PORT (default 9092)
 #   make registry-up / registry-down  registry on SCHEMA_REGISTRY_PORT (default 8081)
 #   make test-kafka                   the Kafka integration tests against a fresh broker + registry on free ports
-#   make bench-kafka                  adapter produce vs raw kafkajs, processing throughput, then kafkajs vs @confluentinc/kafka-javascript (relay produce, consume)
+#   make bench-kafka                  the relay vs the same records sent raw (same client), processing throughput, then kafkajs (reference) vs @confluentinc/kafka-javascript
 .PHONY: kafka-up kafka-down registry-up registry-down test-kafka bench-kafka kafka-fetch kafka-clients
 
 kafka-fetch:
@@ -27,9 +27,8 @@ kafka-clients:
 	bash test/kafka/third-party/setup.sh >/dev/null
 
 # One broker and one registry for every Kafka suite (-i: the suites share them, one at a time).
-# --forceExit: a kafkajs consumer whose batch failed can schedule one more fetch after it was
-# disconnected (kafkajs#1327), which kept jest alive after every test had passed once in 11 runs;
-# the results are final by then, and CI must not hang on it.
+# --forceExit: a native client handle (librdkafka) or a server connection left open by a failed
+# test must not keep jest alive after its results are final; CI must not hang on it.
 test-kafka: install kafka-clients
 	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i --forceExit test/kafka test/distributed streams/log/kafka streams/runtime/kafka streams/log/postgres
 

@@ -4,8 +4,8 @@
  * keeps once), then the group's offset is committed. A crash between the two redoes the batch:
  * exactly-once in effect, by idempotency rather than by one transaction spanning both systems.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import type { Catalog } from '../../schemas/catalog';
+import { kafkaClient } from '../log/kafka/client';
 import { RegistryWire, decodeCatalogValue } from '../log/kafka/wire';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
 import type { IngestTarget } from '../runtime/kafka/ingest-bridge';
@@ -13,7 +13,7 @@ import type { IngestTarget } from '../runtime/kafka/ingest-bridge';
 export function storeTarget(log: PgEventLog, cat: Catalog, opts: { brokers: string[]; registryUrl?: string; prefix: string }): IngestTarget {
   const wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, cat, log.codec) : undefined;
   return {
-    kafka: new Kafka({ clientId: `${opts.prefix}.ingest`, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 8 } }),
+    kafka: kafkaClient({ brokers: opts.brokers, clientId: `${opts.prefix}.ingest` }),
     prefix: opts.prefix,
     cat,
     codec: log.codec,

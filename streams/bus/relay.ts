@@ -9,12 +9,20 @@
  * (acks = all); a relay that crashes between the acknowledgment and its checkpoint sends that batch
  * again after the restart, and consumers dedupe by event id (every record carries it in its
  * envelope header), so such a duplicate is harmless.
+ *
+ * Each round's events go out in one produce call (librdkafka batches them per partition into as
+ * few requests as the size limits allow), awaited as a whole: the promise resolves only when every
+ * record has the broker's acknowledgment. The producer is idempotent, so librdkafka keeps each
+ * partition's order with several requests in flight and never writes a retried batch twice. A
+ * round that fails (a broker away longer than the producer's message timeout, a fatal producer
+ * error) waits for the rest of its records to settle, drops the producer and is sent again, whole,
+ * by a new one from the unchanged checkpoint: nothing of the failed attempt is still in flight.
  */
-import { logLevel, Kafka, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Catalog } from '../../schemas/catalog';
 import type { StoredEvent } from '../log/hash-chain';
-import { recordChunks, type StoredEventDraft } from '../log/kafka/records';
+import { kafkaClient, relayProducer, type Kafka, type Producer } from '../log/kafka/client';
+import { catalogRecords, type StoredEventDraft } from '../log/kafka/records';
 import { ensureTopics, topicConfigs } from '../log/kafka/topics';
 import { RegistryWire } from '../log/kafka/wire';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
@@ -32,6 +40,7 @@ export interface RelayOptions {
 export const relayCheckpoint = (prefix: string) => `relay:${prefix}`;
 
 export class KafkaRelay extends LeasedLoop {
+  private kafka: Kafka | undefined;
   private producer: Producer | undefined;
   private readonly wire: RegistryWire | undefined;
 
@@ -46,18 +55,35 @@ export class KafkaRelay extends LeasedLoop {
 
   /** Create the catalog topics that are missing, connect the producer, start relaying (or standing by). */
   async connect(): Promise<void> {
-    const kafka = new Kafka({ clientId: `${this.opts.prefix}.relay`, brokers: this.opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+    const kafka = (this.kafka ??= kafkaClient({ brokers: this.opts.brokers, clientId: `${this.opts.prefix}.relay` }));
     const admin = kafka.admin();
     await admin.connect();
     try {
       await ensureTopics(admin, topicConfigs(this.cat));
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
-    await this.producer?.disconnect().catch(() => undefined); // a connect that failed half-way is redone whole
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.producer.connect();
+    await this.dropProducer(); // a connect that failed half-way is redone whole
+    await this.producerReady();
     this.start();
+  }
+
+  private async producerReady(): Promise<Producer> {
+    if (!this.producer) {
+      const p = relayProducer(this.kafka!);
+      await p.connect();
+      this.producer = p;
+    }
+    return this.producer;
+  }
+
+  /** Let what this producer still has in flight settle (delivered or failed), then close it. */
+  private async dropProducer(): Promise<void> {
+    const p = this.producer;
+    this.producer = undefined;
+    if (!p) return;
+    await p.flush({ timeout: 30_000 }).catch(() => undefined);
+    await p.disconnect().catch(() => undefined);
   }
 
   protected async round(session: pg.Client): Promise<number> {
@@ -80,13 +106,18 @@ export class KafkaRelay extends LeasedLoop {
     const wire = this.wire;
     if (wire) await wire.prepare(drafts.map((d) => d.topic));
     const value = wire ? (d: StoredEventDraft) => wire.encodeSync(d.topic, d.type, d.payloadBytes) : (d: StoredEventDraft) => d.payloadBytes;
-    for (const chunk of recordChunks(drafts, undefined, value, this.opts.prefix)) {
-      await this.producer!.sendBatch({ topicMessages: chunk.topicMessages, acks: -1 });
+    const producer = await this.producerReady();
+    try {
+      // Resolves when every record is acknowledged by all in-sync replicas (acks = all).
+      await producer.sendBatch({ topicMessages: catalogRecords(drafts, value, this.opts.prefix) });
+    } catch (e) {
+      await this.dropProducer();
+      throw e;
     }
   }
 
   override async stop(): Promise<void> {
     await super.stop();
-    await this.producer?.disconnect().catch(() => undefined);
+    await this.dropProducer();
   }
 }

@@ -1,4 +1,4 @@
-import { KafkaJSConnectionError, KafkaJSNonRetriableError } from 'kafkajs';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { isTransient, TransientError, TrustError, ValidationError, VersionConflictError } from '../errors';
 import { backoffMs } from './retry';
 
@@ -10,15 +10,24 @@ describe('whether to retry', () => {
     expect(isTransient(new VersionConflictError('s', 1, 2))).toBe(false);
   });
 
-  test("kafkajs's own retriable flag is carried through", () => {
-    expect(isTransient(new KafkaJSConnectionError('broker down'))).toBe(true);
-    expect(isTransient(new KafkaJSNonRetriableError('bad request'))).toBe(false);
+  test("the Kafka client's errors: retriable by its flag or its librdkafka code, never when fatal", () => {
+    const { KafkaJSError, KafkaJSConnectionError, KafkaJSAggregateError, ErrorCodes } = KafkaJS;
+    expect(isTransient(new KafkaJSConnectionError('broker down', { code: ErrorCodes.ERR__TRANSPORT }))).toBe(true);
+    expect(isTransient(new KafkaJSError('all brokers down', { code: ErrorCodes.ERR__ALL_BROKERS_DOWN }))).toBe(true);
+    expect(isTransient(new KafkaJSError('delivery timed out', { code: ErrorCodes.ERR__MSG_TIMED_OUT }))).toBe(true);
+    expect(isTransient(new KafkaJSError('new topic', { code: ErrorCodes.ERR_UNKNOWN_TOPIC_OR_PART }))).toBe(true);
+    expect(isTransient(new KafkaJSError('leader moved', { code: ErrorCodes.ERR_NOT_LEADER_FOR_PARTITION }))).toBe(true);
+    expect(isTransient(new KafkaJSError('txn', { code: ErrorCodes.ERR_UNKNOWN, retriable: true }))).toBe(true);
+    expect(isTransient(new KafkaJSError('gap', { code: ErrorCodes.ERR__GAPLESS_GUARANTEE, fatal: true }))).toBe(false);
+    expect(isTransient(new KafkaJSError('too large', { code: ErrorCodes.ERR_MSG_SIZE_TOO_LARGE }))).toBe(false);
+    expect(isTransient(new KafkaJSError('no such topic', { code: ErrorCodes.ERR_TOPIC_AUTHORIZATION_FAILED }))).toBe(false);
+    expect(isTransient(new KafkaJSAggregateError('two', [new KafkaJSError('a', { code: ErrorCodes.ERR__TRANSPORT }), new KafkaJSError('b', { code: ErrorCodes.ERR__TIMED_OUT })]))).toBe(true);
   });
 
   test('SQLite busy is retried; a plain error is not', () => {
     expect(isTransient(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(true);
     expect(isTransient(new Error('boom'))).toBe(false);
-    expect(isTransient({ retriable: true })).toBe(false); // not a kafkajs error: no say
+    expect(isTransient({ retriable: true })).toBe(false); // not a Kafka client error: no say
   });
 });
 

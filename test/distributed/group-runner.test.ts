@@ -4,13 +4,13 @@
  * partitions over; the relay re-publishes a stretch of history (as after a relay crash). Every input
  * is processed once: one derived event each, and every key's state counts its inputs exactly.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { catalog } from '../../schemas/catalog';
 import { KafkaRelay, relayCheckpoint } from '../../streams/bus/relay';
 import { RegistryWire, decodeCatalogValue } from '../../streams/log/kafka/wire';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { annotation, annotationCounter, milestoneStream } from '../../streams/runtime/kafka/testing';
 import { PgGroupRunner } from '../../streams/runtime/postgres/pg-group-runner';
+import { groupKafka } from '../kafka/env';
 import { databaseUrl, describeDistributed, eventually, kafkaBrokers, uniqueName } from './env';
 
 const registryUrl = process.env.SCHEMA_REGISTRY_URL!;
@@ -22,7 +22,7 @@ describeDistributed('a keyed processor as a consumer group on PostgreSQL', () =>
     const prefix = uniqueName('trust.group');
     const wire = new RegistryWire(registryUrl, cat, log.codec);
     const decode = async (type: string, sv: number, value: Buffer) => (await decodeCatalogValue(wire, log.codec, type, sv, value)).payload;
-    const kafka = new Kafka({ clientId: 'group-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = groupKafka();
     const def = annotationCounter(uniqueName('counter'), 1);
     const relay = () => new KafkaRelay(log, cat, { brokers: kafkaBrokers, registryUrl, prefix, batchSize: 50 });
     let r1 = relay();

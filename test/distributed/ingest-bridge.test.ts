@@ -5,10 +5,12 @@
  * a damaged record is dead-lettered once and never stalls its partition.
  */
 import { filter, firstValueFrom } from 'rxjs';
-import { Kafka, logLevel } from 'kafkajs';
 import { catalog } from '../../schemas/catalog';
 import { storeTarget } from '../../streams/bus/ingest-target';
+import { plainProducer } from '../../streams/log/kafka/client';
+import { ensureTopics, topicConfigs } from '../../streams/log/kafka/topics';
 import { RegistryWire } from '../../streams/log/kafka/wire';
+import { groupKafka } from '../kafka/env';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { deadLetterStream } from '../../streams/runtime/effects';
 import { INGEST_BRIDGE, KafkaIngestBridge } from '../../streams/runtime/kafka/ingest-bridge';
@@ -27,12 +29,14 @@ describeDistributed('ingest bridge on the PostgreSQL store', () => {
     const wire = new RegistryWire(registryUrl, cat, log.codec);
     await wire.prepare([topic]);
     const payloads = [1, 2, 3, 4, 5].map((i) => ({ subject: `fixture-${i}`, text: `from a partner ${i}`, author: 'partner', tags: [] }));
-    const kafka = new Kafka({ clientId: 'partner', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
-    const producer = kafka.producer();
+    const kafka = groupKafka();
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, topicConfigs(cat)); // the catalog topics, as a relay creates them
+    const producer = plainProducer(kafka);
     await producer.connect();
     await producer.send({
       topic,
-      acks: -1,
       messages: [
         { key: stream, value: Buffer.from('not avro at all'), headers: { tenant: 'acme' } },
         ...payloads.map((p) => ({ key: stream, value: wire.encodeSync(topic, 'AnnotationAdded', log.codec.encode('AnnotationAdded', p).bytes), headers: { tenant: 'acme' } })),
@@ -49,10 +53,9 @@ describeDistributed('ingest bridge on the PostgreSQL store', () => {
       return bridge.groupId;
     };
     const groupId = await runOnce();
-    // The group reads everything again, as after a crash between the append and the offset commit.
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.resetOffsets({ groupId, topic, earliest: true });
+    // The group reads everything again, as after a crash between the append and the offset commit:
+    // its committed offsets deleted, it starts again from the earliest offset.
+    await admin.deleteGroups([groupId]);
     await admin.disconnect();
     await runOnce();
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { freshDatabase } from '../../infra/postgres/fresh-database';
 import { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
 import { logPath } from '../../connectors/service';
-import { KafkaEventLog } from '../../streams/log/kafka/kafka-event-log';
 import { databaseUrl, describeDistributed, kafkaBrokers, uniqueName } from './env';
+import { writeV11Journal } from './v11-journal';
 
 const ROOT = join(__dirname, '..', '..');
 const trust = (args: string[], env: NodeJS.ProcessEnv) =>
@@ -53,11 +53,13 @@ describeDistributed('embedded → distributed: export, import, replay', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tf-migrate-journal-'));
     const prefix = uniqueName('trust.v11');
     try {
-      const journal = await KafkaEventLog.connect({ brokers: kafkaBrokers, registryUrl: process.env.SCHEMA_REGISTRY_URL, prefix });
-      for (let i = 0; i < 12; i++) {
-        await journal.append([{ type: 'AnnotationAdded', stream: `j-${i % 3}`, tenant: 'acme', payload: { subject: 's', text: `journal ${i}`, author: 'a', tags: [] } }]);
-      }
-      await journal.close();
+      // A prefix with no journal: the export says so instead of exporting nothing.
+      const none = trust(['events', 'export', '--kafka-journal'], { ...process.env, TRUST_MODE: 'embedded', TRUST_KAFKA_PREFIX: uniqueName('trust.none'), TRUST_DATA_DIR: join(dir, 'unused') });
+      expect(none.status).not.toBe(0);
+      expect(none.stderr).toMatch(/no v1\.1 journal topic/);
+      // As a v1.1 writer left it: group commits in transactions (commit markers between them).
+      const events = Array.from({ length: 12 }, (_, i) => ({ type: 'AnnotationAdded', stream: `j-${i % 3}`, tenant: 'acme', payload: { subject: 's', text: `journal ${i}`, author: 'a', tags: [] } }));
+      await writeV11Journal(kafkaBrokers, prefix, events, 5);
       const file = join(dir, 'journal.jsonl');
       const v11 = { ...process.env, TRUST_MODE: 'embedded', TRUST_KAFKA_PREFIX: prefix, TRUST_DATA_DIR: join(dir, 'unused') };
       const exported = trust(['events', 'export', '--kafka-journal', '--out', file], v11);

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
-import { Kafka, logLevel } from 'kafkajs';
 import { catalog } from '../../schemas/catalog';
 import { storeTarget } from '../../streams/bus/ingest-target';
+import { plainProducer } from '../../streams/log/kafka/client';
 import { ensureTopics, topicConfigs } from '../../streams/log/kafka/topics';
+import { groupKafka } from '../kafka/env';
 import { RegistryWire } from '../../streams/log/kafka/wire';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { deadLetterStream } from '../../streams/runtime/effects';
@@ -32,19 +33,18 @@ d('schema registry outage under the ingest bridge', () => {
     const registryPid = Number(readFileSync(join(runDir!, 'registry.pid'), 'utf8'));
     // A bridge with its own (empty) schema cache must ask the registry for the writer's schema.
     const bridge = new KafkaIngestBridge(storeTarget(log, cat, { brokers: kafkaBrokers, registryUrl, prefix: uniqueName('trust.outage') }));
-    const kafka = new Kafka({ clientId: 'partner', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = groupKafka();
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, topicConfigs(cat)); // the catalog topics, as a relay creates them
     await admin.disconnect();
-    const producer = kafka.producer();
+    const producer = plainProducer(kafka);
     process.kill(registryPid, 'SIGSTOP');
     let resumed = false;
     try {
       await producer.connect();
       const [sent] = await producer.send({
         topic,
-        acks: -1,
         messages: [{ key: stream, value: producerWire.encodeSync(topic, 'AnnotationAdded', log.codec.encode('AnnotationAdded', payload).bytes), headers: { tenant: 'acme' } }],
       });
       await producer.disconnect();

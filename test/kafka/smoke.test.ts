@@ -1,18 +1,17 @@
 /**
- * Smoke test of the real infrastructure: the broker started by infra/kafka answers kafkajs, and
- * the registry started by infra/registry stores Avro schemas by subject, encodes in the Confluent
- * wire format, and refuses a schema change that breaks BACKWARD compatibility.
+ * Smoke test of the real infrastructure: the broker started by infra/kafka answers the service's
+ * Kafka client (@confluentinc/kafka-javascript), and the registry started by infra/registry stores
+ * Avro schemas by subject, encodes in the Confluent wire format, and refuses a schema change that
+ * breaks BACKWARD compatibility.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { describeWithKafka, describeWithRegistry, kafkaBrokers, registryUrl, uniqueName } from './env';
-
-const kafka = () => new Kafka({ clientId: 'smoke', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+import { groupConsumer, plainProducer } from '../../streams/log/kafka/client';
+import { describeWithKafka, describeWithRegistry, groupKafka, registryUrl, uniqueName } from './env';
 
 async function consumeN(topic: string, count: number): Promise<{ key: string; value: Buffer }[]> {
-  const consumer = kafka().consumer({ groupId: uniqueName('smoke-group') });
+  const consumer = groupConsumer(groupKafka(), { groupId: uniqueName('smoke-group') });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic] });
   const got: { key: string; value: Buffer }[] = [];
   await new Promise<void>((resolve, reject) => {
     consumer
@@ -31,13 +30,14 @@ async function consumeN(topic: string, count: number): Promise<{ key: string; va
 describeWithKafka('Kafka broker (real, KRaft)', () => {
   test('given a new topic, when three keyed messages are produced, then a consumer reads them in order', async () => {
     const topic = uniqueName('smoke');
-    const admin = kafka().admin();
+    const admin = groupKafka().admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
     await admin.disconnect();
-    const producer = kafka().producer({ idempotent: true });
+    const producer = plainProducer(groupKafka());
     await producer.connect();
-    await producer.send({ topic, messages: ['a', 'b', 'c'].map((v) => ({ key: 'k', value: v })) });
+    const meta = await producer.send({ topic, messages: ['a', 'b', 'c'].map((v) => ({ key: 'k', value: v })) });
+    expect(meta).toEqual([expect.objectContaining({ topicName: topic, partition: 0, baseOffset: '0' })]);
     await producer.disconnect();
     const got = await consumeN(topic, 3);
     expect(got.map((m) => m.value.toString())).toEqual(['a', 'b', 'c']);

@@ -1,13 +1,9 @@
 import { PreconditionError } from '../../errors';
 import { kafkaOptionsFromEnv } from './from-env';
 
-describe('kafkaOptionsFromEnv', () => {
-  test('given brokers and a registry, then the options carry them', () => {
-    expect(kafkaOptionsFromEnv({ KAFKA_BROKERS: 'a:9092, b:9093', SCHEMA_REGISTRY_URL: 'http://r:8081/apis/ccompat/v7' })).toMatchObject({
-      brokers: ['a:9092', 'b:9093'],
-      registryUrl: 'http://r:8081/apis/ccompat/v7',
-      readOnly: false,
-    });
+describe('kafkaOptionsFromEnv (the v1.1 journal to export)', () => {
+  test('given brokers and a prefix, then the options carry them', () => {
+    expect(kafkaOptionsFromEnv({ KAFKA_BROKERS: 'a:9092, b:9093', TRUST_KAFKA_PREFIX: 'trust.v11' })).toEqual({ brokers: ['a:9092', 'b:9093'], prefix: 'trust.v11' });
   });
   test('without KAFKA_BROKERS it says what to set', () => {
     expect(() => kafkaOptionsFromEnv({})).toThrow(PreconditionError);
@@ -16,7 +12,7 @@ describe('kafkaOptionsFromEnv', () => {
   test('a broker without a port is named', () => {
     expect(() => kafkaOptionsFromEnv({ KAFKA_BROKERS: 'localhost' })).toThrow(/localhost/);
   });
-  test('read-only and writer id come from the environment', () => {
-    expect(kafkaOptionsFromEnv({ KAFKA_BROKERS: 'a:1', TRUST_KAFKA_READ_ONLY: '1', TRUST_KAFKA_WRITER_ID: 'w2' })).toMatchObject({ readOnly: true, writerId: 'w2' });
+  test('without a prefix the v1.1 default applies', () => {
+    expect(kafkaOptionsFromEnv({ KAFKA_BROKERS: 'a:1' }).prefix).toBeUndefined();
   });
 });

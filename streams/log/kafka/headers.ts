@@ -2,14 +2,14 @@
  * The event envelope as one Kafka record header, `trust.envelope` (JSON), so a record on any topic
  * is self-describing: kcat and third-party consumers see id, type, stream, version and hashes next
  * to the Avro value, and the mirror is rebuilt from the journal with no other source. One header
- * rather than one per field: kafkajs encodes each header separately, and this is the hot path.
+ * rather than one per field: each header is encoded separately, and this is the hot path.
  *
  * The header also names the deployment whose writer put the record there (`log`, its topic
  * prefix): catalog topics have public names shared by every deployment on a cluster, and a
  * deployment's consumer groups must leave the others' events alone. Records written before the
  * field existed carry none and count as the reader's own.
  */
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders } from './client';
 import type { StoredEvent } from '../hash-chain';
 
 export const ENVELOPE_HEADER = 'trust.envelope';

@@ -1,24 +1,12 @@
 /**
- * Topics of the distributed log. The catalog topics (one per event family/aggregate, partitioned
- * by key) carry each event once, in the Confluent wire format, for consumer groups and third-party
- * clients. Two internal topics make the EventLog contract hold on Kafka:
- *   <prefix>.journal      one partition: the global order. position = offset + 1.
- *   <prefix>.checkpoints  compacted: the last value per checkpoint name.
+ * The catalog topics (one per event family/aggregate, partitioned by key): the relay publishes each
+ * stored event once on its topic, in the Confluent wire format, for consumer groups and third-party
+ * clients. They are created from the catalog, never by a producer.
  */
-import type { Admin, ITopicConfig } from 'kafkajs';
-import { isTransient } from '../../errors';
+import type { Admin, ITopicConfig } from './client';
+import { isTransient, TransientError } from '../../errors';
 import { backoffMs } from '../../runtime/retry';
 import type { Catalog } from '../../../schemas/catalog';
-
-export interface InternalTopics {
-  journal: string;
-  checkpoints: string;
-}
-
-export const internalTopics = (prefix: string): InternalTopics => ({
-  journal: `${prefix}.journal`,
-  checkpoints: `${prefix}.checkpoints`,
-});
 
 /** Event topics keep everything (an event log is never trimmed); changelogs keep the last value per key. */
 function configEntries(cleanup: 'delete' | 'compact'): { name: string; value: string }[] {
@@ -27,37 +15,49 @@ function configEntries(cleanup: 'delete' | 'compact'): { name: string; value: st
     : [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' }];
 }
 
-/** The catalog topics, and the internal ones when given. */
-export function topicConfigs(cat: Catalog, internal?: InternalTopics): ITopicConfig[] {
-  const topics: ITopicConfig[] = internal
-    ? [
-        { topic: internal.journal, numPartitions: 1, configEntries: configEntries('delete') },
-        { topic: internal.checkpoints, numPartitions: 1, configEntries: configEntries('compact') },
-      ]
-    : [];
+/** The catalog topics. */
+export function topicConfigs(cat: Catalog): ITopicConfig[] {
+  const topics: ITopicConfig[] = [];
   for (const [topic, cfg] of cat.topics) {
     topics.push({ topic, numPartitions: cfg.partitions, configEntries: configEntries(cfg.cleanup) });
   }
   return topics;
 }
 
-/** Creates the missing topics (existing ones are left as they are; partitions only ever grow by hand). */
-export async function ensureTopics(admin: Admin, wanted: ITopicConfig[], attempts = 5): Promise<void> {
+/**
+ * Creates the missing topics (existing ones are left as they are; partitions only ever grow by hand)
+ * and returns once every partition of them has a leader, so a producer or a consumer group started
+ * next finds them. The client's createTopics does not wait for leaders: the metadata is polled,
+ * with backoff, a retriable failure (UNKNOWN_TOPIC_OR_PARTITION while the controller catches up)
+ * looked at again.
+ */
+export async function ensureTopics(admin: Admin, wanted: ITopicConfig[], attempts = 8): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
     try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
-      return;
+      const existing = new Set(await admin.listTopics());
+      const create = wanted.filter((t) => !existing.has(t.topic));
+      if (create.length) {
+        // Another instance may create them at the same moment: "already exists" is fine.
+        await admin.createTopics({ topics: create }).catch((e: { code?: number }) => {
+          if (e?.code !== TOPIC_ALREADY_EXISTS) throw e;
+        });
+      }
+      if (await haveLeaders(admin, wanted.map((t) => t.topic))) return;
+      if (attempt + 1 >= attempts) throw new TransientError(`the topics' partitions have no leader yet: ${wanted.map((t) => t.topic).join(', ')}`);
     } catch (e) {
-      // Another instance created them at the same moment: fine if they exist now.
-      const now = new Set(await admin.listTopics());
-      if (!missing.some((t) => !now.has(t.topic))) return;
-      // Waiting for the new topics' leaders can fail retriably (UNKNOWN_TOPIC_OR_PARTITION while the
-      // controller catches up): look again, with backoff, a few times.
       if (!isTransient(e) || attempt + 1 >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, backoffMs(attempt, 200, 3000)));
     }
+    await new Promise((r) => setTimeout(r, backoffMs(attempt, 100, 2000)));
   }
+}
+
+const TOPIC_ALREADY_EXISTS = 36;
+
+async function haveLeaders(admin: Admin, topics: string[]): Promise<boolean> {
+  if (topics.length === 0) return true;
+  const meta = await admin.fetchTopicMetadata({ topics });
+  return topics.every((t) => {
+    const m = meta.find((x) => x.name === t);
+    return m !== undefined && m.partitions.length > 0 && m.partitions.every((p) => p.leader >= 0);
+  });
 }

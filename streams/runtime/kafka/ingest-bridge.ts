@@ -3,20 +3,18 @@
  * AvroSerializer through the registry) carry no envelope. The bridge, a consumer group over the
  * producer-writable catalog topics, turns each such record into an append on the log, exactly once:
  * the event id is derived from (topic, partition, offset), so a redo of a batch (a crash before its
- * offset was committed, a rebalance) appends duplicates, which the log stores once. Where the log
- * can, the append and the offset commit together too (the Kafka journal's transaction). From then
- * on the event is on the log and processed like one ingested over HTTP.
+ * offset was committed, a rebalance) appends duplicates, which the log stores once. From then on
+ * the event is on the log and processed like one ingested over HTTP.
  *   stream  = the record key
  *   tenant  = the `tenant` header, else the payload's `tenant` field
  * A record it cannot take (no key, no tenant, not decodable, fails its schema, a damaged envelope header) is dead-lettered.
  */
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Subject } from 'rxjs';
 import type { Catalog } from '../../../schemas/catalog';
 import type { Codec } from '../../../schemas/codec';
 import type { NewEvent } from '../../../schemas/envelope';
+import { groupConsumer, nextOffset, type Consumer, type Kafka, type KafkaMessage } from '../../log/kafka/client';
 import { envelopeOf } from '../../log/kafka/headers';
-import type { KafkaEventLog } from '../../log/kafka/kafka-event-log';
 import { isTransient } from '../../errors';
 import { deadLetters } from '../../metrics';
 import { backoffMs } from '../retry';
@@ -37,24 +35,6 @@ export interface IngestTarget {
   commit(events: NewEvent[], offset: { topic: string; partition: number; offset: string }, consumer: Consumer, groupId: string): Promise<void>;
 }
 
-/** The Kafka journal as a target: the append and the offset in one Kafka transaction. */
-export function journalTarget(log: KafkaEventLog): IngestTarget {
-  return {
-    kafka: log.kafka,
-    prefix: log.prefix,
-    cat: log.cat,
-    codec: log.codec,
-    decodeValue: (type, schemaVersion, value) => log.decodeValue(type, schemaVersion, value),
-    commit: async (events, o, _consumer, groupId) => {
-      await log.appendWithEffects(events, {
-        consumerGroupId: groupId,
-        offsets: [{ topic: o.topic, partitions: [{ partition: o.partition, offset: o.offset }] }],
-        messages: [],
-      });
-    },
-  };
-}
-
 export class KafkaIngestBridge {
   readonly groupId: string;
   /** Emits the events each committed batch appended (duplicates included). */
@@ -65,8 +45,8 @@ export class KafkaIngestBridge {
   lastError: unknown;
   readonly name = INGEST_BRIDGE;
 
-  constructor(target: IngestTarget | KafkaEventLog) {
-    this.log = 'appendWithEffects' in target ? journalTarget(target) : target;
+  constructor(target: IngestTarget) {
+    this.log = target;
     this.groupId = `${this.log.prefix}.ingest`;
   }
 
@@ -76,12 +56,11 @@ export class KafkaIngestBridge {
 
   async start(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined); // a start that failed half-way is redone whole
-    const consumer = this.log.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200 });
+    const consumer = groupConsumer(this.log.kafka, { groupId: this.groupId });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: this.topics(), fromBeginning: true });
+    await consumer.subscribe({ topics: this.topics() });
     await consumer.run({
-      autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         // A server outage (the registry, the store) is waited out on this batch: never dead-lettered, never skipped.
@@ -92,7 +71,7 @@ export class KafkaIngestBridge {
               const e = await this.toEvent(batch.topic, batch.partition, m);
               if (e) events.push(e);
             }
-            await this.log.commit(events, { topic: batch.topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }, consumer, this.groupId);
+            await this.log.commit(events, nextOffset(batch.topic, batch.partition, batch.lastOffset()), consumer, this.groupId);
             resolveOffset(batch.lastOffset());
             this.lastError = undefined;
             if (events.length) this.committed$.next(events);

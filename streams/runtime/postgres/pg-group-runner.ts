@@ -7,7 +7,8 @@
  *
  * Fencing: before its first batch of a partition an instance takes an advisory lock named after
  * (processor, topic, partition) on its own session, and runs every batch's transaction on that
- * session; it gives the lock up when the group takes the partition away. A zombie that lost the
+ * session; it gives the lock up when the group takes the partition away (the rebalance callback:
+ * librdkafka calls it between batches, never during one). A zombie that lost the
  * partition but still holds the lock keeps the new owner waiting rather than committing beside it;
  * a zombie whose session died cannot commit at all.
  *
@@ -16,11 +17,11 @@
  * emitted ids are derived from the input, so even a repeated effect would be stored once.
  * States other partitions' inputs may touch are row-locked for the transaction.
  */
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import pg from 'pg';
 import { BehaviorSubject } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { isTransient } from '../../errors';
+import { groupConsumer, nextOffset, type Consumer, type EachBatchPayload, type Kafka } from '../../log/kafka/client';
 import { readEnvelope } from '../../log/kafka/headers';
 import type { PgEventLog } from '../../log/postgres/pg-event-log';
 import { deadLetters } from '../../metrics';
@@ -66,20 +67,20 @@ export class PgGroupRunner<S> {
 
   async start(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined); // a start that failed half-way is redone whole
-    const consumer = this.opts.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, sessionTimeout: 10_000, rebalanceTimeout: 20_000, heartbeatInterval: 1000 });
+    const consumer = groupConsumer(this.opts.kafka, {
+      groupId: this.groupId,
+      // An instance that died is out of the group (its partitions reassigned) after this long.
+      sessionTimeoutMs: 10_000,
+      onRebalance: (kind, partitions) => {
+        if (kind === 'assign') this.lastError = undefined; // in the group again: a failure before it is over
+        // Partitions taken away: give their locks up, so their new owner can start.
+        else void this.release(partitions).catch(() => undefined);
+      },
+    });
     this.consumer = consumer;
-    // Partitions taken away: give their locks up, so their new owner can start.
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.lastError = undefined; // in the group again: a crash before it (kafkajs restarts the consumer) is over
-      void this.releaseAllBut(payload.memberAssignment).catch(() => undefined);
-    });
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (String(e.payload.error) !== String(this.lastError)) console.error(`[${this.name}] consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`);
-      this.lastError = e.payload.error;
-    });
     await consumer.connect();
-    await consumer.subscribe({ topics: this.inputTopics(), fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    await consumer.subscribe({ topics: this.inputTopics() });
+    await consumer.run({ eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -90,7 +91,7 @@ export class PgGroupRunner<S> {
         const handled = await this.commit(session, batch.topic, batch.partition, batch.messages);
         resolveOffset(batch.lastOffset());
         // The store holds the position that counts; Kafka's offset only saves re-reading.
-        await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }]).catch(() => undefined);
+        await this.consumer!.commitOffsets([nextOffset(batch.topic, batch.partition, batch.lastOffset())]).catch(() => undefined);
         this.lastError = undefined;
         this.handled$.next(this.handled$.value + handled);
         return;
@@ -161,13 +162,12 @@ export class PgGroupRunner<S> {
     return `group:${this.opts.prefix}:${this.def.name}:${topic}:${partition}`;
   }
 
-  private async releaseAllBut(assignment: Record<string, number[]>): Promise<void> {
-    const keep = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => this.lockName(t, p))));
-    for (const name of [...this.held]) {
-      if (keep.has(name)) continue;
-      this.held.delete(name);
-      await this.session?.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(name)]);
-    }
+  private async release(partitions: { topic: string; partition: number }[]): Promise<void> {
+    // Forgotten at once (a batch of a partition assigned again takes its lock anew: advisory locks
+    // count, so a lock taken before an unlock below runs is still held after it), unlocked in order.
+    const names = partitions.map((p) => this.lockName(p.topic, p.partition)).filter((n) => this.held.delete(n));
+    const session = this.session;
+    for (const name of names) await session?.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(name)]);
   }
 
   private dropSession(): void {
