@@ -2,7 +2,6 @@
  * One running instance: the log, the read models, the processor and projection runners, and
  * the context routes work with. `trust serve`, the tests and the benches all open it here.
  */
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { combineLatest, filter, firstValueFrom, timeout, type Observable } from 'rxjs';
@@ -13,6 +12,8 @@ import { SqliteEventLog } from '../streams/log/sqlite/sqlite-event-log';
 import { ProcessorRunner } from '../streams/runtime/processor-runner';
 import type { AnyProcessorDefinition } from '../streams/runtime/processor';
 import { ProjectionRunner } from '../projections/projection-runner';
+import type { ReadModelStore } from '../projections/store/port';
+import { SqliteReadModels } from '../projections/store/sqlite-store';
 import type { ProjectionDefinition } from '../projections/projection';
 import type { Config } from './config';
 import type { ServiceContext } from './http/context';
@@ -31,7 +32,7 @@ export interface Service {
   log: EventLog;
   /** Position of the last event this instance knows of. */
   headSync(): number;
-  readModels: Database.Database;
+  readModels: ReadModelStore;
   processors: Follower[];
   projections: ProjectionRunner[];
   ctx: ServiceContext;
@@ -41,9 +42,10 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** The instance on the embedded log: its runners are driven synchronously by tests and benches. */
+/** The instance on the embedded log: its runners are driven directly by tests and benches. */
 export interface EmbeddedService extends Service {
   log: SqliteEventLog;
+  readModels: SqliteReadModels;
   processors: ProcessorRunner<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -57,13 +59,9 @@ export interface ServiceOptions {
 export const logPath = (dataDir: string) => join(dataDir, 'log.db');
 export const readModelsPath = (dataDir: string) => join(dataDir, 'readmodels.db');
 
-export function openReadModels(path: string, sync: Config['sqliteSync'] = 'NORMAL'): Database.Database {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+export function openReadModels(path: string, sync: Config['sqliteSync'] = 'NORMAL', opts: { readonly?: boolean } = {}): SqliteReadModels {
   // Read models are rebuildable from the log: NORMAL is enough for them.
-  db.pragma(`synchronous = ${sync === 'FULL' ? 'NORMAL' : sync}`);
-  db.pragma('busy_timeout = 10000');
-  return db;
+  return new SqliteReadModels(path, { synchronous: sync === 'FULL' ? 'NORMAL' : sync, readonly: opts.readonly });
 }
 
 /** Opens the instance `config.logMode` asks for: the embedded log, or distributed mode (connectors/distributed). */
@@ -118,11 +116,13 @@ export function openService(config: Config, opts: ServiceOptions = {}): Embedded
     ...lifecycle(
       workers,
       async () => {
+        // Tables exist before the first request reads them.
+        await Promise.all(projections.map((p) => p.prepare()));
         for (const l of loops) l.start(log.changes$);
       },
       async () => {
         await Promise.all(loops.map((l) => l.stop()));
-        readModels.close();
+        await readModels.close();
         await log.close();
       },
     ),

@@ -1,10 +1,11 @@
 /**
- * A read model: SQLite tables folded from events. It has a name and a version; when the code's
- * version differs from the stored one the tables are dropped and rebuilt from position zero.
- * `apply` runs inside the transaction that also moves the projection's checkpoint.
+ * A read model: tables folded from events. It has a name and a version; when the code's version
+ * differs from the stored one the tables are dropped and rebuilt from position zero. `apply` runs
+ * inside the transaction that also moves the projection's checkpoint, on SQLite (embedded) or
+ * PostgreSQL (distributed) alike: its SQL is the subset both speak (see store/port.ts).
  */
-import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../schemas/envelope';
+import type { ReadModelTx } from './store/port';
 
 export interface ProjectionDefinition {
   name: string;
@@ -13,9 +14,9 @@ export interface ProjectionDefinition {
   inputs: readonly string[];
   /** Tables it owns, in creation order; the digest covers exactly these. */
   tables: readonly string[];
-  /** DDL creating the tables (idempotent: CREATE TABLE IF NOT EXISTS …). */
+  /** DDL creating the tables (idempotent: CREATE TABLE IF NOT EXISTS …), written for SQLite. */
   setup: string;
-  apply: (db: Database.Database, event: RecordedEvent) => void;
+  apply: (tx: ReadModelTx, event: RecordedEvent) => Promise<void>;
 }
 
 export const defineProjection = (def: ProjectionDefinition): ProjectionDefinition => def;

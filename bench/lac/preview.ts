@@ -6,9 +6,9 @@
  * the raw grouped SQL scan alone (its ceiling).
  */
 import { mulberry32 } from '../../streams/seeded-random';
-import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
-import { DAY_MS, HISTORY_DDL, historySince, recordDecision, toRecorded } from '../../projections/lac/history';
+import { DAY_MS, HISTORY_DDL, historySince, loadHistorySince, recordDecision, toRecorded } from '../../projections/lac/history';
+import { SqliteReadModels } from '../../projections/store/sqlite-store';
 import type { DecisionEngine } from '../../streams/lac/engine/engine';
 import { normaliseRequest } from '../../streams/lac/model/request';
 import type { AccessRequest } from '../../streams/lac/model/types';
@@ -47,7 +47,7 @@ export function buildPool(size: number, seed = 7): AccessRequest[] {
   return pool;
 }
 
-export function loadHistory(db: Database.Database, active: DecisionEngine, opts: { decisions: number; pool: AccessRequest[]; now: number; seed?: number }) {
+export async function loadHistory(db: SqliteReadModels, active: DecisionEngine, opts: { decisions: number; pool: AccessRequest[]; now: number; seed?: number }) {
   const r = mulberry32(opts.seed ?? 11);
   const pairs = new Map<number, number>();
   const { pool } = opts;
@@ -61,24 +61,24 @@ export function loadHistory(db: Database.Database, active: DecisionEngine, opts:
   const allowed = pool.map((q) => active.allows(q));
   const recorded = pool.map(toRecorded);
   let position = 0;
-  db.transaction(() => {
+  await db.transaction(async (tx) => {
     for (const [key, count] of pairs) {
       const idx = Math.floor(key / 32);
       const day = key % 32;
       position += count;
-      recordDecision(db, { tenant: 'acme', policyId: 'bench', position, atMs: opts.now - day * DAY_MS, allowed: allowed[idx], request: recorded[idx], count });
+      await recordDecision(tx, { tenant: 'acme', policyId: 'bench', position, atMs: opts.now - day * DAY_MS, allowed: allowed[idx], request: recorded[idx], count });
     }
-  })();
+  });
   return { dayRows: pairs.size, distinctUsed: new Set([...pairs.keys()].map((k) => Math.floor(k / 32))).size };
 }
 
-export function measurePreview(engines: { active: DecisionEngine; candidate: DecisionEngine }, decisions = 1_000_000, poolSize = 100_000) {
-  const db = new Database(':memory:');
-  db.exec(HISTORY_DDL);
+export async function measurePreview(engines: { active: DecisionEngine; candidate: DecisionEngine }, decisions = 1_000_000, poolSize = 100_000) {
+  const db = new SqliteReadModels(':memory:');
+  await db.exec(HISTORY_DDL);
   const now = Date.UTC(2026, 10, 28);
   const pool = buildPool(poolSize);
   const t0 = performance.now();
-  const loaded = loadHistory(db, engines.active, { decisions, pool, now });
+  const loaded = await loadHistory(db, engines.active, { decisions, pool, now });
   const loadS = (performance.now() - t0) / 1000;
   const from = now - 30 * DAY_MS;
   const cost = loadCostModel();
@@ -90,18 +90,18 @@ export function measurePreview(engines: { active: DecisionEngine; candidate: Dec
     // What a preview computes: the semantic diff (from scratch, no cache) and the replay, risk v2 taking both in.
     const semantic = semanticDiff(engines.active.policy, engines.candidate.policy);
     diffMs = semantic.durationMs;
-    radius = computeBlastRadius(historySince(db, 'acme', 'bench', from), engines.candidate, engines.active, cost, semantic);
+    radius = computeBlastRadius(await loadHistorySince(db, 'acme', 'bench', from), engines.candidate, engines.active, cost, semantic);
     runs.push((performance.now() - s) / 1000);
   }
   const scans: number[] = [];
   for (let i = 0; i < 3; i++) {
     const s = performance.now();
     let n = 0;
-    for (const g of historySince(db, 'acme', 'bench', from)) n += g.count;
+    for await (const g of historySince(db, 'acme', 'bench', from)) n += g.count;
     if (n !== decisions) throw new Error(`scan saw ${n} decisions, expected ${decisions}`);
     scans.push((performance.now() - s) / 1000);
   }
-  db.close();
+  await db.close();
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return { previewS: med(runs), scanOnlyS: med(scans), loadS, poolSize: pool.length, ...loaded, radius: radius!, diffMs };
 }

@@ -82,7 +82,7 @@ async function main() {
   if (brute) console.log(`#   ceiling: brute force over the demo pair's abstraction, ${brute.points} points decided by both engines: ${brute.ms} ms (${Math.round(brute.ms / demo.p50Ms)}× the diff's p50)`);
 
   const decisions = quick ? 200_000 : 1_000_000;
-  const preview = measurePreview({ active: compilePolicy(policy), candidate: compilePolicy(candidateDoc) }, decisions);
+  const preview = await measurePreview({ active: compilePolicy(policy), candidate: compilePolicy(candidateDoc) }, decisions);
   console.log(`# preview: ${decisions} decisions over 30 days, ${preview.distinctUsed} distinct requests in use (pool ${preview.poolSize}), ${preview.dayRows} (request, day) rows; loaded in ${preview.loadS.toFixed(1)} s`);
   console.log(`#   preview with the semantic diff ${preview.previewS.toFixed(3)} s (median of 3; the diff alone ${preview.diffMs} ms, ${preview.radius.risk.factors.semanticFloor ? 'semantic floor ' + preview.radius.risk.factors.semanticFloor : 'no semantic floor'}) vs raw grouped scan ${preview.scanOnlyS.toFixed(3)} s; changed ${preview.radius.allowToDeny} allow→deny, ${preview.radius.denyToAllow} deny→allow, risk ${preview.radius.risk.level} (${preview.radius.risk.score})`);
 

@@ -84,7 +84,7 @@ async function main() {
   const wall = (performance.now() - t0) / 1000;
   const head = await h.log.head();
   const count = (type: string) => (h.log.db.prepare('SELECT COUNT(*) AS n FROM events WHERE type = ?').get(type) as { n: number } | undefined)?.n ?? -1;
-  const labels = h.readModels.prepare('SELECT label, COUNT(*) AS n FROM pcq_anomalies GROUP BY label ORDER BY n DESC').all() as { label: string; n: number }[];
+  const labels = await h.readModels.all<{ label: string; n: number }>('SELECT label, COUNT(*) AS n FROM pcq_anomalies GROUP BY label ORDER BY n DESC');
   const agreement = (await h.request('GET', '/v1/pcq/agreement?release=1.7.0', key)).body;
   console.log(`conditions: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, embedded SQLite log on ${dir}, synchronous=NORMAL, HTTP batches of ${BATCH}`);
   console.log(`${FIXTURES} fixtures × ${RELEASES.length} releases × ${RUNTIMES.length} runtimes = ${replays.length} replays; ${head} events on the log`);

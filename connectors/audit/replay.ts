@@ -2,12 +2,12 @@
  * `trust replay`, the auditor's command: verify every hash chain of the log, rebuild every
  * projection from position zero into a scratch database, and compare digests with the live ones.
  */
-import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectionDefinition } from '../../projections/projection';
-import { rebuildAndCompare, type ProjectionVerdict } from '../../projections/rebuild';
+import { captureLive, rebuildAndCompare, type ProjectionVerdict } from '../../projections/rebuild';
+import type { ReadModelStore } from '../../projections/store/port';
 import type { ChainBreak } from '../../streams/log/hash-chain';
 import type { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
 import { verifyLog } from '../../streams/log/verify';
@@ -21,12 +21,22 @@ export interface ReplayReport {
   ok: boolean;
 }
 
-export function replay(log: SqliteEventLog, live: Database.Database, projections: readonly ProjectionDefinition[]): ReplayReport {
+/**
+ * `log`: the log itself, or how to open it once the live read models were read (a copy of a shared
+ * store taken after the live digests, so it reaches every position they were folded to).
+ */
+export async function replay(
+  log: SqliteEventLog | (() => Promise<SqliteEventLog>),
+  live: ReadModelStore,
+  projections: readonly ProjectionDefinition[],
+): Promise<ReplayReport> {
+  const captured = await captureLive(live, projections);
+  if (typeof log === 'function') log = await log();
   const head = log.headSync();
   const chains = verifyLog(log);
   const dir = mkdtempSync(join(tmpdir(), 'tf-replay-'));
   try {
-    const verdicts = rebuildAndCompare(log, live, projections, join(dir, 'scratch.db'));
+    const verdicts = await rebuildAndCompare(log, captured, join(dir, 'scratch.db'));
     return {
       head,
       eventsVerified: chains.verified,

@@ -3,7 +3,7 @@
  * fast hash is right for high-entropy secrets), compared in constant time. Keys are events
  * (TenantKeyIssued) like every other fact; the api-keys projection indexes them by keyId.
  */
-import type Database from 'better-sqlite3';
+import type { ReadModelQueries } from '../../projections/store/port';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NewEvent } from '../../schemas/envelope';
 import { AuthError, ValidationError } from '../../streams/errors';
@@ -51,16 +51,16 @@ interface KeyRow {
  * Resolve a bearer token to its principal. `refresh` folds keys issued by another process
  * (the CLI) before a lookup misses for good.
  */
-export async function authenticate(db: Database.Database, header: string | undefined, refresh: () => void | Promise<void>): Promise<Principal> {
+export async function authenticate(db: ReadModelQueries, header: string | undefined, refresh: () => void | Promise<void>): Promise<Principal> {
   if (!header) throw new AuthError('UNAUTHENTICATED', 'missing Authorization header; send "Authorization: Bearer <key>" (make one with `trust tenant add <tenant>`)');
   const m = /^Bearer\s+tf_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(header.trim());
   if (!m) throw new AuthError('UNAUTHENTICATED', 'malformed API key; expected "Authorization: Bearer tf_<id>_<secret>"');
   const [, keyId, secret] = m;
-  const find = () => db.prepare('SELECT tenant, role, key_hash, revoked_at FROM api_keys WHERE key_id = ?').get(keyId) as KeyRow | undefined;
-  let row = find();
+  const find = () => db.get<KeyRow>('SELECT tenant, role, key_hash, revoked_at FROM api_keys WHERE key_id = ?', [keyId]);
+  let row = await find();
   if (!row) {
     await refresh();
-    row = find();
+    row = await find();
   }
   const expected = Buffer.from(row?.key_hash ?? '0'.repeat(64), 'hex');
   const ok = timingSafeEqual(expected, Buffer.from(hashSecret(secret), 'hex'));

@@ -7,6 +7,8 @@ import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import type { EventLog } from '../../streams/log/port';
 import { SqliteEventLog } from '../../streams/log/sqlite/sqlite-event-log';
 import { logPath, openReadModels, readModelsPath } from '../service';
+import type { ReadModelStore } from '../../projections/store/port';
+import { PgReadModels } from '../../projections/store/postgres-store';
 
 export function cliConfig(): Config {
   return loadConfig(process.env);
@@ -47,7 +49,9 @@ export async function openJournalCopy(): Promise<SqliteEventLog> {
   }
 }
 
-export function openLiveReadModels(config: Config = cliConfig()) {
+/** The service's read models, as it is configured: its SQLite file, or the PostgreSQL ones every instance shares. */
+export function openLiveReadModels(config: Config = cliConfig()): ReadModelStore {
+  if (config.logMode === 'distributed') return PgReadModels.open({ connectionString: config.databaseUrl!, poolSize: 2 });
   mkdirSync(config.dataDir, { recursive: true });
   return openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
 }

@@ -7,12 +7,14 @@
  *   processors   → keyed ones as consumer groups on the catalog topics (effects, states and the
  *                  partition's position in one PostgreSQL transaction, partitions spread over the
  *                  instances); a processor with one global state under a lease, reading the store
- *   projections  → this instance's SQLite read models, folded from the store
- *   workers      → one lease each (the ZK prover proves on one instance at a time)
+ *   projections  → read models in PostgreSQL, shared by every instance; each projection is folded by
+ *                  one instance at a time (a row lock on its checkpoint), any instance answers any read
+ *   workers      → one lease each; the ZK prover on every instance, each batch claimed by one (zk_batch_claims)
  *   ingest       → the bridge that takes envelope-less records from third-party producers (a consumer group)
  *
- * Read-your-writes (`ctx.settled`) covers this instance's projections; events that processors
- * derive follow when the processor's owner commits them (usually within a few hundred ms).
+ * Read-your-writes (`ctx.settled`) covers the projections, whichever instance folds them (it waits
+ * for their lock, then folds what is left); events that processors derive follow when the
+ * processor's owner commits them (usually within a few hundred ms).
  */
 import { mkdirSync } from 'node:fs';
 import { catalog } from '../../schemas/catalog';
@@ -23,18 +25,19 @@ import { kafkaClient } from '../../streams/log/kafka/client';
 import { RegistryWire, decodeCatalogValue } from '../../streams/log/kafka/wire';
 import { PgGroupRunner } from '../../streams/runtime/postgres/pg-group-runner';
 import { KafkaIngestBridge } from '../../streams/runtime/kafka/ingest-bridge';
-import { PreconditionError } from '../../streams/errors';
+import { PreconditionError, TransientError } from '../../streams/errors';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { PgProcessorRunner } from '../../streams/runtime/postgres/pg-processor-runner';
 import { byStream } from '../../streams/runtime/processor';
-import { RemoteProjectionRunner } from '../../projections/remote-projection-runner';
+import { ProjectionRunner } from '../../projections/projection-runner';
+import { PgReadModels } from '../../projections/store/postgres-store';
 import type { Config } from '../config';
 import type { ServiceContext } from '../http/context';
 import { makeIngest } from '../ingest';
 import { BackgroundStart } from './background-start';
 import { deploymentWorker } from './leased-worker';
 import { allProcessors, allProjections, allWorkers } from '../registry';
-import { lifecycle, openReadModels, readModelsPath, settleLoops, type Service, type ServiceOptions } from '../service';
+import { lifecycle, type Service, type ServiceOptions } from '../service';
 
 export interface DistributedOptions extends ServiceOptions {
   /** Never write: no relay, no processors (an auditor next to a running deployment). */
@@ -45,7 +48,7 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   if (!config.databaseUrl) throw new PreconditionError('distributed mode needs DATABASE_URL');
   mkdirSync(config.dataDir, { recursive: true });
   const log = await PgEventLog.open({ connectionString: config.databaseUrl, readOnly: opts.readOnly });
-  const readModels = openReadModels(readModelsPath(config.dataDir), config.sqliteSync);
+  const readModels = PgReadModels.open({ connectionString: config.databaseUrl });
   const kafka = config.kafkaBrokers.length ? kafkaClient({ brokers: config.kafkaBrokers, clientId: `${config.kafkaPrefix}.processors` }) : undefined;
   const wire = config.schemaRegistryUrl ? new RegistryWire(config.schemaRegistryUrl, catalog(), log.codec) : undefined;
   const decode = async (type: string, schemaVersion: number, value: Buffer) => (await decodeCatalogValue(wire, log.codec, type, schemaVersion, value)).payload;
@@ -56,7 +59,8 @@ export async function openDistributedService(config: Config, opts: DistributedOp
     : (opts.processors ?? allProcessors()).map((d) =>
         d.keyOf === byStream && kafka ? new PgGroupRunner(log, d, { kafka, prefix: config.kafkaPrefix, decode }) : new PgProcessorRunner(log, d),
       );
-  const projections = (opts.projections ?? allProjections()).map((d) => new RemoteProjectionRunner(readModels, log, d));
+  // An auditor next to a running deployment reads the shared read models and never folds them.
+  const projections = opts.readOnly ? [] : (opts.projections ?? allProjections()).map((d) => new ProjectionRunner(readModels, log, d));
   const relay = opts.readOnly || config.kafkaBrokers.length === 0
     ? undefined
     : new KafkaRelay(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix });
@@ -73,12 +77,20 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   // Wake this instance's followers (projections, leased processors, the relay) on every instance's appends.
   const unwatch = log.watch();
   const headSync = () => head;
-  const settled = async (position: number, timeoutMs?: number) => {
+  const settled = async (position: number, timeoutMs = 10000) => {
     head = Math.max(head, position);
-    await settleLoops(projections, headSync, position, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TransientError(`the read models did not reach position ${position} within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([Promise.all(projections.map((p) => p.settle(position))), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec()), readModels, settled, dataDir: config.dataDir };
-  // Background workers run once per deployment, each under its lease.
+  // Background workers run once per deployment, each under its lease; the ZK prover on every instance, claiming batch by batch.
   const workers = opts.readOnly ? [] : (opts.workers ?? allWorkers()).map((w) => deploymentWorker(log, w(ctx), { claimLeaseMs: config.zkClaimLeaseMs }));
 
   return {
@@ -92,6 +104,8 @@ export async function openDistributedService(config: Config, opts: DistributedOp
     ...lifecycle(
       workers,
       async () => {
+        // Tables exist before the first request reads them (created once, whichever instance comes first).
+        await Promise.all(projections.map((p) => p.prepare()));
         for (const p of projections) p.start(log.changes$);
         for (const p of processors) if (p instanceof PgProcessorRunner) p.start();
         bus = new BackgroundStart('kafka', [
@@ -108,7 +122,7 @@ export async function openDistributedService(config: Config, opts: DistributedOp
         await Promise.all(projections.map((p) => p.stop()));
         unwatch();
         headSub.unsubscribe();
-        readModels.close();
+        await readModels.close();
         await log.close();
       },
     ),

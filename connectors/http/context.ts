@@ -2,10 +2,10 @@
  * What an HTTP route module gets to work with. Routes validate input, turn it into events,
  * append them through `ingest`, and answer from read models. They never write read models.
  */
-import type Database from 'better-sqlite3';
 import type { Router } from 'express';
 import type { AppendResult, NewEvent } from '../../schemas/envelope';
 import type { EventLog } from '../../streams/log/port';
+import type { ReadModelStore } from '../../projections/store/port';
 
 export type Role = 'producer' | 'auditor' | 'admin';
 
@@ -23,8 +23,8 @@ export interface ServiceContext {
    * another tenant is refused with 403. Throws ValidationError naming `${fieldPrefix}[i].payload.x`.
    */
   ingest(principal: Principal, events: readonly NewEvent[], fieldPrefix?: string): Promise<AppendResult[]>;
-  /** The read-model database (projections). Routes read it; only projections write it. */
-  readModels: Database.Database;
+  /** The read-model store (projections): SQLite embedded, PostgreSQL distributed. Routes read it; only projections write it. */
+  readModels: ReadModelStore;
   /** Resolves once every projection and processor has handled the log up to `position` (read-your-writes). */
   settled(position: number, timeoutMs?: number): Promise<void>;
   /** Data directory of this instance (TRUST_DATA_DIR). */

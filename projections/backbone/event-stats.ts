@@ -15,10 +15,11 @@ export const eventStats = defineProjection({
     last_position INTEGER NOT NULL,
     PRIMARY KEY (tenant, type, day)
   );`,
-  apply(db, e) {
-    db.prepare(
+  async apply(tx, e) {
+    await tx.run(
       `INSERT INTO event_stats (tenant, type, day, count, last_position) VALUES (?, ?, ?, 1, ?)
-       ON CONFLICT (tenant, type, day) DO UPDATE SET count = count + 1, last_position = excluded.last_position`,
-    ).run(e.tenant, e.type, e.recordedAt.slice(0, 10), e.position);
+       ON CONFLICT (tenant, type, day) DO UPDATE SET count = event_stats.count + 1, last_position = excluded.last_position`,
+      [e.tenant, e.type, e.recordedAt.slice(0, 10), e.position],
+    );
   },
 });

@@ -3,7 +3,7 @@
  * first draft → promotion), validation errors per session and by code, previews per promotion, and
  * the share of new policies created from bundles (target ≥ 60%).
  */
-import type Database from 'better-sqlite3';
+import type { ReadModelQueries } from '../store/port';
 
 export const BUNDLE_SHARE_TARGET = 0.6;
 
@@ -48,10 +48,11 @@ interface Row {
   error_codes: string;
 }
 
-export function authorAnalytics(db: Database.Database, tenant: string, window: { fromMs?: number; toMs?: number } = {}): AuthorAnalytics {
-  const rows = db
-    .prepare('SELECT kind, session_id, policy_id, version, at_ms, origin, new_policy, error_count, error_codes FROM lac_authoring WHERE tenant = ? AND at_ms >= ? AND at_ms < ? ORDER BY position')
-    .all(tenant, window.fromMs ?? 0, window.toMs ?? Number.MAX_SAFE_INTEGER) as Row[];
+export async function authorAnalytics(db: ReadModelQueries, tenant: string, window: { fromMs?: number; toMs?: number } = {}): Promise<AuthorAnalytics> {
+  const rows = await db.all<Row>(
+    'SELECT kind, session_id, policy_id, version, at_ms, origin, new_policy, error_count, error_codes FROM lac_authoring WHERE tenant = ? AND at_ms >= ? AND at_ms < ? ORDER BY position',
+    [tenant, window.fromMs ?? 0, window.toMs ?? Number.MAX_SAFE_INTEGER],
+  );
   const sessions = new Set<string>();
   const milestones = new Map<string, { draft?: number; valid?: number; promoted?: number }>();
   const errorsByCode: Record<string, number> = {};

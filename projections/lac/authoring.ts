@@ -2,8 +2,8 @@
  * Authoring telemetry read model: one row per authoring event (session started, drafted, valid,
  * validation errors with their codes, previewed, promoted, blocked). Analytics read it.
  */
-import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../schemas/envelope';
+import type { ReadModelTx } from '../store/port';
 
 export const AUTHORING_DDL = `
 CREATE TABLE IF NOT EXISTS lac_authoring (
@@ -19,34 +19,33 @@ export const AUTHORING_INPUTS = ['PolicyAuthoringStarted', 'PolicyDrafted', 'Pol
 
 type P = Record<string, unknown>;
 
-export function applyAuthoringEvent(db: Database.Database, e: RecordedEvent): void {
+export async function applyAuthoringEvent(tx: ReadModelTx, e: RecordedEvent): Promise<void> {
   const p = e.payload as P;
   const row = (kind: string, extra: { author?: unknown; origin?: unknown; newPolicy?: unknown; errorCount?: number; errorCodes?: string; risk?: unknown } = {}) =>
-    db
-      .prepare(
-        `INSERT OR REPLACE INTO lac_authoring (position, tenant, kind, session_id, policy_id, version, at_ms, author, origin, new_policy, error_count, error_codes, risk_level)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    tx.run(
+      `INSERT INTO lac_authoring (position, tenant, kind, session_id, policy_id, version, at_ms, author, origin, new_policy, error_count, error_codes, risk_level)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`,
+      [
         e.position, e.tenant, kind, String(p.sessionId ?? ''), String(p.policyId), String(p.version), Date.parse(e.occurredAt),
         (extra.author as string) ?? null, (extra.origin as string) ?? null, extra.newPolicy === undefined ? null : extra.newPolicy ? 1 : 0,
         extra.errorCount ?? 0, extra.errorCodes ?? '', (extra.risk as string) ?? null,
-      );
+      ],
+    );
   switch (e.type) {
     case 'PolicyAuthoringStarted':
-      return void row('started', { author: p.author, origin: p.origin, newPolicy: p.newPolicy });
+      return void (await row('started', { author: p.author, origin: p.origin, newPolicy: p.newPolicy }));
     case 'PolicyDrafted':
-      return void row('drafted', { author: p.author, origin: p.origin });
+      return void (await row('drafted', { author: p.author, origin: p.origin }));
     case 'PolicyValidated':
-      if (p.valid) row('valid');
+      if (p.valid) await row('valid');
       return;
     case 'PolicyValidationFailed':
-      return void row('errors', { errorCount: p.errorCount as number, errorCodes: (p.errorCodes as string[]).join(',') });
+      return void (await row('errors', { errorCount: p.errorCount as number, errorCodes: (p.errorCodes as string[]).join(',') }));
     case 'PolicyPreviewed':
-      return void row('previewed');
+      return void (await row('previewed'));
     case 'PolicyPromoted':
-      return void row('promoted', { risk: p.riskLevel, author: p.by });
+      return void (await row('promoted', { risk: p.riskLevel, author: p.by }));
     case 'PromotionBlocked':
-      return void row('blocked', { risk: p.riskLevel });
+      return void (await row('blocked', { risk: p.riskLevel }));
   }
 }

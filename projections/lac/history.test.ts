@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { normaliseRequest } from '../../streams/lac/model/request';
 import type { AccessRequest } from '../../streams/lac/model/types';
-import { DAY_MS, HISTORY_DDL, decodeRow, encodeRequest, historySince, lastDecisionPosition, recordDecision, toRecorded } from './history';
+import { DAY_MS, HISTORY_DDL, decodeRow, encodeRequest, lastDecisionPosition, loadHistorySince, recordDecision as record, toRecorded } from './history';
+import { SqliteReadModels } from '../store/sqlite-store';
 
 const req = (over: Record<string, unknown> = {}): AccessRequest => {
   const n = normaliseRequest({
@@ -27,18 +27,20 @@ test('a recorded request decodes to the same normalised request (arrays, nulls a
   expect(decodeRow(encodeRequest(toRecorded(bare)).row)).toEqual(bare);
 });
 
-test('identical requests share a row; day buckets sum per request within the window; heads track the newest position', () => {
-  const db = new Database(':memory:');
-  db.exec(HISTORY_DDL);
+test('identical requests share a row; day buckets sum per request within the window; heads track the newest position', async () => {
+  const db = new SqliteReadModels(':memory:');
+  await db.exec(HISTORY_DDL);
+  const recordDecision = (d: Parameters<typeof record>[1]) => db.transaction((tx) => record(tx, d));
   const day = 20_000 * DAY_MS;
-  recordDecision(db, { tenant: 't', policyId: 'p', position: 1, atMs: day - 40 * DAY_MS, allowed: true, request: toRecorded(req()) });
-  recordDecision(db, { tenant: 't', policyId: 'p', position: 2, atMs: day, allowed: true, request: toRecorded(req()) });
-  recordDecision(db, { tenant: 't', policyId: 'p', position: 3, atMs: day + 1000, allowed: false, request: toRecorded(req()) });
-  recordDecision(db, { tenant: 't', policyId: 'p', position: 4, atMs: day + DAY_MS, allowed: false, request: toRecorded(req({ rows: 6 })) });
-  recordDecision(db, { tenant: 't', policyId: 'other', position: 5, atMs: day, allowed: true, request: toRecorded(req()) });
-  expect(db.prepare('SELECT count(*) FROM lac_requests').pluck().get()).toBe(2);
-  const groups = [...historySince(db, 't', 'p', day - 30 * DAY_MS)];
+  await recordDecision({ tenant: 't', policyId: 'p', position: 1, atMs: day - 40 * DAY_MS, allowed: true, request: toRecorded(req()) });
+  await recordDecision({ tenant: 't', policyId: 'p', position: 2, atMs: day, allowed: true, request: toRecorded(req()) });
+  await recordDecision({ tenant: 't', policyId: 'p', position: 3, atMs: day + 1000, allowed: false, request: toRecorded(req()) });
+  await recordDecision({ tenant: 't', policyId: 'p', position: 4, atMs: day + DAY_MS, allowed: false, request: toRecorded(req({ rows: 6 })) });
+  await recordDecision({ tenant: 't', policyId: 'other', position: 5, atMs: day, allowed: true, request: toRecorded(req()) });
+  expect(await db.get('SELECT count(*) AS n FROM lac_requests')).toEqual({ n: 2 });
+  const groups = await loadHistorySince(db, 't', 'p', day - 30 * DAY_MS);
   expect(groups.map((g) => [g.request.context.rows, g.count, g.allowed])).toEqual([[5, 2, 1], [6, 1, 0]]);
-  expect(lastDecisionPosition(db, 't', 'p')).toBe(4);
-  expect(lastDecisionPosition(db, 't', 'none')).toBe(0);
+  expect(await lastDecisionPosition(db, 't', 'p')).toBe(4);
+  expect(await lastDecisionPosition(db, 't', 'none')).toBe(0);
+  await db.close();
 });

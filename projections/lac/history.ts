@@ -12,10 +12,10 @@
  * (control characters are refused), so decoding is a split, not a parse.
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { AccessRequest, Level, Action } from '../../streams/lac/model/types';
 import type { RecordedRequest } from '../../streams/lac/events/types';
 import type { HistoryGroup } from '../../streams/lac/preview/blast-radius';
+import type { ReadModelQueries, ReadModelTx } from '../store/port';
 
 export const HISTORY_DDL = `
 CREATE TABLE IF NOT EXISTS lac_requests (
@@ -115,54 +115,64 @@ export function decodeRow(row: unknown[], offset = 0): AccessRequest {
   };
 }
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-function prepare(db: Database.Database) {
-  return {
-    insertRequest: db.prepare(`INSERT INTO lac_requests (key, ${COLS}) VALUES (?, ${COLS.split(',').map(() => '?').join(', ')}) ON CONFLICT(key) DO NOTHING`),
-    requestId: db.prepare('SELECT id FROM lac_requests WHERE key = ?').pluck(),
-    bumpDay: db.prepare(
-      `INSERT INTO lac_decision_days (tenant, policy_id, request_id, day, count, allowed) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(tenant, policy_id, request_id, day) DO UPDATE SET count = count + excluded.count, allowed = allowed + excluded.allowed`,
-    ),
-    bumpHead: db.prepare(
-      `INSERT INTO lac_decision_heads (tenant, policy_id, last_position, total) VALUES (?, ?, ?, ?)
-       ON CONFLICT(tenant, policy_id) DO UPDATE SET last_position = max(last_position, excluded.last_position), total = total + excluded.total`,
-    ),
-  };
-}
-const stmts = (db: Database.Database) => {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db)));
-  return s;
-};
+const INSERT_REQUEST = `INSERT INTO lac_requests (key, ${COLS}) VALUES (?, ${COLS.split(',').map(() => '?').join(', ')}) RETURNING id`;
+const BUMP_DAY = `INSERT INTO lac_decision_days (tenant, policy_id, request_id, day, count, allowed) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT(tenant, policy_id, request_id, day) DO UPDATE SET count = lac_decision_days.count + excluded.count, allowed = lac_decision_days.allowed + excluded.allowed`;
+const BUMP_HEAD = `INSERT INTO lac_decision_heads (tenant, policy_id, last_position, total) VALUES (?, ?, ?, ?)
+  ON CONFLICT(tenant, policy_id) DO UPDATE SET
+    last_position = CASE WHEN excluded.last_position > lac_decision_heads.last_position THEN excluded.last_position ELSE lac_decision_heads.last_position END,
+    total = lac_decision_heads.total + excluded.total`;
 
 /** Fold one recorded decision (or `count` identical ones: the bench loader) into the history. */
-export function recordDecision(db: Database.Database, d: { tenant: string; policyId: string; position: number; atMs: number; allowed: boolean; request: RecordedRequest; count?: number }): void {
-  const s = stmts(db);
+export async function recordDecision(
+  tx: ReadModelTx,
+  d: { tenant: string; policyId: string; position: number; atMs: number; allowed: boolean; request: RecordedRequest; count?: number },
+): Promise<void> {
   const { key, row } = encodeRequest(d.request);
-  s.insertRequest.run(key, ...row);
-  const id = s.requestId.get(key) as number;
+  // Real traffic repeats itself: the request is usually known already (one lookup, no write).
+  const known = await tx.get<{ id: number }>('SELECT id FROM lac_requests WHERE key = ?', [key]);
+  const id = known?.id ?? (await tx.get<{ id: number }>(INSERT_REQUEST, [key, ...row]))!.id;
   const count = d.count ?? 1;
-  s.bumpDay.run(d.tenant, d.policyId, id, Math.floor(d.atMs / DAY_MS), count, d.allowed ? count : 0);
-  s.bumpHead.run(d.tenant, d.policyId, d.position, count);
+  await tx.run(BUMP_DAY, [d.tenant, d.policyId, id, Math.floor(d.atMs / DAY_MS), count, d.allowed ? count : 0]);
+  await tx.run(BUMP_HEAD, [d.tenant, d.policyId, d.position, count]);
 }
 
-export function lastDecisionPosition(db: Database.Database, tenant: string, policyId: string): number {
-  const row = db.prepare('SELECT last_position FROM lac_decision_heads WHERE tenant = ? AND policy_id = ?').pluck().get(tenant, policyId) as number | undefined;
-  return row ?? 0;
+export async function lastDecisionPosition(db: ReadModelQueries, tenant: string, policyId: string): Promise<number> {
+  return (await db.get<{ last_position: number }>('SELECT last_position FROM lac_decision_heads WHERE tenant = ? AND policy_id = ?', [tenant, policyId]))?.last_position ?? 0;
 }
 
-/** Distinct requests of a policy's decisions since `fromMs`, with their counts, streamed in key order. */
-export function* historySince(db: Database.Database, tenant: string, policyId: string, fromMs: number): Generator<HistoryGroup> {
-  const stmt = db
-    .prepare(
-      `SELECT d.cnt, d.alw, ${COLS.split(', ').map((c) => `r.${c}`).join(', ')}
+/** Requests per page of `historySince`: memory stays flat whatever the history's size. */
+const PAGE = 5000;
+
+/**
+ * Distinct requests of a policy's decisions since `fromMs`, with their counts, in request-id
+ * order, a page at a time (keyset pagination on the primary key's order, so each page is a range).
+ */
+export async function* historySince(db: ReadModelQueries, tenant: string, policyId: string, fromMs: number): AsyncGenerator<HistoryGroup> {
+  const day = Math.floor(fromMs / DAY_MS);
+  let after = -1;
+  for (;;) {
+    const rows = await db.all<Record<string, unknown>>(
+      `SELECT d.request_id, d.cnt, d.alw, ${COLS.split(', ').map((c) => `r.${c}`).join(', ')}
        FROM (SELECT request_id, SUM(count) AS cnt, SUM(allowed) AS alw FROM lac_decision_days
-             WHERE tenant = ? AND policy_id = ? AND day >= ? GROUP BY request_id) d
-       JOIN lac_requests r ON r.id = d.request_id`,
-    )
-    .raw(true);
-  for (const row of stmt.iterate(tenant, policyId, Math.floor(fromMs / DAY_MS)) as Iterable<unknown[]>) {
-    yield { request: decodeRow(row, 2), count: row[0] as number, allowed: row[1] as number };
+             WHERE tenant = ? AND policy_id = ? AND request_id > ? AND day >= ? GROUP BY request_id ORDER BY request_id LIMIT ${PAGE}) d
+       JOIN lac_requests r ON r.id = d.request_id ORDER BY d.request_id`,
+      [tenant, policyId, after, day],
+    );
+    for (const row of rows) {
+      const values = COLUMN_NAMES.map((c) => row[c]);
+      yield { request: decodeRow(values), count: row.cnt as number, allowed: row.alw as number };
+    }
+    if (rows.length < PAGE) return;
+    after = rows[rows.length - 1].request_id as number;
   }
+}
+
+const COLUMN_NAMES = COLS.split(', ');
+
+/** The whole window at once, for the blast radius (a pure function over an array). */
+export async function loadHistorySince(db: ReadModelQueries, tenant: string, policyId: string, fromMs: number): Promise<HistoryGroup[]> {
+  const groups: HistoryGroup[] = [];
+  for await (const g of historySince(db, tenant, policyId, fromMs)) groups.push(g);
+  return groups;
 }

@@ -11,9 +11,9 @@ export const lacDecisionHistory = defineProjection({
   inputs: ['AccessDecided'],
   tables: HISTORY_TABLES,
   setup: HISTORY_DDL,
-  apply(db, e) {
+  async apply(tx, e) {
     const p = e.payload as AccessDecidedPayload;
-    recordDecision(db, { tenant: e.tenant, policyId: p.policyId, position: e.position, atMs: Date.parse(e.occurredAt), allowed: p.decision === 'allow', request: p.request });
+    await recordDecision(tx, { tenant: e.tenant, policyId: p.policyId, position: e.position, atMs: Date.parse(e.occurredAt), allowed: p.decision === 'allow', request: p.request });
   },
 });
 

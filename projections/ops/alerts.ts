@@ -4,7 +4,7 @@
  * `fault-start` / `fault-end`). Time to detect, to acknowledge and to resolve are read from it.
  * Every time comes from event payloads or envelopes, never a clock, so a rebuild gives the same digest.
  */
-import type Database from 'better-sqlite3';
+import type { ReadModelQueries } from '../store/port';
 import type { AlertAcknowledged, AlertFired, AlertResolved } from '../../schemas/generated/payloads';
 import { ALERT_ACKNOWLEDGED, ALERT_FIRED, ALERT_RESOLVED } from '../../streams/ops/alerts';
 import { defineProjection } from '../projection';
@@ -41,28 +41,31 @@ export const alertsProjection = defineProjection({
     subject    TEXT NOT NULL,
     text       TEXT NOT NULL
   );`,
-  apply(db, e) {
+  async apply(tx, e) {
     if (e.type === 'AnnotationAdded') {
       const p = e.payload as { subject: string; text: string; tags?: string[] };
       const kind = p.tags?.includes(FAULT_START_TAG) ? 'start' : p.tags?.includes(FAULT_END_TAG) ? 'end' : null;
-      if (kind) db.prepare(`INSERT OR REPLACE INTO ${FAULTS_TABLE} (position, kind, at, subject, text) VALUES (?, ?, ?, ?, ?)`).run(e.position, kind, e.occurredAt, p.subject, p.text);
+      if (kind) {
+        await tx.run(`INSERT INTO ${FAULTS_TABLE} (position, kind, at, subject, text) VALUES (?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING`, [e.position, kind, e.occurredAt, p.subject, p.text]);
+      }
       return;
     }
     if (e.type === ALERT_FIRED || e.type === ALERT_RESOLVED) {
       const p = e.payload as AlertFired | AlertResolved;
       const fired = e.type === ALERT_FIRED ? (p as AlertFired) : undefined;
-      db.prepare(
+      await tx.run(
         `INSERT INTO ${ALERTS_TABLE} (alert_id, alert, severity, slo, summary, runbook, starts_at, received_at, position)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING`,
-      ).run(p.alertId, p.alert, p.severity, fired?.labels.slo ?? '', fired?.annotations.summary ?? '', fired?.runbook ?? '', p.startsAt, fired?.receivedAt ?? null, e.position);
+        [p.alertId, p.alert, p.severity, fired?.labels.slo ?? '', fired?.annotations.summary ?? '', fired?.runbook ?? '', p.startsAt, fired?.receivedAt ?? null, e.position],
+      );
       if (e.type === ALERT_RESOLVED) {
         const r = p as AlertResolved;
-        db.prepare(`UPDATE ${ALERTS_TABLE} SET ends_at = ?, resolved_at = ? WHERE alert_id = ?`).run(r.endsAt, r.receivedAt, r.alertId);
+        await tx.run(`UPDATE ${ALERTS_TABLE} SET ends_at = ?, resolved_at = ? WHERE alert_id = ?`, [r.endsAt, r.receivedAt, r.alertId]);
       }
       return;
     }
     const a = e.payload as AlertAcknowledged;
-    db.prepare(`UPDATE ${ALERTS_TABLE} SET acknowledged_at = ?, acknowledged_by = ? WHERE alert_id = ? AND acknowledged_at IS NULL`).run(a.acknowledgedAt, a.by, a.alertId);
+    await tx.run(`UPDATE ${ALERTS_TABLE} SET acknowledged_at = ?, acknowledged_by = ? WHERE alert_id = ? AND acknowledged_at IS NULL`, [a.acknowledgedAt, a.by, a.alertId]);
   },
 });
 
@@ -137,8 +140,8 @@ function view(r: Row): AlertView {
 
 const SELECT = `SELECT a.*, (SELECT f.at FROM ${FAULTS_TABLE} f WHERE f.kind = 'start' AND f.position < a.position ORDER BY f.position DESC LIMIT 1) AS fault_at FROM ${ALERTS_TABLE} a`;
 
-export function listAlerts(db: Database.Database, filter: { state?: AlertState | 'open' | 'all'; limit?: number } = {}): AlertView[] {
-  const rows = db.prepare(`${SELECT} ORDER BY a.position DESC LIMIT ?`).all(filter.limit ?? 100) as Row[];
+export async function listAlerts(db: ReadModelQueries, filter: { state?: AlertState | 'open' | 'all'; limit?: number } = {}): Promise<AlertView[]> {
+  const rows = await db.all<Row>(`${SELECT} ORDER BY a.position DESC LIMIT ?`, [filter.limit ?? 100]);
   const all = rows.map(view);
   const s = filter.state ?? 'all';
   if (s === 'all') return all;
@@ -146,8 +149,8 @@ export function listAlerts(db: Database.Database, filter: { state?: AlertState |
   return all.filter((a) => a.state === s);
 }
 
-export function getAlert(db: Database.Database, id: string): AlertView | undefined {
-  const r = db.prepare(`${SELECT} WHERE a.alert_id = ?`).get(id) as Row | undefined;
+export async function getAlert(db: ReadModelQueries, id: string): Promise<AlertView | undefined> {
+  const r = await db.get<Row>(`${SELECT} WHERE a.alert_id = ?`, [id]);
   return r && view(r);
 }
 
@@ -172,8 +175,8 @@ export interface AlertTimings {
 }
 
 /** Time to detect / acknowledge / resolve over the pages recorded (the MTTA of KR4.1). */
-export function alertTimings(db: Database.Database, limit = 1000): AlertTimings {
-  const all = listAlerts(db, { limit });
+export async function alertTimings(db: ReadModelQueries, limit = 1000): Promise<AlertTimings> {
+  const all = await listAlerts(db, { limit });
   const pages = all.filter((a) => a.severity === 'page');
   const num = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
   return {

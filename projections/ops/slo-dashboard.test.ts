@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 test('the dashboard renders budgets, burn-rate bars and trends; a burning SLO shows its alert', async () => {
-  const db = seededReadModel(NOW, spec.slos.map((s) => s.name), { days: 6, burning: 'ingest-availability', burnRatio: 0.03 });
-  const report = sloReport(db, spec, NOW);
+  const db = await seededReadModel(NOW, spec.slos.map((s) => s.name), { days: 6, burning: 'ingest-availability', burnRatio: 0.03 });
+  const report = await sloReport(db, spec, NOW);
   const html = renderSloDashboard(report, spec);
   const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
   await page.setContent(html);
@@ -43,9 +43,9 @@ test('the dashboard renders budgets, burn-rate bars and trends; a burning SLO sh
 });
 
 test('with no traffic yet, every budget shows as whole and the trend says so', async () => {
-  const db = seededReadModel(NOW, [], { days: 0 });
+  const db = await seededReadModel(NOW, [], { days: 0 });
   const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
-  await page.setContent(renderSloDashboard(sloReport(db, spec, NOW), spec));
+  await page.setContent(renderSloDashboard(await sloReport(db, spec, NOW), spec));
   expect(await page.locator('.budget strong').allInnerTexts()).toEqual(spec.slos.map(() => '100.0%'));
   expect(await page.locator('.summary').innerText()).toContain('No alert condition met');
   expect(inkRatio(await page.screenshot())).toBeGreaterThan(0.01);

@@ -25,14 +25,16 @@ export const sloProjection = defineProjection({
     total  INTEGER NOT NULL,
     PRIMARY KEY (slo, minute)
   ) WITHOUT ROWID;`,
-  apply(db, e) {
+  async apply(tx, e) {
     const p = e.payload as Sampled;
     const minute = Math.floor(Date.parse(p.to) / 60000);
     if (!Number.isFinite(minute)) throw new Error(`SloSampled.to '${p.to}' is not a date`);
-    const upsert = db.prepare(
-      `INSERT INTO ${SLO_MINUTES_TABLE} (slo, minute, good, total) VALUES (?, ?, ?, ?)
-       ON CONFLICT (slo, minute) DO UPDATE SET good = good + excluded.good, total = total + excluded.total`,
-    );
-    for (const s of p.slis) upsert.run(s.slo, minute, s.good, s.total);
+    for (const s of p.slis) {
+      await tx.run(
+        `INSERT INTO ${SLO_MINUTES_TABLE} (slo, minute, good, total) VALUES (?, ?, ?, ?)
+         ON CONFLICT (slo, minute) DO UPDATE SET good = ${SLO_MINUTES_TABLE}.good + excluded.good, total = ${SLO_MINUTES_TABLE}.total + excluded.total`,
+        [s.slo, minute, s.good, s.total],
+      );
+    }
   },
 });

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { SqliteReadModels } from '../store/sqlite-store';
 import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
 import { prepareProjection } from '../projection-runner';
 import { sloProjection } from './slo-projection';
@@ -21,10 +21,12 @@ function sampled(toMs: number, slis: { slo: string; good: number; total: number 
   };
 }
 
-function fold(events: RecordedEvent[]): Database.Database {
-  const db = new Database(':memory:');
-  prepareProjection(db, sloProjection);
-  for (const e of events) sloProjection.apply(db, e);
+async function fold(events: RecordedEvent[]): Promise<SqliteReadModels> {
+  const db = new SqliteReadModels(':memory:');
+  await prepareProjection(db, sloProjection);
+  await db.transaction(async (tx) => {
+    for (const e of events) await sloProjection.apply(tx, e);
+  });
   return db;
 }
 
@@ -32,55 +34,55 @@ function fold(events: RecordedEvent[]): Database.Database {
 const traffic = (slo: string, minutes: number, perMinute: number, errorRatio: number, endMs = NOW) =>
   Array.from({ length: minutes }, (_, i) => sampled(endMs - i * MIN, [{ slo, good: Math.round(perMinute * (1 - errorRatio)), total: perMinute }]));
 
-const status = (db: Database.Database, slo: string) => sloReport(db, spec, NOW).slos.find((s) => s.slo === slo)!;
+const status = async (db: Promise<SqliteReadModels>, slo: string) => (await sloReport(await db, spec, NOW)).slos.find((s) => s.slo === slo)!;
 
 describe('SLO projection and report', () => {
-  it('given no samples, then every budget is whole and nothing fires', () => {
-    const report = sloReport(fold([]), spec, NOW);
+  it('given no samples, then every budget is whole and nothing fires', async () => {
+    const report = await sloReport(await fold([]), spec, NOW);
     expect(report.slos.map((s) => s.budgetRemaining)).toEqual(spec.slos.map(() => 1));
     expect(firingAlerts(report)).toEqual([]);
     expect(report.slos[0].burnRates.every((b) => b.burnRate === null)).toBe(true);
   });
 
-  it('given a day of 0.05% errors on ingest, then half the budget of that day is spent and nothing fires', () => {
-    const s = status(fold(traffic('ingest-availability', 1440, 2000, 0.0005)), 'ingest-availability');
+  it('given a day of 0.05% errors on ingest, then half the budget of that day is spent and nothing fires', async () => {
+    const s = await status(fold(traffic('ingest-availability', 1440, 2000, 0.0005)), 'ingest-availability');
     expect(s.window.total).toBe(2000 * 1440);
     expect(s.budgetRemaining).toBeCloseTo(0.5, 6);
     expect(s.burnRates.find((b) => b.window === '1h')!.burnRate).toBeCloseTo(0.5, 6);
     expect(s.alerts.every((a) => !a.firing)).toBe(true);
   });
 
-  it('given a 2% error burst in the last hour after a clean day, then the page fires through the 1h/5m pair only', () => {
+  it('given a 2% error burst in the last hour after a clean day, then the page fires through the 1h/5m pair only', async () => {
     const events = [...traffic('ingest-availability', 1380, 2000, 0, NOW - 60 * MIN), ...traffic('ingest-availability', 60, 2000, 0.02)];
-    const s = status(fold(events), 'ingest-availability');
+    const s = await status(fold(events), 'ingest-availability');
     const page = s.alerts.find((a) => a.severity === 'page')!;
     expect(page).toMatchObject({ alert: 'IngestAvailabilityFastBurn', firing: true, because: [{ long: '1h', short: '5m', burnRate: 14.4 }] });
     expect(s.burnRates.find((b) => b.window === '5m')!.burnRate).toBeCloseTo(20, 6);
     expect(s.budgetRemaining).toBeLessThan(1);
   });
 
-  it('given a burst that ended 40 minutes ago, then the page has resolved while the ticket still holds', () => {
+  it('given a burst that ended 40 minutes ago, then the page has resolved while the ticket still holds', async () => {
     const events = [...traffic('decide-latency', 60, 1000, 0.3, NOW - 40 * MIN), ...traffic('decide-latency', 40, 1000, 0)];
-    const s = status(fold(events), 'decide-latency');
+    const s = await status(fold(events), 'decide-latency');
     expect(s.alerts.map((a) => [a.alert, a.firing])).toEqual([
       ['DecideLatencyFastBurn', false],
       ['DecideLatencySlowBurn', true],
     ]);
   });
 
-  it('samples of two instances in one minute add up; samples older than the window do not count', () => {
+  it('samples of two instances in one minute add up; samples older than the window do not count', async () => {
     const events = [
       sampled(NOW, [{ slo: 'proof-jobs-availability', good: 9, total: 10 }]),
       sampled(NOW + 5000, [{ slo: 'proof-jobs-availability', good: 10, total: 10 }]),
       sampled(NOW - 31 * 1440 * MIN, [{ slo: 'proof-jobs-availability', good: 0, total: 1000 }]),
     ];
-    const s = status(fold(events), 'proof-jobs-availability');
+    const s = await status(fold(events), 'proof-jobs-availability');
     expect(s.window).toMatchObject({ good: 19, total: 20, errorRatio: 0.05 });
     expect(s.budgetRemaining).toBeCloseTo(1 - 0.05 / 0.005, 6); // overspent: -9
   });
 
-  it('the trend has one point per day, the last one equal to the budget left', () => {
-    const s = status(fold(traffic('ingest-latency', 3 * 1440, 100, 0.005)), 'ingest-latency');
+  it('the trend has one point per day, the last one equal to the budget left', async () => {
+    const s = await status(fold(traffic('ingest-latency', 3 * 1440, 100, 0.005)), 'ingest-latency');
     expect(s.trend).toHaveLength(30);
     expect(s.trend[29]).toEqual({ day: '2026-11-28', budgetRemaining: s.budgetRemaining });
     expect(s.trend[0].budgetRemaining).toBeNull();

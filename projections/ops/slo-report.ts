@@ -3,7 +3,7 @@
  * window, the burn rate over each alert window, whether a page or ticket condition holds (the same
  * rule as the Prometheus alerts: long AND short window above the factor), and a daily trend.
  */
-import type Database from 'better-sqlite3';
+import type { ReadModelQueries } from '../store/port';
 import { alertName, alertWindows, durationSeconds, errorBudget, round, SEVERITIES, type Severity, type Slo, type SloSpec } from './slo-spec';
 import { SLO_MINUTES_TABLE } from './slo-projection';
 
@@ -55,24 +55,24 @@ export interface SloReport {
 const MINUTE = 60;
 const DAY_MINUTES = 1440;
 
-function windowBurn(db: Database.Database, slo: Slo, window: string, nowMinute: number): WindowBurn {
+async function windowBurn(db: ReadModelQueries, slo: Slo, window: string, nowMinute: number): Promise<WindowBurn> {
   const from = nowMinute - durationSeconds(window) / MINUTE;
-  const row = db
-    .prepare(`SELECT coalesce(sum(good), 0) AS good, coalesce(sum(total), 0) AS total FROM ${SLO_MINUTES_TABLE} WHERE slo = ? AND minute > ? AND minute <= ?`)
-    .get(slo.name, from, nowMinute) as { good: number; total: number };
+  const row = (await db.get<{ good: number; total: number }>(
+    `SELECT coalesce(sum(good), 0) AS good, coalesce(sum(total), 0) AS total FROM ${SLO_MINUTES_TABLE} WHERE slo = ? AND minute > ? AND minute <= ?`,
+    [slo.name, from, nowMinute],
+  ))!;
   const errorRatio = row.total > 0 ? round((row.total - row.good) / row.total) : null;
   return { window, good: row.good, total: row.total, errorRatio, burnRate: errorRatio === null ? null : round(errorRatio / errorBudget(slo), 6) };
 }
 
-function trend(db: Database.Database, slo: Slo, windowMinutes: number, nowMinute: number, days: number): TrendPoint[] {
+async function trend(db: ReadModelQueries, slo: Slo, windowMinutes: number, nowMinute: number, days: number): Promise<TrendPoint[]> {
   const windowDays = Math.ceil(windowMinutes / DAY_MINUTES);
   const firstDayEnd = nowMinute - (days - 1) * DAY_MINUTES;
-  const rows = db
-    .prepare(
-      `SELECT (? - minute) / ${DAY_MINUTES} AS age, sum(good) AS good, sum(total) AS total FROM ${SLO_MINUTES_TABLE}
-       WHERE slo = ? AND minute > ? AND minute <= ? GROUP BY age`,
-    )
-    .all(nowMinute, slo.name, firstDayEnd - windowDays * DAY_MINUTES, nowMinute) as { age: number; good: number; total: number }[];
+  const rows = await db.all<{ age: number; good: number; total: number }>(
+    `SELECT (? - minute) / ${DAY_MINUTES} AS age, sum(good) AS good, sum(total) AS total FROM ${SLO_MINUTES_TABLE}
+     WHERE slo = ? AND minute > ? AND minute <= ? GROUP BY age`,
+    [nowMinute, slo.name, firstDayEnd - windowDays * DAY_MINUTES, nowMinute],
+  );
   // Day buckets counted back from now (age 0 = the last 24 h), so each point covers whole days.
   const byAge = new Map(rows.map((r) => [r.age, r]));
   const points: TrendPoint[] = [];
@@ -95,10 +95,10 @@ function trend(db: Database.Database, slo: Slo, windowMinutes: number, nowMinute
   return points;
 }
 
-export function sloStatus(db: Database.Database, spec: SloSpec, slo: Slo, nowMs: number, trendDays = 30): SloStatus {
+export async function sloStatus(db: ReadModelQueries, spec: SloSpec, slo: Slo, nowMs: number, trendDays = 30): Promise<SloStatus> {
   const nowMinute = Math.floor(nowMs / 60000);
-  const window = windowBurn(db, slo, spec.window, nowMinute);
-  const burnRates = alertWindows(spec).map((w) => windowBurn(db, slo, w, nowMinute));
+  const window = await windowBurn(db, slo, spec.window, nowMinute);
+  const burnRates = await Promise.all(alertWindows(spec).map((w) => windowBurn(db, slo, w, nowMinute)));
   const byWindow = new Map(burnRates.map((b) => [b.window, b]));
   const above = (w: string, factor: number) => {
     const b = byWindow.get(w);
@@ -118,12 +118,12 @@ export function sloStatus(db: Database.Database, spec: SloSpec, slo: Slo, nowMs:
     budgetRemaining: window.burnRate === null ? 1 : round(1 - window.burnRate, 6),
     burnRates,
     alerts,
-    trend: trend(db, slo, durationSeconds(spec.window) / MINUTE, nowMinute, trendDays),
+    trend: await trend(db, slo, durationSeconds(spec.window) / MINUTE, nowMinute, trendDays),
   };
 }
 
-export function sloReport(db: Database.Database, spec: SloSpec, nowMs: number): SloReport {
-  return { asOf: new Date(nowMs).toISOString(), window: spec.window, slos: spec.slos.map((slo) => sloStatus(db, spec, slo, nowMs)) };
+export async function sloReport(db: ReadModelQueries, spec: SloSpec, nowMs: number): Promise<SloReport> {
+  return { asOf: new Date(nowMs).toISOString(), window: spec.window, slos: await Promise.all(spec.slos.map((slo) => sloStatus(db, spec, slo, nowMs))) };
 }
 
 /** Alerts whose condition holds now, e.g. ['IngestAvailabilityFastBurn']. */

@@ -1,7 +1,7 @@
 /** Test helpers: a folded SLO read model from synthetic samples (shared by the report, route and page tests). */
-import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../schemas/envelope';
 import { prepareProjection } from '../projection-runner';
+import { SqliteReadModels } from '../store/sqlite-store';
 import { sloProjection } from './slo-projection';
 import { alertsProjection } from './alerts';
 
@@ -20,22 +20,21 @@ export function sampledEvent(position: number, toMs: number, slis: { slo: string
  * A read model with `days` days of one-a-minute samples ending at `nowMs`: every SLO at a small
  * steady error ratio, and `burning` at `burnRatio` over the last hour.
  */
-export function seededReadModel(nowMs: number, slos: string[], opts: { days?: number; burning?: string; burnRatio?: number } = {}): Database.Database {
-  const db = new Database(':memory:');
-  prepareProjection(db, sloProjection);
-  prepareProjection(db, alertsProjection);
+export async function seededReadModel(nowMs: number, slos: string[], opts: { days?: number; burning?: string; burnRatio?: number } = {}): Promise<SqliteReadModels> {
+  const db = new SqliteReadModels(':memory:');
+  await prepareProjection(db, sloProjection);
+  await prepareProjection(db, alertsProjection);
   const minutes = (opts.days ?? 3) * 1440;
   let position = 0;
-  const insert = db.transaction(() => {
+  await db.transaction(async (tx) => {
     for (let i = minutes - 1; i >= 0; i--) {
       const t = nowMs - i * MIN;
       const slis = slos.map((slo, k) => {
         const ratio = slo === opts.burning && i < 60 ? opts.burnRatio ?? 0.05 : 0.0002 * (k + 1) * (1 + Math.sin(i / 180));
         return { slo, total: 600, good: 600 - Math.round(600 * ratio) };
       });
-      sloProjection.apply(db, sampledEvent(++position, t, slis));
+      await sloProjection.apply(tx, sampledEvent(++position, t, slis));
     }
   });
-  insert();
   return db;
 }

@@ -1,22 +1,22 @@
 /** Reads of the PCQ read models, shaped for the API, the timeline page and the bench. */
-import type Database from 'better-sqlite3';
+import type { ReadModelQueries, SqlValue } from '../store/port';
 import type { FixtureRegistered, MetricDelta } from '../../streams/pcq/events/types';
 import { clusterAnomalies, type Cluster } from '../../streams/pcq/clustering';
 
 export const AGREEMENT_TARGET = 0.95;
 
-export function getManifest(db: Database.Database, tenant: string, fixtureId: string): FixtureRegistered | undefined {
-  const row = db.prepare('SELECT manifest FROM pcq_fixtures WHERE tenant = ? AND fixture_id = ?').get(tenant, fixtureId) as { manifest: string } | undefined;
+export async function getManifest(db: ReadModelQueries, tenant: string, fixtureId: string): Promise<FixtureRegistered | undefined> {
+  const row = await db.get<{ manifest: string }>('SELECT manifest FROM pcq_fixtures WHERE tenant = ? AND fixture_id = ?', [tenant, fixtureId]);
   return row ? (JSON.parse(row.manifest) as FixtureRegistered) : undefined;
 }
 
 /** The fixture ids among `ids` that are registered (one query per call, for batches). */
-export function knownFixtures(db: Database.Database, tenant: string, ids: readonly string[]): Set<string> {
+export async function knownFixtures(db: ReadModelQueries, tenant: string, ids: readonly string[]): Promise<Set<string>> {
   const unique = [...new Set(ids)];
   const known = new Set<string>();
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500);
-    const rows = db.prepare(`SELECT fixture_id FROM pcq_fixtures WHERE tenant = ? AND fixture_id IN (${chunk.map(() => '?').join(',')})`).all(tenant, ...chunk) as { fixture_id: string }[];
+    const rows = await db.all<{ fixture_id: string }>(`SELECT fixture_id FROM pcq_fixtures WHERE tenant = ? AND fixture_id IN (${chunk.map(() => '?').join(',')})`, [tenant, ...chunk]);
     for (const r of rows) known.add(r.fixture_id);
   }
   return known;
@@ -26,8 +26,8 @@ export interface ReleaseRow {
   release: string;
   taggedAt: string;
 }
-export function releases(db: Database.Database, tenant: string): ReleaseRow[] {
-  return db.prepare('SELECT release, tagged_at AS taggedAt FROM pcq_releases WHERE tenant = ? ORDER BY tagged_at, release').all(tenant) as ReleaseRow[];
+export function releases(db: ReadModelQueries, tenant: string): Promise<ReleaseRow[]> {
+  return db.all<ReleaseRow>('SELECT release, tagged_at AS "taggedAt" FROM pcq_releases WHERE tenant = ? ORDER BY tagged_at, release', [tenant]);
 }
 
 export interface AnomalyView {
@@ -85,23 +85,23 @@ export interface AnomalyFilter {
   limit?: number;
 }
 
-export function listAnomalies(db: Database.Database, tenant: string, f: AnomalyFilter = {}): AnomalyView[] {
+export async function listAnomalies(db: ReadModelQueries, tenant: string, f: AnomalyFilter = {}): Promise<AnomalyView[]> {
   const where = ['tenant = ?'];
-  const args: unknown[] = [tenant];
+  const args: SqlValue[] = [tenant];
   if (f.fixtureId) (where.push('fixture_id = ?'), args.push(f.fixtureId));
   if (f.release) (where.push('release = ?'), args.push(f.release));
   if (f.label) (where.push('label = ?'), args.push(f.label));
-  const rows = db.prepare(`SELECT * FROM pcq_anomalies WHERE ${where.join(' AND ')} ORDER BY detected_at, anomaly_id LIMIT ?`).all(...args, f.limit ?? 1000) as AnomalyRow[];
+  const rows = await db.all<AnomalyRow>(`SELECT * FROM pcq_anomalies WHERE ${where.join(' AND ')} ORDER BY detected_at, anomaly_id LIMIT ?`, [...args, f.limit ?? 1000]);
   return rows.map(toView);
 }
 
-export function getAnomaly(db: Database.Database, tenant: string, anomalyId: string): AnomalyView | undefined {
-  const row = db.prepare('SELECT * FROM pcq_anomalies WHERE tenant = ? AND anomaly_id = ?').get(tenant, anomalyId) as AnomalyRow | undefined;
+export async function getAnomaly(db: ReadModelQueries, tenant: string, anomalyId: string): Promise<AnomalyView | undefined> {
+  const row = await db.get<AnomalyRow>('SELECT * FROM pcq_anomalies WHERE tenant = ? AND anomaly_id = ?', [tenant, anomalyId]);
   return row ? toView(row) : undefined;
 }
 
-export function clustersOf(db: Database.Database, tenant: string, release: string): Cluster[] {
-  const anomalies = listAnomalies(db, tenant, { release, limit: 1_000_000 }).filter((a) => a.label !== null);
+export async function clustersOf(db: ReadModelQueries, tenant: string, release: string): Promise<Cluster[]> {
+  const anomalies = (await listAnomalies(db, tenant, { release, limit: 1_000_000 })).filter((a) => a.label !== null);
   return clusterAnomalies(anomalies.map((a) => ({ ...a, label: a.label!, inputDiffs: (a.diff as { inputDiffs: never[] }).inputDiffs })));
 }
 
@@ -116,10 +116,11 @@ export interface Verdict {
   deltas: MetricDelta[];
 }
 
-export function verdictsOf(db: Database.Database, tenant: string, fixtureId: string): Verdict[] {
-  const rows = db
-    .prepare('SELECT * FROM pcq_verdicts WHERE tenant = ? AND fixture_id = ? ORDER BY position DESC')
-    .all(tenant, fixtureId) as { kind: string; release: string; subject_runtime: string; reference_release: string; reference_runtime: string; check_id: string; passed: number; deltas: string }[];
+export async function verdictsOf(db: ReadModelQueries, tenant: string, fixtureId: string): Promise<Verdict[]> {
+  const rows = await db.all<{ kind: string; release: string; subject_runtime: string; reference_release: string; reference_runtime: string; check_id: string; passed: number; deltas: string }>(
+    'SELECT * FROM pcq_verdicts WHERE tenant = ? AND fixture_id = ? ORDER BY position DESC',
+    [tenant, fixtureId],
+  );
   return rows.map((r) => ({
     kind: r.kind,
     release: r.release,
@@ -132,32 +133,37 @@ export function verdictsOf(db: Database.Database, tenant: string, fixtureId: str
   }));
 }
 
-export function fixtureDetail(db: Database.Database, tenant: string, fixtureId: string) {
-  const manifest = getManifest(db, tenant, fixtureId);
+export async function fixtureDetail(db: ReadModelQueries, tenant: string, fixtureId: string) {
+  const manifest = await getManifest(db, tenant, fixtureId);
   if (!manifest) return undefined;
-  const checks = verdictsOf(db, tenant, fixtureId);
-  const missing = db.prepare('SELECT release, runtime, shard, reason FROM pcq_missing WHERE tenant = ? AND fixture_id = ? ORDER BY release, runtime').all(tenant, fixtureId) as {
-    release: string; runtime: string; shard: string; reason: string;
-  }[];
-  const order = new Map(releases(db, tenant).map((r, i) => [r.release, i]));
+  const checks = await verdictsOf(db, tenant, fixtureId);
+  const missing = await db.all<{ release: string; runtime: string; shard: string; reason: string }>(
+    'SELECT release, runtime, shard, reason FROM pcq_missing WHERE tenant = ? AND fixture_id = ? ORDER BY release, runtime',
+    [tenant, fixtureId],
+  );
+  const order = new Map((await releases(db, tenant)).map((r, i) => [r.release, i]));
   const seen = [...new Set([...checks.map((c) => c.release), ...missing.map((m) => m.release)])];
   seen.sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b));
   const latestRelease = seen[seen.length - 1] ?? null;
   const latest = checks.filter((c) => c.release === latestRelease);
   const status =
     latestRelease === null ? 'no_checks' : missing.some((m) => m.release === latestRelease) ? 'missing_replays' : latest.every((c) => c.passed) ? 'reproducible' : 'anomalous';
-  const anomalies = listAnomalies(db, tenant, { fixtureId }).map(({ anomalyId, release, label, confidence, needsReview, runtimes }) => ({ anomalyId, release, label, confidence, needsReview, runtimes }));
+  const anomalies = (await listAnomalies(db, tenant, { fixtureId })).map(({ anomalyId, release, label, confidence, needsReview, runtimes }) => ({ anomalyId, release, label, confidence, needsReview, runtimes }));
   return { fixtureId, manifest, status, latestRelease, latestChecks: latest, missing, anomalies };
 }
 
 /** Dashboard figure: share of fixtures whose replays agree across runtimes within tolerance. */
-export function agreement(db: Database.Database, tenant: string, release?: string) {
-  const rel = release ?? releases(db, tenant).at(-1)?.release ?? (db.prepare('SELECT release FROM pcq_verdicts WHERE tenant = ? ORDER BY position DESC LIMIT 1').get(tenant) as { release: string } | undefined)?.release;
+export async function agreement(db: ReadModelQueries, tenant: string, release?: string) {
+  const rel =
+    release ??
+    (await releases(db, tenant)).at(-1)?.release ??
+    (await db.get<{ release: string }>('SELECT release FROM pcq_verdicts WHERE tenant = ? ORDER BY position DESC LIMIT 1', [tenant]))?.release;
   if (!rel) return { release: null, fixtures: 0, agreeing: 0, missing: 0, share: null, target: AGREEMENT_TARGET, meetsTarget: false };
-  const rows = db
-    .prepare("SELECT fixture_id, MIN(passed) AS ok FROM pcq_verdicts WHERE tenant = ? AND release = ? AND kind = 'cross_runtime' GROUP BY fixture_id")
-    .all(tenant, rel) as { fixture_id: string; ok: number }[];
-  const missing = new Set((db.prepare('SELECT DISTINCT fixture_id FROM pcq_missing WHERE tenant = ? AND release = ?').all(tenant, rel) as { fixture_id: string }[]).map((r) => r.fixture_id));
+  const rows = await db.all<{ fixture_id: string; ok: number }>(
+    "SELECT fixture_id, MIN(passed) AS ok FROM pcq_verdicts WHERE tenant = ? AND release = ? AND kind = 'cross_runtime' GROUP BY fixture_id",
+    [tenant, rel],
+  );
+  const missing = new Set((await db.all<{ fixture_id: string }>('SELECT DISTINCT fixture_id FROM pcq_missing WHERE tenant = ? AND release = ?', [tenant, rel])).map((r) => r.fixture_id));
   // A fixture with missing replays is not agreeing: a timed-out shard never counts as passing.
   const fixtures = new Set([...rows.map((r) => r.fixture_id), ...missing]);
   const agreeing = rows.filter((r) => r.ok === 1 && !missing.has(r.fixture_id)).length;

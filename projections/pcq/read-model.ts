@@ -7,7 +7,6 @@
  *   pcq_missing    fixtures a CI shard did not deliver, until a replay arrives
  *   pcq_anomalies  anomalies with their diff, the latest model label, and a person's override
  */
-import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../schemas/envelope';
 import { runtimeName } from '../../streams/pcq/events/types';
 import type {
@@ -20,6 +19,7 @@ import type {
   ReproducibilityChecked,
   TriageOverridden,
 } from '../../streams/pcq/events/types';
+import type { ReadModelTx } from '../store/port';
 
 export const FIXTURES_DDL = `
 CREATE TABLE IF NOT EXISTS pcq_fixtures (
@@ -64,84 +64,85 @@ CREATE INDEX IF NOT EXISTS pcq_anomalies_fixture ON pcq_anomalies (tenant, fixtu
 export const ANOMALIES_TABLES = ['pcq_anomalies'] as const;
 export const ANOMALIES_INPUTS = ['AnomalyDetected', 'AnomalyTriaged', 'TriageOverridden'] as const;
 
-/** Prepared statements per database: projections apply thousands of events per second. */
-const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function stmt(db: Database.Database, sql: string): Database.Statement {
-  let m = cache.get(db);
-  if (!m) cache.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.prepare(sql)));
-  return s;
-}
-
 /** JSON without losing non-finite metrics: NaN/Infinity become null (the "non-finite" marker). */
 const json = (v: unknown) => JSON.stringify(v);
 
-export function applyFixtureEvent(db: Database.Database, e: RecordedEvent): void {
+export async function applyFixtureEvent(tx: ReadModelTx, e: RecordedEvent): Promise<void> {
   switch (e.type) {
     case 'FixtureRegistered': {
       const p = e.payload as FixtureRegistered;
-      stmt(db, 'INSERT INTO pcq_fixtures VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET manifest = excluded.manifest, baseline_runtime = excluded.baseline_runtime, registered_at = excluded.registered_at').run(
-        e.tenant, p.fixtureId, json(p), runtimeName(p.baselineRuntime), e.occurredAt,
+      await tx.run(
+        'INSERT INTO pcq_fixtures VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, fixture_id) DO UPDATE SET manifest = excluded.manifest, baseline_runtime = excluded.baseline_runtime, registered_at = excluded.registered_at',
+        [e.tenant, p.fixtureId, json(p), runtimeName(p.baselineRuntime), e.occurredAt],
       );
       return;
     }
     case 'ReleaseTagged': {
       const p = e.payload as ReleaseTagged;
-      stmt(db, 'INSERT INTO pcq_releases VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET tagged_at = excluded.tagged_at').run(e.tenant, p.release, p.taggedAt);
+      await tx.run('INSERT INTO pcq_releases VALUES (?, ?, ?) ON CONFLICT (tenant, release) DO UPDATE SET tagged_at = excluded.tagged_at', [e.tenant, p.release, p.taggedAt]);
       return;
     }
     case 'ReplayRecorded': {
       const p = e.payload as ReplayRecorded;
       const rt = runtimeName(p.runtime);
-      stmt(db, 'INSERT INTO pcq_replays VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET run_id = excluded.run_id, metrics = excluded.metrics, recorded_at = excluded.recorded_at, position = excluded.position').run(
-        e.tenant, p.fixtureId, p.release, rt, p.runId, json(p.metrics), p.recordedAt ?? e.occurredAt, e.position,
+      await tx.run(
+        `INSERT INTO pcq_replays VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, fixture_id, release, runtime)
+         DO UPDATE SET run_id = excluded.run_id, metrics = excluded.metrics, recorded_at = excluded.recorded_at, position = excluded.position`,
+        [e.tenant, p.fixtureId, p.release, rt, p.runId, json(p.metrics), p.recordedAt ?? e.occurredAt, e.position],
       );
-      stmt(db, 'DELETE FROM pcq_missing WHERE tenant = ? AND release = ? AND runtime = ? AND fixture_id = ?').run(e.tenant, p.release, rt, p.fixtureId);
+      await tx.run('DELETE FROM pcq_missing WHERE tenant = ? AND release = ? AND runtime = ? AND fixture_id = ?', [e.tenant, p.release, rt, p.fixtureId]);
       return;
     }
     case 'ReplaysMissing': {
       const p = e.payload as ReplaysMissing;
       const rt = runtimeName(p.runtime);
-      const has = stmt(db, 'SELECT 1 FROM pcq_replays WHERE tenant = ? AND fixture_id = ? AND release = ? AND runtime = ?');
-      const put = stmt(db, 'INSERT INTO pcq_missing VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET shard = excluded.shard, reason = excluded.reason');
-      for (const f of p.fixtureIds) if (!has.get(e.tenant, f, p.release, rt)) put.run(e.tenant, p.release, rt, f, p.shard, p.reason);
+      for (const f of p.fixtureIds) {
+        if (await tx.get('SELECT 1 AS one FROM pcq_replays WHERE tenant = ? AND fixture_id = ? AND release = ? AND runtime = ?', [e.tenant, f, p.release, rt])) continue;
+        await tx.run(
+          'INSERT INTO pcq_missing VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, release, runtime, fixture_id) DO UPDATE SET shard = excluded.shard, reason = excluded.reason',
+          [e.tenant, p.release, rt, f, p.shard, p.reason],
+        );
+      }
       return;
     }
     case 'ReproducibilityChecked': {
       const p = e.payload as ReproducibilityChecked;
-      stmt(db, 'INSERT INTO pcq_verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET check_id = excluded.check_id, passed = excluded.passed, deltas = excluded.deltas, position = excluded.position').run(
-        e.tenant, p.fixtureId, p.kind, p.release, runtimeName(p.subject.runtime), p.reference.release, runtimeName(p.reference.runtime), p.checkId, p.passed ? 1 : 0, json(p.deltas), e.position,
+      await tx.run(
+        `INSERT INTO pcq_verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, fixture_id, kind, release, subject_runtime, reference_release, reference_runtime)
+         DO UPDATE SET check_id = excluded.check_id, passed = excluded.passed, deltas = excluded.deltas, position = excluded.position`,
+        [e.tenant, p.fixtureId, p.kind, p.release, runtimeName(p.subject.runtime), p.reference.release, runtimeName(p.reference.runtime), p.checkId, p.passed ? 1 : 0, json(p.deltas), e.position],
       );
       return;
     }
   }
 }
 
-export function applyAnomalyEvent(db: Database.Database, e: RecordedEvent): void {
+export async function applyAnomalyEvent(tx: ReadModelTx, e: RecordedEvent): Promise<void> {
   switch (e.type) {
     case 'AnomalyDetected': {
       const p = e.payload as AnomalyDetected;
       const diff = { summary: p.summary, metricsMoved: p.metricsMoved, inputDiffs: p.inputDiffs, subject: p.subject, reference: p.reference, checkId: p.checkId };
-      stmt(db, `INSERT INTO pcq_anomalies (tenant, anomaly_id, fixture_id, release, kind, runtimes, diff, features, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`).run(
-        e.tenant, p.anomalyId, p.fixtureId, p.release, p.kind, json(p.runtimes), json(diff), json(p.features), e.occurredAt,
+      await tx.run(
+        `INSERT INTO pcq_anomalies (tenant, anomaly_id, fixture_id, release, kind, runtimes, diff, features, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [e.tenant, p.anomalyId, p.fixtureId, p.release, p.kind, json(p.runtimes), json(diff), json(p.features), e.occurredAt],
       );
       return;
     }
     case 'AnomalyTriaged': {
       const p = e.payload as AnomalyTriaged;
       // A later triage supersedes the earlier one; a person's override keeps the effective label.
-      stmt(db, `UPDATE pcq_anomalies SET auto_label = ?, label = CASE WHEN overridden_by IS NULL THEN ? ELSE label END, confidence = ?, runbook = ?, needs_review = CASE WHEN overridden_by IS NULL THEN ? ELSE 0 END,
-        model_version = ?, trigger = ?, supersedes_label = ?, evidence = ? WHERE tenant = ? AND anomaly_id = ?`).run(
-        p.label, p.label, p.confidence, p.runbook, p.needsReview ? 1 : 0, p.modelVersion, p.trigger, p.supersedesLabel, json(p.evidence), e.tenant, p.anomalyId,
+      await tx.run(
+        `UPDATE pcq_anomalies SET auto_label = ?, label = CASE WHEN overridden_by IS NULL THEN ? ELSE label END, confidence = ?, runbook = ?, needs_review = CASE WHEN overridden_by IS NULL THEN ? ELSE 0 END,
+         model_version = ?, trigger = ?, supersedes_label = ?, evidence = ? WHERE tenant = ? AND anomaly_id = ?`,
+        [p.label, p.label, p.confidence, p.runbook, p.needsReview ? 1 : 0, p.modelVersion, p.trigger, p.supersedesLabel, json(p.evidence), e.tenant, p.anomalyId],
       );
       return;
     }
     case 'TriageOverridden': {
       const p = e.payload as TriageOverridden;
-      stmt(db, `UPDATE pcq_anomalies SET label = ?, runbook = ?, needs_review = 0, overridden_by = ?, override_reason = ? WHERE tenant = ? AND anomaly_id = ?`).run(
+      await tx.run('UPDATE pcq_anomalies SET label = ?, runbook = ?, needs_review = 0, overridden_by = ?, override_reason = ? WHERE tenant = ? AND anomaly_id = ?', [
         p.label, `docs/runbooks/${p.label}.md`, p.by, p.reason, e.tenant, p.anomalyId,
-      );
+      ]);
       return;
     }
   }

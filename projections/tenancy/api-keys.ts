@@ -23,15 +23,15 @@ export const apiKeys = defineProjection({
     issued_at  TEXT NOT NULL,
     revoked_at TEXT
   );`,
-  apply(db, e) {
+  async apply(tx, e) {
     if (e.type === 'TenantKeyIssued') {
       const p = e.payload as Issued;
-      db.prepare('INSERT OR IGNORE INTO api_keys (key_id, tenant, role, key_hash, label, issued_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      await tx.run('INSERT INTO api_keys (key_id, tenant, role, key_hash, label, issued_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING', [
         p.keyId, p.tenant, p.role, p.keyHash, p.label, e.recordedAt,
-      );
+      ]);
     } else {
       const p = e.payload as { keyId: string };
-      db.prepare('UPDATE api_keys SET revoked_at = ? WHERE key_id = ?').run(e.recordedAt, p.keyId);
+      await tx.run('UPDATE api_keys SET revoked_at = ? WHERE key_id = ?', [e.recordedAt, p.keyId]);
     }
   },
 });

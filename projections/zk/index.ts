@@ -2,10 +2,10 @@
  * ZK-TX read models: the current pepper version, committed sets, job status and batch outcomes.
  * Deterministic (times come from the events). Queries stay sealed here (see streams/zk/sealing.ts).
  */
-import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../schemas/envelope';
 import type { BatchPlanned, ProofCompleted, ProofFailed, ProofRequested, ProvingStarted, ZkPepperActivated, ZkSetCommitted } from '../../schemas/generated/payloads';
 import { defineProjection, type ProjectionDefinition } from '../projection';
+import type { ReadModelQueries, ReadModelTx } from '../store/port';
 
 export const ZK_DDL = `
 CREATE TABLE IF NOT EXISTS zk_pepper (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, activated_at TEXT NOT NULL);
@@ -20,66 +20,74 @@ CREATE TABLE IF NOT EXISTS zk_jobs (
 CREATE INDEX IF NOT EXISTS zk_jobs_batch ON zk_jobs (batch_id);
 CREATE TABLE IF NOT EXISTS zk_batches (
   batch_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, circuit TEXT NOT NULL, root TEXT NOT NULL, cached_from TEXT,
-  checks TEXT NOT NULL, status TEXT NOT NULL, proof TEXT, overlaps TEXT, vk_hash TEXT, prove_ms REAL, verify_ms REAL,
+  checks TEXT NOT NULL, status TEXT NOT NULL, proof TEXT, "overlaps" TEXT, -- quoted: OVERLAPS is an SQL operator (reserved in PostgreSQL)
+  vk_hash TEXT, prove_ms REAL, verify_ms REAL,
   attempts INTEGER, worker INTEGER, reason TEXT, planned_at TEXT NOT NULL, proving_at TEXT, completed_at TEXT);
 `;
 
 export const ZK_TABLES = ['zk_pepper', 'zk_sets', 'zk_jobs', 'zk_batches'] as const;
 export const ZK_INPUTS = ['ZkPepperActivated', 'ZkSetCommitted', 'ProofRequested', 'BatchPlanned', 'ProvingStarted', 'ProofCompleted', 'ProofFailed'] as const;
 
-export function applyZkEvent(db: Database.Database, e: RecordedEvent): void {
+export async function applyZkEvent(tx: ReadModelTx, e: RecordedEvent): Promise<void> {
   switch (e.type) {
     case 'ZkPepperActivated': {
       const p = e.payload as ZkPepperActivated;
-      db.prepare('INSERT INTO zk_pepper (id, version, activated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at').run(p.version, e.occurredAt);
+      await tx.run('INSERT INTO zk_pepper (id, version, activated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, activated_at = excluded.activated_at', [p.version, e.occurredAt]);
       return;
     }
     case 'ZkSetCommitted': {
       const p = e.payload as ZkSetCommitted;
-      db.prepare(
+      await tx.run(
         `INSERT INTO zk_sets (tenant, set_id, stream, pepper_version, root, size, depth, commits, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
          ON CONFLICT (tenant, set_id) DO UPDATE SET pepper_version = excluded.pepper_version, root = excluded.root, size = excluded.size,
            depth = excluded.depth, commits = zk_sets.commits + 1, committed_at = excluded.committed_at`,
-      ).run(e.tenant, p.setId, e.stream, p.pepperVersion, p.root, p.size, p.depth, e.occurredAt);
+        [e.tenant, p.setId, e.stream, p.pepperVersion, p.root, p.size, p.depth, e.occurredAt],
+      );
       return;
     }
     case 'ProofRequested': {
       const p = e.payload as ProofRequested;
-      db.prepare(
-        `INSERT OR IGNORE INTO zk_jobs (job_id, tenant, counterparty, set_id, root, pepper_version, query_sealed, status, requested_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-      ).run(p.jobId, e.tenant, p.counterparty, p.setId, p.root, p.pepperVersion, p.querySealed, e.occurredAt);
+      await tx.run(
+        `INSERT INTO zk_jobs (job_id, tenant, counterparty, set_id, root, pepper_version, query_sealed, status, requested_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (job_id) DO NOTHING`,
+        [p.jobId, e.tenant, p.counterparty, p.setId, p.root, p.pepperVersion, p.querySealed, e.occurredAt],
+      );
       return;
     }
     case 'BatchPlanned': {
       const p = e.payload as BatchPlanned;
-      const source = p.cachedFrom ? (db.prepare('SELECT status FROM zk_batches WHERE batch_id = ?').get(p.cachedFrom) as { status: string } | undefined) : undefined;
-      db.prepare(
-        `INSERT OR IGNORE INTO zk_batches (batch_id, tenant, circuit, root, cached_from, checks, status, planned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(p.batchId, p.tenant, p.circuit, p.root, p.cachedFrom, JSON.stringify(p.checks.map((c) => c.querySealed)), p.cachedFrom ? 'cached' : 'planned', e.occurredAt);
+      const source = p.cachedFrom ? await tx.get<{ status: string }>('SELECT status FROM zk_batches WHERE batch_id = ?', [p.cachedFrom]) : undefined;
+      await tx.run(
+        `INSERT INTO zk_batches (batch_id, tenant, circuit, root, cached_from, checks, status, planned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_id) DO NOTHING`,
+        [p.batchId, p.tenant, p.circuit, p.root, p.cachedFrom, JSON.stringify(p.checks.map((c) => c.querySealed)), p.cachedFrom ? 'cached' : 'planned', e.occurredAt],
+      );
       const jobStatus = source ? (source.status === 'done' ? 'done' : source.status === 'failed' ? 'failed' : source.status === 'proving' ? 'proving' : 'planned') : 'planned';
-      const upd = db.prepare('UPDATE zk_jobs SET status = ?, batch_id = ?, check_index = ?, reasons = ?, planned_at = ? WHERE job_id = ?');
-      for (const j of p.jobs) upd.run(jobStatus, p.cachedFrom ?? p.batchId, j.check, JSON.stringify(p.reasons), e.occurredAt, j.jobId);
+      for (const j of p.jobs) {
+        await tx.run('UPDATE zk_jobs SET status = ?, batch_id = ?, check_index = ?, reasons = ?, planned_at = ? WHERE job_id = ?', [
+          jobStatus, p.cachedFrom ?? p.batchId, j.check, JSON.stringify(p.reasons), e.occurredAt, j.jobId,
+        ]);
+      }
       return;
     }
     case 'ProvingStarted': {
       const p = e.payload as ProvingStarted;
-      db.prepare("UPDATE zk_batches SET status = 'proving', proving_at = ?, worker = ? WHERE batch_id = ?").run(e.occurredAt, p.worker, p.batchId);
-      db.prepare("UPDATE zk_jobs SET status = 'proving' WHERE batch_id = ? AND status = 'planned'").run(p.batchId);
+      await tx.run("UPDATE zk_batches SET status = 'proving', proving_at = ?, worker = ? WHERE batch_id = ?", [e.occurredAt, p.worker, p.batchId]);
+      await tx.run("UPDATE zk_jobs SET status = 'proving' WHERE batch_id = ? AND status = 'planned'", [p.batchId]);
       return;
     }
     case 'ProofCompleted': {
       const p = e.payload as ProofCompleted;
-      db.prepare(
-        "UPDATE zk_batches SET status = 'done', proof = ?, overlaps = ?, vk_hash = ?, prove_ms = ?, verify_ms = ?, attempts = ?, worker = ?, completed_at = ? WHERE batch_id = ?",
-      ).run(p.proof, JSON.stringify(p.overlaps), p.vkHash, p.proveMs, p.verifyMs, p.attempts, p.worker, e.occurredAt, p.batchId);
-      db.prepare("UPDATE zk_jobs SET status = 'done' WHERE batch_id = ?").run(p.batchId);
+      await tx.run(
+        `UPDATE zk_batches SET status = 'done', proof = ?, "overlaps" = ?, vk_hash = ?, prove_ms = ?, verify_ms = ?, attempts = ?, worker = ?, completed_at = ? WHERE batch_id = ?`,
+        [p.proof, JSON.stringify(p.overlaps), p.vkHash, p.proveMs, p.verifyMs, p.attempts, p.worker, e.occurredAt, p.batchId],
+      );
+      await tx.run("UPDATE zk_jobs SET status = 'done' WHERE batch_id = ?", [p.batchId]);
       return;
     }
     case 'ProofFailed': {
       const p = e.payload as ProofFailed;
-      db.prepare("UPDATE zk_batches SET status = 'failed', reason = ?, attempts = ?, completed_at = ? WHERE batch_id = ?").run(p.reason, p.attempts, e.occurredAt, p.batchId);
-      db.prepare("UPDATE zk_jobs SET status = 'failed' WHERE batch_id = ?").run(p.batchId);
+      await tx.run("UPDATE zk_batches SET status = 'failed', reason = ?, attempts = ?, completed_at = ? WHERE batch_id = ?", [p.reason, p.attempts, e.occurredAt, p.batchId]);
+      await tx.run("UPDATE zk_jobs SET status = 'failed' WHERE batch_id = ?", [p.batchId]);
       return;
     }
   }
@@ -143,7 +151,7 @@ export interface BatchRow {
   completed_at: string | null;
 }
 
-export const currentPepper = (db: Database.Database): number => (db.prepare('SELECT version FROM zk_pepper WHERE id = 1').get() as { version: number } | undefined)?.version ?? 1;
-export const setOf = (db: Database.Database, tenant: string, setId: string) => db.prepare('SELECT * FROM zk_sets WHERE tenant = ? AND set_id = ?').get(tenant, setId) as SetRow | undefined;
-export const jobOf = (db: Database.Database, jobId: string) => db.prepare('SELECT * FROM zk_jobs WHERE job_id = ?').get(jobId) as JobRow | undefined;
-export const batchOf = (db: Database.Database, batchId: string) => db.prepare('SELECT * FROM zk_batches WHERE batch_id = ?').get(batchId) as BatchRow | undefined;
+export const currentPepper = async (db: ReadModelQueries): Promise<number> => (await db.get<{ version: number }>('SELECT version FROM zk_pepper WHERE id = 1'))?.version ?? 1;
+export const setOf = (db: ReadModelQueries, tenant: string, setId: string) => db.get<SetRow>('SELECT * FROM zk_sets WHERE tenant = ? AND set_id = ?', [tenant, setId]);
+export const jobOf = (db: ReadModelQueries, jobId: string) => db.get<JobRow>('SELECT * FROM zk_jobs WHERE job_id = ?', [jobId]);
+export const batchOf = (db: ReadModelQueries, batchId: string) => db.get<BatchRow>('SELECT * FROM zk_batches WHERE batch_id = ?', [batchId]);

@@ -25,7 +25,7 @@ export abstract class CatchUpLoop {
   }
 
   /** Handle one batch in one transaction; returns how many events it handled (0 = caught up). */
-  abstract runBatch(): number;
+  abstract runBatch(): number | Promise<number>;
 
   start(changes$: Observable<number>, opts: CatchUpOptions = {}): void {
     this.stopping = false;

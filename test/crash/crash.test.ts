@@ -98,7 +98,7 @@ describe('crash safety of the embedded service', () => {
     // Resume the processors and projections where the killed instances left them, to the head.
     const service = openService(loadConfig({ TRUST_DATA_DIR: dataDir }), { processors: [milestones], projections: allProjections() });
     for (const r of service.processors) while (r.runBatch() > 0);
-    for (const p of service.projections) p.catchUp();
+    for (const p of service.projections) await p.catchUp();
 
     const notes = service.log.db.prepare("SELECT id, stream FROM events WHERE type = 'AnnotationAdded' AND stream NOT LIKE 'milestones-%'").all() as { id: string; stream: string }[];
     expect(notes.length).toBe(sent.size);
@@ -114,7 +114,7 @@ describe('crash safety of the embedded service', () => {
     const dead = service.log.db.prepare("SELECT count(*) AS n FROM events WHERE type = 'DeadLettered'").get() as { n: number };
     expect(dead.n).toBe(0);
 
-    const report = replay(service.log, service.readModels, allProjections());
+    const report = await replay(service.log, service.readModels, allProjections());
     expect(report.breaks).toEqual([]);
     expect(report.projections.every((p) => p.match && p.position === service.log.headSync())).toBe(true);
     expect(report.ok).toBe(true);

@@ -84,7 +84,7 @@ describeDistributed('trust serve in distributed mode', () => {
     try {
       await service.ctx.settled(await log.head(), 30_000);
       const snapshot = await snapshotToSqlite(auditor, join(dir, 'store.db'));
-      const report = replay(snapshot, service.readModels, allProjections());
+      const report = await replay(snapshot, service.readModels, allProjections());
       await snapshot.close();
       expect(report.breaks).toEqual([]);
       expect(report.projections.filter((p) => !p.match)).toEqual([]);

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { SqliteReadModels } from '../../../projections/store/sqlite-store';
 import { Command } from 'commander';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,14 +23,14 @@ test('trust lac coverage prints the covered share and meets the target', async (
 });
 
 test('weekly-report writes one set of files per tenant with activity, and refuses a bad week or missing read models', async () => {
-  const db = new Database(':memory:');
+  const db = new SqliteReadModels(':memory:');
   const out = mkdtempSync(join(tmpdir(), 'lac-cli-'));
   try {
     await expect(runWeeklyReport(db, { week: '2026-W48', out })).rejects.toThrow(/read models are missing/);
-    db.exec(AUTHORING_DDL + HISTORY_DDL);
+    await db.exec(AUTHORING_DDL + HISTORY_DDL);
     await expect(runWeeklyReport(db, { week: '2026-W99', out })).rejects.toThrow(/not an ISO week/);
-    db.prepare("INSERT INTO lac_authoring (position, tenant, kind, session_id, policy_id, version, at_ms) VALUES (1, 'acme', 'drafted', 's', 'p', '1.0.0', ?)").run(Date.UTC(2026, 10, 24));
-    db.prepare("INSERT INTO lac_authoring (position, tenant, kind, session_id, policy_id, version, at_ms) VALUES (2, 'globex', 'drafted', 's', 'p', '1.0.0', ?)").run(Date.UTC(2026, 10, 24));
+    await db.run("INSERT INTO lac_authoring (position, tenant, kind, session_id, policy_id, version, at_ms) VALUES (1, 'acme', 'drafted', 's', 'p', '1.0.0', ?)", [Date.UTC(2026, 10, 24)]);
+    await db.run("INSERT INTO lac_authoring (position, tenant, kind, session_id, policy_id, version, at_ms) VALUES (2, 'globex', 'drafted', 's', 'p', '1.0.0', ?)", [Date.UTC(2026, 10, 24)]);
     const results = await runWeeklyReport(db, { week: '2026-W48', out });
     expect(results.map((r) => r.tenant)).toEqual(['acme', 'globex']);
     for (const t of ['acme', 'globex']) for (const ext of ['html', 'json', 'eml']) expect(existsSync(join(out, t, `lac-weekly-2026-W48.${ext}`))).toBe(true);

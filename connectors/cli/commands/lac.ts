@@ -5,7 +5,7 @@
  *        writes the weekly adoption report (HTML, JSON) and its e-mail (.eml); sends it when SMTP_URL is set.
  * The logic lives in plain functions (runCoverage, runWeeklyReport) that the tests call directly.
  */
-import type Database from 'better-sqlite3';
+import type { ReadModelStore } from '../../../projections/store/port';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,22 +71,21 @@ export interface WeeklyOptions {
 }
 
 /** Tenants with LAC activity (authoring or decisions), when no tenant is named. */
-function lacTenants(db: Database.Database): string[] {
-  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
-  if (!tables.has('lac_authoring') || !tables.has('lac_decision_days')) {
+async function lacTenants(db: ReadModelStore): Promise<string[]> {
+  if ((await db.columns('lac_authoring')).length === 0 || (await db.columns('lac_decision_days')).length === 0) {
     throw new ValidationError([{ field: 'read models', problem: 'the LAC read models are missing: run `trust serve` (with LAC registered) so the projections are built' }]);
   }
-  return db.prepare('SELECT tenant FROM lac_authoring UNION SELECT tenant FROM lac_decision_days ORDER BY 1').pluck().all() as string[];
+  return (await db.all<{ tenant: string }>('SELECT tenant FROM lac_authoring UNION SELECT tenant FROM lac_decision_days ORDER BY 1')).map((r) => r.tenant);
 }
 
-export async function runWeeklyReport(db: Database.Database, opts: WeeklyOptions): Promise<{ tenant: string; written: WrittenReport }[]> {
+export async function runWeeklyReport(db: ReadModelStore, opts: WeeklyOptions): Promise<{ tenant: string; written: WrittenReport }[]> {
   isoWeekRange(opts.week); // validate before touching anything
-  const tenants = opts.tenant ? (lacTenants(db), [opts.tenant]) : lacTenants(db);
+  const tenants = opts.tenant ? (await lacTenants(db), [opts.tenant]) : await lacTenants(db);
   if (tenants.length === 0) throw new ValidationError([{ field: 'tenant', problem: 'no tenant has LAC activity yet; name one with --tenant' }]);
   const out = opts.out ?? join(process.cwd(), 'reports');
   const results: { tenant: string; written: WrittenReport }[] = [];
   for (const tenant of tenants) {
-    const report = buildWeeklyReport(db, tenant, opts.week, opts.now);
+    const report = await buildWeeklyReport(db, tenant, opts.week, opts.now);
     const dir = opts.tenant || tenants.length === 1 ? out : join(out, tenant);
     results.push({ tenant, written: await writeWeeklyReport(report, dir, { to: opts.to, from: opts.from, smtpUrl: opts.smtpUrl }) });
   }
@@ -131,7 +130,7 @@ export function register(program: Command): void {
       } catch (err) {
         fail(err);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 }

@@ -33,8 +33,8 @@ describe('trust pcq import / timeline', () => {
     const r = await runImport(runnerFile('timed_out', [replay('g1', 'fx-1'), replay('g2', 'fx-2')]), post);
     expect(r).toMatchObject({ recorded: 2, duplicates: 0, missing: 1 });
     expect(r.lines[1]).toBe('shard 2/4: 1 fixtures reported as missing replays (timeout), not passing');
-    h.drain();
-    expect(h.readModels.prepare('SELECT fixture_id, runtime, shard, reason FROM pcq_missing').all()).toEqual([{ fixture_id: 'fx-3', runtime: 'gpu/linux', shard: '2/4', reason: 'timeout' }]);
+    await h.drain();
+    expect(await h.readModels.all('SELECT fixture_id, runtime, shard, reason FROM pcq_missing')).toEqual([{ fixture_id: 'fx-3', runtime: 'gpu/linux', shard: '2/4', reason: 'timeout' }]);
     // Importing the same file again stores nothing twice.
     expect(await runImport(runnerFile('timed_out', [replay('g1', 'fx-1'), replay('g2', 'fx-2')]), post)).toMatchObject({ recorded: 0, duplicates: 2 });
   });
@@ -51,11 +51,11 @@ describe('trust pcq import / timeline', () => {
     const out = mkdtempSync(join(tmpdir(), 'pcq-timeline-'));
     writeFileSync(join(out, 'pcq-timeline-20260801T000000Z.html'), 'old');
     writeFileSync(join(out, 'pcq-timeline-20261101T000000Z.html'), 'recent');
-    const r = runTimeline(h.readModels, { tenant: 'demo', releases: 5, out, now: new Date('2026-11-28T12:00:00Z') });
+    const r = await runTimeline(h.readModels, { tenant: 'demo', releases: 5, out, now: new Date('2026-11-28T12:00:00Z') });
     expect(r.pruned).toEqual(['pcq-timeline-20260801T000000Z.html']);
     expect(readdirSync(out).sort()).toEqual(['index.html', 'pcq-timeline-20261101T000000Z.html', 'pcq-timeline-20261128T120000Z.html']);
     expect(readFileSync(r.index, 'utf8')).toContain('<tr id="fx-1--accuracy"');
     expect(existsSync(r.path)).toBe(true);
-    expect(() => runTimeline(h.readModels, { tenant: 'demo', releases: 0, out })).toThrow(/--releases/);
+    await expect(runTimeline(h.readModels, { tenant: 'demo', releases: 0, out })).rejects.toThrow(/--releases/);
   });
 });

@@ -9,7 +9,7 @@
  * The logic is in plain functions (planImport, runImport, runTimeline) that the tests call directly.
  */
 import { callApi } from '../../http/client';
-import type Database from 'better-sqlite3';
+import type { ReadModelStore } from '../../../projections/store/port';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,12 +93,11 @@ export async function runImport(text: string, post: Post, file = 'file'): Promis
   return { recorded, duplicates, missing: plan.missing?.fixtureIds.length ?? 0, lines };
 }
 
-export function runTimeline(db: Database.Database, opts: { tenant: string; releases: number; out: string; now?: Date }) {
+export async function runTimeline(db: ReadModelStore, opts: { tenant: string; releases: number; out: string; now?: Date }) {
   if (!Number.isInteger(opts.releases) || opts.releases < 1 || opts.releases > 20) throw new ValidationError([{ field: '--releases', problem: 'must be a whole number from 1 to 20' }]);
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'pcq_fixtures'").all();
-  if (tables.length === 0) throw new ValidationError([{ field: 'read models', problem: 'the PCQ read models are missing: run `trust serve` (with PCQ registered) so the projections are built' }]);
+  if ((await db.columns('pcq_fixtures')).length === 0) throw new ValidationError([{ field: 'read models', problem: 'the PCQ read models are missing: run `trust serve` (with PCQ registered) so the projections are built' }]);
   const now = opts.now ?? new Date();
-  const timeline = timelineOf(db, opts.tenant, opts.releases);
+  const timeline = await timelineOf(db, opts.tenant, opts.releases);
   return { ...publishTimeline(renderTimeline(timeline, { generatedAt: now }), opts.out, now), rows: timeline.rows.length, drifts: timeline.rows.filter((r) => r.drift).length };
 }
 
@@ -125,15 +124,15 @@ export function register(program: Command): void {
     .option('--releases <n>', 'how many releases', (v) => Number(v), 5)
     .option('--out <dir>', 'output directory', join(process.cwd(), 'reports', 'pcq'))
     .option('--tenant <tenant>', 'tenant', 'demo')
-    .action((opts: { releases: number; out: string; tenant: string }) => {
+    .action(async (opts: { releases: number; out: string; tenant: string }) => {
       const db = openLiveReadModels();
       try {
-        const r = runTimeline(db, opts);
+        const r = await runTimeline(db, opts);
         console.log(`timeline: ${r.rows} fixture × metric rows, ${r.drifts} drifted → ${r.path} (index.html updated)${r.pruned.length ? `; pruned ${r.pruned.length} pages older than 90 days` : ''}`);
       } catch (err) {
         fail(err);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 }

@@ -17,24 +17,23 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const config = cliConfig();
       const scratch = mkdtempSync(join(tmpdir(), 'tf-audit-'));
-      let log: SqliteEventLog;
-      if (config.logMode === 'distributed') {
-        // Distributed: the store is read without writing anything (no migration, no checkpoint), into a local copy.
-        const store = await PgEventLog.open({ connectionString: config.databaseUrl!, readOnly: true }).catch(fail);
-        log = await snapshotToSqlite(store, join(scratch, 'store.db')).finally(() => store.close());
-      } else {
-        log = openLog(config);
-      }
+      let log: SqliteEventLog | undefined;
+      // Distributed: the store is read without writing anything (no migration, no checkpoint), into a
+      // local copy taken after the live read models were read.
+      const openCopy = async () => {
+        const store = await PgEventLog.open({ connectionString: config.databaseUrl!, readOnly: true });
+        return (log = await snapshotToSqlite(store, join(scratch, 'store.db')).finally(() => store.close()));
+      };
       const live = openLiveReadModels(config);
       try {
-        const report = replay(log, live, allProjections());
+        const report = await replay(config.logMode === 'distributed' ? openCopy : (log = openLog(config)), live, allProjections());
         console.log(opts.json ? JSON.stringify(report, null, 2) : formatReplay(report));
         process.exitCode = report.ok ? 0 : 3;
       } catch (err) {
         fail(err);
       } finally {
-        live.close();
-        await log.close();
+        await live.close();
+        await log?.close();
         rmSync(scratch, { recursive: true, force: true });
       }
     });

@@ -15,7 +15,7 @@ export function register(program: Command): void {
       const running = await listen(service, config.port);
       // The service's own SLIs become SloSampled events: the SLO projection and /ui/ops/slo read them.
       const sampler = startSloSampler(service.log, loadSloSpec());
-      const keys = (service.readModels.prepare('SELECT count(*) AS n FROM api_keys').get() as { n: number }).n;
+      const keys = (await service.readModels.get<{ n: number }>('SELECT count(*) AS n FROM api_keys'))?.n ?? 0;
       console.log(`trust: serving on http://127.0.0.1:${running.port} (log: ${config.logMode}, data: ${config.dataDir}, head: ${service.headSync()})`);
       if (keys === 0) console.log('trust: no API keys yet; make one with `trust tenant add <tenant> --role admin` or load the demo with `trust demo`');
       let stopping = false;

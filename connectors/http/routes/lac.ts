@@ -131,15 +131,18 @@ export const lacRoutes: RouteModule = (ctx) => {
     asyncRoute(async (req, res) => {
       const c = callerOf(req);
       await ctx.settled(await ctx.log.head());
-      res.json(service.diff(c, req.body));
+      res.json(await service.diff(c, req.body));
     }),
   );
 
-  router.get('/lac/previews/:previewId', (req, res) => {
-    const p = storedPreview(ctx.readModels, req.params.previewId);
-    if (!p || p.tenant !== principalOf(req).tenant) throw new NotFoundError('preview', req.params.previewId);
-    res.json({ status: p.status, computedAt: p.computedAt, ...p.body });
-  });
+  router.get(
+    '/lac/previews/:previewId',
+    asyncRoute(async (req, res) => {
+      const p = await storedPreview(ctx.readModels, req.params.previewId);
+      if (!p || p.tenant !== principalOf(req).tenant) throw new NotFoundError('preview', req.params.previewId);
+      res.json({ status: p.status, computedAt: p.computedAt, ...p.body });
+    }),
+  );
 
   router.get(
     '/lac/analytics',
@@ -147,7 +150,7 @@ export const lacRoutes: RouteModule = (ctx) => {
       const fromMs = isoParam(req, 'from');
       const toMs = isoParam(req, 'to');
       await ctx.settled(await ctx.log.head());
-      res.json(authorAnalytics(ctx.readModels, principalOf(req).tenant, { fromMs, toMs }));
+      res.json(await authorAnalytics(ctx.readModels, principalOf(req).tenant, { fromMs, toMs }));
     }),
   );
 

@@ -138,7 +138,7 @@ test('fault injection: an exact fraction of matching requests gets 503 and nothi
 
 test("the alerts read model is a function of the log: the auditor's rebuild gives the same digest", async () => {
   await svc.service.ctx.settled(svc.service.log.headSync());
-  const report = replay(svc.service.log, svc.service.readModels, [alertsProjection]);
+  const report = await replay(svc.service.log, svc.service.readModels, [alertsProjection]);
   expect(report.projections).toHaveLength(1);
   expect(report.projections[0]).toMatchObject({ match: true });
   expect(report.ok).toBe(true);

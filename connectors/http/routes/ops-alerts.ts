@@ -93,14 +93,14 @@ export async function acknowledge(ctx: ServiceContext, principal: Principal, ale
     if (d.kind === 'unknown') throw new NotFoundError('alert', alertId);
     if (d.kind === 'already') {
       await ctx.settled(await ctx.log.head());
-      return { acknowledged: true, already: true, alert: getAlert(ctx.readModels, alertId)! };
+      return { acknowledged: true, already: true, alert: (await getAlert(ctx.readModels, alertId))! };
     }
     try {
       const [r] = await ctx.ingest(principal, [
         { id: d.id, type: ALERT_ACKNOWLEDGED, stream: alertStream(alertId), tenant: ALERTMANAGER_TENANT, occurredAt: d.payload.acknowledgedAt, expectedVersion: state.version, payload: d.payload },
       ]);
       await ctx.settled(r.position);
-      const view = getAlert(ctx.readModels, alertId);
+      const view = await getAlert(ctx.readModels, alertId);
       if (!view) throw new TransientError(`alert ${alertId} is not in the read model yet; retry`);
       return { acknowledged: true, already: false, alert: view };
     } catch (err) {
@@ -142,7 +142,7 @@ export function alertRoutes(ctx: ServiceContext, opts: { now?: () => number } = 
       const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError([{ field: 'limit', problem: 'must be an integer from 1 to 1000' }]);
       await ctx.settled(await ctx.log.head());
-      res.json({ alerts: listAlerts(ctx.readModels, { state: state as (typeof STATES)[number], limit }), timings: alertTimings(ctx.readModels) });
+      res.json({ alerts: await listAlerts(ctx.readModels, { state: state as (typeof STATES)[number], limit }), timings: await alertTimings(ctx.readModels) });
     }),
   );
   r.get(
@@ -150,7 +150,7 @@ export function alertRoutes(ctx: ServiceContext, opts: { now?: () => number } = 
     asyncRoute(async (req, res) => {
       mayRead(req, 'GET /v1/ops/alerts/:id');
       await ctx.settled(await ctx.log.head());
-      const a = getAlert(ctx.readModels, req.params.id);
+      const a = await getAlert(ctx.readModels, req.params.id);
       if (!a) throw new NotFoundError('alert', req.params.id);
       res.json(a);
     }),

@@ -12,7 +12,7 @@ let server: Server;
 let base = '';
 
 beforeAll(async () => {
-  const readModels = seededReadModel(NOW, spec.slos.map((s) => s.name), { days: 2, burning: 'decide-availability', burnRatio: 0.05 });
+  const readModels = await seededReadModel(NOW, spec.slos.map((s) => s.name), { days: 2, burning: 'decide-availability', burnRatio: 0.05 });
   const ctx = { readModels } as unknown as ServiceContext;
   const app = express();
   app.use((req, _res, next) => {

@@ -29,7 +29,7 @@ export function opsRoutes(ctx: ServiceContext, opts: OpsRouteOptions = {}): Rout
       const principal = principalOf(req);
       // Operational data spans every tenant: the same readers as the whole history.
       if (principal.role === 'producer') throw new AuthError('FORBIDDEN', 'GET /v1/ops/slo needs an auditor or admin key');
-      const report = sloReport(ctx.readModels, spec, now());
+      const report = await sloReport(ctx.readModels, spec, now());
       const only = typeof req.query.slo === 'string' ? req.query.slo : undefined;
       if (only !== undefined) {
         const one = report.slos.filter((s) => s.slo === only);
@@ -47,11 +47,15 @@ export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Route
   const spec = opts.spec ?? loadSloSpec();
   const now = opts.now ?? Date.now;
   const r = Router();
-  r.get('/ops/slo', (req, res, next) => {
-    if (principalOf(req).role === 'producer') return next(new AuthError('FORBIDDEN', '/ui/ops/slo needs an auditor or admin key'));
-    const p = principalOf(req);
-    res.type('html').send(renderSloDashboard(sloReport(ctx.readModels, spec, now()), spec, { alerts: listAlerts(ctx.readModels, { state: 'open' }), canAck: p.role === 'admin' }));
-  });
+  r.get(
+    '/ops/slo',
+    asyncRoute(async (req, res) => {
+      const p = principalOf(req);
+      if (p.role === 'producer') throw new AuthError('FORBIDDEN', '/ui/ops/slo needs an auditor or admin key');
+      const [report, alerts] = await Promise.all([sloReport(ctx.readModels, spec, now()), listAlerts(ctx.readModels, { state: 'open' })]);
+      res.type('html').send(renderSloDashboard(report, spec, { alerts, canAck: p.role === 'admin' }));
+    }),
+  );
   return r;
 }
 

@@ -48,7 +48,7 @@ export const pcqRoutes: RouteModule = (ctx: ServiceContext) => {
     asyncRoute(async (req, res) => {
       const label = query(req, 'label');
       if (label !== undefined && !LABELS.includes(label as never)) throw new ValidationError([{ field: 'label', problem: `must be one of ${LABELS.join(', ')}` }]);
-      const rows = listAnomalies(ctx.readModels, principalOf(req).tenant, { fixtureId: query(req, 'fixtureId'), release: query(req, 'release'), label });
+      const rows = await listAnomalies(ctx.readModels, principalOf(req).tenant, { fixtureId: query(req, 'fixtureId'), release: query(req, 'release'), label });
       res.json(
         rows.map((a) => ({
           anomalyId: a.anomalyId,
@@ -73,7 +73,7 @@ export const pcqRoutes: RouteModule = (ctx: ServiceContext) => {
   r.get(
     '/pcq/fixtures/:id',
     asyncRoute(async (req, res) => {
-      const d = fixtureDetail(ctx.readModels, principalOf(req).tenant, req.params.id);
+      const d = await fixtureDetail(ctx.readModels, principalOf(req).tenant, req.params.id);
       if (!d) throw new NotFoundError('fixture', req.params.id);
       res.json(d);
     }),
@@ -83,10 +83,10 @@ export const pcqRoutes: RouteModule = (ctx: ServiceContext) => {
     asyncRoute(async (req, res) => {
       const release = query(req, 'release');
       if (!release) throw new ValidationError([{ field: 'release', problem: 'is required, e.g. ?release=1.7.0' }]);
-      res.json({ release, clusters: clustersOf(ctx.readModels, principalOf(req).tenant, release) });
+      res.json({ release, clusters: await clustersOf(ctx.readModels, principalOf(req).tenant, release) });
     }),
   );
-  r.get('/pcq/agreement', asyncRoute(async (req, res) => void res.json(agreement(ctx.readModels, principalOf(req).tenant, query(req, 'release')))));
+  r.get('/pcq/agreement', asyncRoute(async (req, res) => void res.json(await agreement(ctx.readModels, principalOf(req).tenant, query(req, 'release')))));
   r.get(
     '/pcq/overrides',
     asyncRoute(async (req, res) => {
@@ -101,14 +101,14 @@ export const pcqRoutes: RouteModule = (ctx: ServiceContext) => {
 /** The timeline page router, for `AppOptions.pages` (mounted under /ui). */
 export function pcqPages(ctx: ServiceContext, opts: { now?: () => Date } = {}): Router {
   const r = Router();
-  r.get('/pcq/timeline', (req, res, next) => {
+  r.get('/pcq/timeline', async (req, res, next) => {
     try {
       const requested = typeof req.query.tenant === 'string' ? req.query.tenant : undefined;
       const principal = principalOf(req);
       const tenant = readableTenant(principal, requested) ?? principal.tenant;
       const n = req.query.releases === undefined ? 5 : Number(req.query.releases);
       if (!Number.isInteger(n) || n < 1 || n > 20) throw new ValidationError([{ field: 'releases', problem: 'must be a whole number from 1 to 20' }]);
-      res.type('html').send(renderTimeline(timelineOf(ctx.readModels, tenant, n), { generatedAt: (opts.now ?? (() => new Date()))() }));
+      res.type('html').send(renderTimeline(await timelineOf(ctx.readModels, tenant, n), { generatedAt: (opts.now ?? (() => new Date()))() }));
     } catch (err) {
       next(err);
     }

@@ -75,8 +75,8 @@ function pepperVersionOf(v: unknown, problems: FieldProblem[]): number {
   return v as number;
 }
 
-function staleCheck(ctx: ServiceContext, version: number, field = 'pepperVersion'): void {
-  const current = currentPepper(ctx.readModels);
+async function staleCheck(ctx: ServiceContext, version: number, field = 'pepperVersion'): Promise<void> {
+  const current = await currentPepper(ctx.readModels);
   if (version !== current) {
     throw new PreconditionError(
       version < current
@@ -93,10 +93,10 @@ export const jobsStream = (tenant: string) => `zk-jobs:${tenant}`;
 const last = (rs: { position: number }[]) => Math.max(...rs.map((r) => r.position));
 
 /** A job as GET /v1/zk/jobs/:id shows it (also used by the SDK tests). */
-export function jobView(ctx: ServiceContext, sealer: TenantSealer, tenant: string, jobId: string) {
-  const job = jobOf(ctx.readModels, jobId);
+export async function jobView(ctx: ServiceContext, sealer: TenantSealer, tenant: string, jobId: string) {
+  const job = await jobOf(ctx.readModels, jobId);
   if (!job || job.tenant !== tenant) throw new NotFoundError('job', jobId);
-  const batch: BatchRow | undefined = job.batch_id ? batchOf(ctx.readModels, job.batch_id) : undefined;
+  const batch: BatchRow | undefined = job.batch_id ? await batchOf(ctx.readModels, job.batch_id) : undefined;
   let result: Record<string, unknown> | null = null;
   if (batch && batch.status === 'done' && batch.proof && batch.overlaps && job.check_index !== null) {
     const circuit = batch.circuit as CircuitName;
@@ -144,7 +144,7 @@ async function waitForJob(ctx: ServiceContext, tenant: string, jobId: string, ti
   while (Date.now() < until) {
     const head = await ctx.log.head();
     await ctx.settled(head, Math.max(1, until - Date.now()));
-    const job = jobOf(ctx.readModels, jobId);
+    const job = await jobOf(ctx.readModels, jobId);
     if (!job || job.tenant !== tenant || job.status === 'done' || job.status === 'failed') return;
     if ((await ctx.log.head()) > head) continue;
     const next = ctx.log.subscribe(head + 1, { types: ['BatchPlanned', 'ProofCompleted', 'ProofFailed'] });
@@ -196,14 +196,14 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
     const quota = new TenantQuota(opts.quota.ratePerSec, opts.quota.burst);
     const r = Router();
 
-    r.get('/zk/pepper', asyncRoute(async (_req, res) => void res.json({ version: currentPepper(ctx.readModels) })));
+    r.get('/zk/pepper', asyncRoute(async (_req, res) => void res.json({ version: await currentPepper(ctx.readModels) })));
     r.post(
       '/zk/pepper',
       asyncRoute(async (req, res) => {
         const p = principalOf(req);
         if (p.role !== 'admin') throw new AuthError('FORBIDDEN', 'only an admin key may activate a pepper version');
         const b = body(req.body);
-        const current = currentPepper(ctx.readModels);
+        const current = await currentPepper(ctx.readModels);
         if (!Number.isSafeInteger(b.version) || (b.version as number) <= current || (b.version as number) > MAX_PEPPER_VERSION) {
           throw new ValidationError([{ field: 'version', problem: `must be an integer above the current version ${current}, at most ${MAX_PEPPER_VERSION}` }]);
         }
@@ -228,7 +228,7 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
           for (const { i } of bad.slice(0, 10)) problems.push({ field: `leaves[${i}]`, problem: LEAF_PROBLEM });
         }
         if (problems.length) throw new ValidationError(problems);
-        staleCheck(ctx, pepperVersion);
+        await staleCheck(ctx, pepperVersion);
         const leaves = [...new Set(b.leaves as string[])].map(BigInt).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
         const tree = LowLeafTree.build(leaves, await hasher());
         const setId = b.setId as string;
@@ -246,9 +246,9 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
       '/zk/sets/:setId',
       asyncRoute(async (req, res) => {
         const p = principalOf(req);
-        const s = setOf(ctx.readModels, p.tenant, req.params.setId);
+        const s = await setOf(ctx.readModels, p.tenant, req.params.setId);
         if (!s) throw new NotFoundError('set', req.params.setId);
-        const current = currentPepper(ctx.readModels);
+        const current = await currentPepper(ctx.readModels);
         res.json({ setId: s.set_id, root: s.root, size: s.size, depth: s.depth, pepperVersion: s.pepper_version, stale: s.pepper_version !== current, commits: s.commits, committedAt: s.committed_at });
       }),
     );
@@ -269,8 +269,8 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
         if (!Number.isSafeInteger(budgetMs) || budgetMs < 100 || budgetMs > 600_000) problems.push({ field: 'budgetMs', problem: 'must be an integer from 100 to 600000 (ms)' });
         for (const k of Object.keys(b)) if (!['counterparty', 'setId', 'query', 'pepperVersion', 'budgetMs'].includes(k)) problems.push({ field: k, problem: 'is not a field of a proof job' });
         if (problems.length) throw new ValidationError(problems);
-        staleCheck(ctx, pepperVersion);
-        const set = setOf(ctx.readModels, counterparty as string, b.setId as string);
+        await staleCheck(ctx, pepperVersion);
+        const set = await setOf(ctx.readModels, counterparty as string, b.setId as string);
         if (!set) throw new NotFoundError('set', `${counterparty}/${b.setId}`);
         if (set.pepper_version !== pepperVersion) {
           throw new PreconditionError(`set '${b.setId}' was committed under pepper version ${set.pepper_version}; its owner must re-commit it under version ${pepperVersion}`, {
@@ -308,7 +308,7 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
       '/zk/jobs/:id',
       asyncRoute(async (req, res) => {
         if (req.query.wait === 'true') await waitForJob(ctx, principalOf(req).tenant, req.params.id);
-        res.json(jobView(ctx, sealer, principalOf(req).tenant, req.params.id));
+        res.json(await jobView(ctx, sealer, principalOf(req).tenant, req.params.id));
       }),
     );
 

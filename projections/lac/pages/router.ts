@@ -11,8 +11,9 @@ import { renderNotFound, renderPromotionPage } from './promotion-page';
 
 export function lacPages(ctx: ServiceContext, authorize: (req: Request, tenant: string) => boolean = () => true): Router {
   const router = express.Router();
-  router.get('/lac/promotions/:id', (req, res) => {
-    const p = storedPreview(ctx.readModels, req.params.id);
+  router.get('/lac/promotions/:id', async (req, res, next) => {
+    const p = await storedPreview(ctx.readModels, req.params.id).catch((err) => void next(err));
+    if (p === undefined) return;
     res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     if (!p || !authorize(req, p.tenant)) return void res.status(404).type('html').send(renderNotFound(req.params.id));
     res.type('html').send(renderPromotionPage({ ...p.body, status: p.status, computedAt: p.computedAt }));

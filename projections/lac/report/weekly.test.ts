@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import { SqliteReadModels } from '../../store/sqlite-store';
+import type { ReadModelTx } from '../../store/port';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +20,14 @@ test('ISO weeks: week 1 starts on the Monday of the week holding 4 January; impo
 });
 
 describe('weekly report', () => {
-  const db = new Database(':memory:');
-  db.exec(AUTHORING_DDL + HISTORY_DDL);
+  const db = new SqliteReadModels(':memory:');
+  const folds: ((tx: ReadModelTx) => Promise<void>)[] = [];
   const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 10, 23 + day, hour, minute)).toISOString();
   let pos = 0;
-  const ev = (type: string, occurredAt: string, payload: object) => applyAuthoringEvent(db, recorded(type, payload, { position: ++pos, occurredAt, tenant: 'acme' }));
+  const ev = (type: string, occurredAt: string, payload: object) => {
+    const e = recorded(type, payload, { position: ++pos, occurredAt, tenant: 'acme' });
+    folds.push((tx) => applyAuthoringEvent(tx, e));
+  };
   // Policy a: from bundles, one failed draft, valid 30 minutes after the first draft, promoted at 90 minutes.
   ev('PolicyAuthoringStarted', at(0, 9), { sessionId: 's1', policyId: 'a', version: '1.0.0', author: 'ana', origin: 'bundle', newPolicy: true });
   ev('PolicyDrafted', at(0, 9), { sessionId: 's1', policyId: 'a', version: '1.0.0', author: 'ana', origin: 'bundle' });
@@ -41,12 +45,20 @@ describe('weekly report', () => {
   ev('PolicyAuthoringStarted', at(8, 9), { sessionId: 's3', policyId: 'c', version: '1.0.0', author: 'cy', origin: 'scratch', newPolicy: true });
   const n = normaliseRequest({ subject: { id: 'u', tenant: 'acme', clearance: 'P1' }, action: 'query', resource: { dataset: 'd', tenant: 'acme', classification: 'P2', region: 'eu' } });
   if (!n.ok) throw new Error('bad request');
-  recordDecision(db, { tenant: 'acme', policyId: 'a', position: 100, atMs: Date.parse(at(1, 12)), allowed: true, request: toRecorded(n.request), count: 7 });
-  recordDecision(db, { tenant: 'acme', policyId: 'a', position: 101, atMs: Date.parse(at(1, 12)), allowed: false, request: toRecorded({ ...n.request, action: 'export' }), count: 2 });
-  recordDecision(db, { tenant: 'acme', policyId: 'a', position: 102, atMs: Date.parse(at(9, 12)), allowed: true, request: toRecorded(n.request), count: 50 });
+  folds.push((tx) => recordDecision(tx, { tenant: 'acme', policyId: 'a', position: 100, atMs: Date.parse(at(1, 12)), allowed: true, request: toRecorded(n.request), count: 7 }));
+  folds.push((tx) => recordDecision(tx, { tenant: 'acme', policyId: 'a', position: 101, atMs: Date.parse(at(1, 12)), allowed: false, request: toRecorded({ ...n.request, action: 'export' }), count: 2 }));
+  folds.push((tx) => recordDecision(tx, { tenant: 'acme', policyId: 'a', position: 102, atMs: Date.parse(at(9, 12)), allowed: true, request: toRecorded(n.request), count: 50 }));
 
-  test('authoring analytics, decisions and promotions of the week', () => {
-    const r = buildWeeklyReport(db, 'acme', '2026-W48', Date.UTC(2026, 10, 30, 8));
+  beforeAll(async () => {
+    await db.exec(AUTHORING_DDL + HISTORY_DDL);
+    await db.transaction(async (tx) => {
+      for (const fold of folds) await fold(tx);
+    });
+  });
+  afterAll(() => db.close());
+
+  test('authoring analytics, decisions and promotions of the week', async () => {
+    const r = await buildWeeklyReport(db, 'acme', '2026-W48', Date.UTC(2026, 10, 30, 8));
     expect(r.authoring).toMatchObject({
       sessions: 2, drafts: 3, medianMinutesToValid: 20, medianMinutesToPromotion: 90, validationErrors: 3, errorsPerSession: 1.5,
       errorsByCode: { BAD_OPERAND: 1, REQUIRED: 1 }, previews: 2, promotions: 1, previewsPerPromotion: 2, newPolicies: 2, newPoliciesFromBundles: 1, bundleShare: 0.5, meetsBundleShareTarget: false,
@@ -74,7 +86,7 @@ describe('weekly report', () => {
     const port = (sink.server.address() as { port: number }).port;
     const dir = mkdtempSync(join(tmpdir(), 'lac-weekly-'));
     try {
-      const r = buildWeeklyReport(db, 'acme', '2026-W48', Date.UTC(2026, 10, 30, 8));
+      const r = await buildWeeklyReport(db, 'acme', '2026-W48', Date.UTC(2026, 10, 30, 8));
       const out = await writeWeeklyReport(r, dir, { smtpUrl: `smtp://127.0.0.1:${port}`, to: 'authors@example.test', from: 'lac@example.test' });
       expect(JSON.parse(readFileSync(out.json, 'utf8'))).toEqual(r);
       const html = readFileSync(out.html, 'utf8');

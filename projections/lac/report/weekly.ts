@@ -2,7 +2,7 @@
  * The weekly LAC adoption report: author analytics for one ISO week, decisions recorded that week
  * per policy, promotions with their risk, and use-case coverage, as JSON and as HTML.
  */
-import type Database from 'better-sqlite3';
+import type { ReadModelQueries } from '../../store/port';
 import { ValidationError } from '../../../streams/errors';
 import { coverage } from '../../../streams/lac/usecases/coverage';
 import { authorAnalytics, type AuthorAnalytics } from '../analytics';
@@ -43,17 +43,17 @@ export function isoWeekOf(ms: number): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
-export function buildWeeklyReport(db: Database.Database, tenant: string, week: string, now = Date.now()): WeeklyReport {
+export async function buildWeeklyReport(db: ReadModelQueries, tenant: string, week: string, now = Date.now()): Promise<WeeklyReport> {
   const { fromMs, toMs } = isoWeekRange(week);
-  const byPolicy = db
-    .prepare(
-      `SELECT policy_id AS policyId, SUM(count) AS total, SUM(allowed) AS allowed FROM lac_decision_days
-       WHERE tenant = ? AND day >= ? AND day < ? GROUP BY policy_id ORDER BY total DESC, policy_id`,
-    )
-    .all(tenant, fromMs / DAY_MS, toMs / DAY_MS) as { policyId: string; total: number; allowed: number }[];
-  const promotions = db
-    .prepare("SELECT policy_id AS policyId, version, risk_level AS riskLevel, at_ms AS at FROM lac_authoring WHERE tenant = ? AND kind = 'promoted' AND at_ms >= ? AND at_ms < ? ORDER BY at_ms")
-    .all(tenant, fromMs, toMs) as { policyId: string; version: string; riskLevel: string | null; at: number }[];
+  const byPolicy = await db.all<{ policyId: string; total: number; allowed: number }>(
+    `SELECT policy_id AS "policyId", SUM(count) AS total, SUM(allowed) AS allowed FROM lac_decision_days
+     WHERE tenant = ? AND day >= ? AND day < ? GROUP BY policy_id ORDER BY total DESC, policy_id`,
+    [tenant, fromMs / DAY_MS, toMs / DAY_MS],
+  );
+  const promotions = await db.all<{ policyId: string; version: string; riskLevel: string | null; at: number }>(
+    `SELECT policy_id AS "policyId", version, risk_level AS "riskLevel", at_ms AS at FROM lac_authoring WHERE tenant = ? AND kind = 'promoted' AND at_ms >= ? AND at_ms < ? ORDER BY at_ms`,
+    [tenant, fromMs, toMs],
+  );
   const cov = coverage();
   const total = byPolicy.reduce((a, p) => a + p.total, 0);
   const allowed = byPolicy.reduce((a, p) => a + p.allowed, 0);
@@ -63,7 +63,7 @@ export function buildWeeklyReport(db: Database.Database, tenant: string, week: s
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
     generatedAt: new Date(now).toISOString(),
-    authoring: authorAnalytics(db, tenant, { fromMs, toMs }),
+    authoring: await authorAnalytics(db, tenant, { fromMs, toMs }),
     decisions: { total, allowed, denied: total - allowed, byPolicy: byPolicy.map((p) => ({ ...p, denied: p.total - p.allowed })) },
     promotions: promotions.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
     coverage: { share: Math.round(cov.share * 1000) / 1000, covered: cov.covered, total: cov.total, target: cov.target },

@@ -3,7 +3,7 @@
  * last N releases, the delta of each release against the previous one, and whether it drifted
  * (outside the tolerance window of the one table, with the fixture's overrides).
  */
-import type Database from 'better-sqlite3';
+import type { ReadModelQueries } from '../../store/port';
 import type { FixtureRegistered } from '../../../streams/pcq/events/types';
 import { allowedDelta, resolveTolerance } from '../../../streams/pcq/tolerance';
 import { agreement, releases } from '../queries';
@@ -29,7 +29,7 @@ export interface Timeline {
   tenant: string;
   releases: { release: string; taggedAt: string | null }[];
   rows: TimelineRow[];
-  agreement: ReturnType<typeof agreement>;
+  agreement: Awaited<ReturnType<typeof agreement>>;
   anomalies: { label: string; count: number; needsReview: number }[];
   missing: number;
 }
@@ -37,28 +37,28 @@ export interface Timeline {
 /** `#<fixtureId>--<metric>`; whitespace in a metric name becomes `_` (ids cannot hold spaces). */
 export const anchorOf = (fixtureId: string, metric: string) => `${fixtureId}--${metric.replace(/\s+/g, '_')}`;
 
-function lastReleases(db: Database.Database, tenant: string, n: number): { release: string; taggedAt: string | null }[] {
-  const tagged = releases(db, tenant);
+async function lastReleases(db: ReadModelQueries, tenant: string, n: number): Promise<{ release: string; taggedAt: string | null }[]> {
+  const tagged = await releases(db, tenant);
   if (tagged.length) return tagged.slice(-n);
   // Nothing tagged yet: releases in the order their replays arrived.
-  const rows = db.prepare('SELECT release, MIN(position) AS p FROM pcq_replays WHERE tenant = ? GROUP BY release ORDER BY p').all(tenant) as { release: string }[];
+  const rows = await db.all<{ release: string }>('SELECT release, MIN(position) AS p FROM pcq_replays WHERE tenant = ? GROUP BY release ORDER BY p', [tenant]);
   return rows.slice(-n).map((r) => ({ release: r.release, taggedAt: null }));
 }
 
-export function timelineOf(db: Database.Database, tenant: string, n = 5): Timeline {
-  const rels = lastReleases(db, tenant, n);
+export async function timelineOf(db: ReadModelQueries, tenant: string, n = 5): Promise<Timeline> {
+  const rels = await lastReleases(db, tenant, n);
   const index = new Map(rels.map((r, i) => [r.release, i]));
-  const fixtures = db.prepare('SELECT fixture_id, manifest, baseline_runtime FROM pcq_fixtures WHERE tenant = ? ORDER BY fixture_id').all(tenant) as {
-    fixture_id: string; manifest: string; baseline_runtime: string;
-  }[];
+  const fixtures = await db.all<{ fixture_id: string; manifest: string; baseline_runtime: string }>(
+    'SELECT fixture_id, manifest, baseline_runtime FROM pcq_fixtures WHERE tenant = ? ORDER BY fixture_id',
+    [tenant],
+  );
   const values = new Map<string, (Record<string, number | null> | undefined)[]>();
   if (rels.length) {
-    const rows = db
-      .prepare(
-        `SELECT r.fixture_id, r.release, r.metrics FROM pcq_replays r JOIN pcq_fixtures f ON f.tenant = r.tenant AND f.fixture_id = r.fixture_id AND f.baseline_runtime = r.runtime
-         WHERE r.tenant = ? AND r.release IN (${rels.map(() => '?').join(',')})`,
-      )
-      .all(tenant, ...rels.map((r) => r.release)) as { fixture_id: string; release: string; metrics: string }[];
+    const rows = await db.all<{ fixture_id: string; release: string; metrics: string }>(
+      `SELECT r.fixture_id, r.release, r.metrics FROM pcq_replays r JOIN pcq_fixtures f ON f.tenant = r.tenant AND f.fixture_id = r.fixture_id AND f.baseline_runtime = r.runtime
+       WHERE r.tenant = ? AND r.release IN (${rels.map(() => '?').join(',')})`,
+      [tenant, ...rels.map((r) => r.release)],
+    );
     for (const r of rows) {
       const list = values.get(r.fixture_id) ?? Array.from({ length: rels.length }, () => undefined);
       list[index.get(r.release)!] = JSON.parse(r.metrics);
@@ -94,10 +94,11 @@ export function timelineOf(db: Database.Database, tenant: string, n = 5): Timeli
   }
   const latest = rels.at(-1)?.release;
   const anomalies = latest
-    ? (db.prepare('SELECT label, COUNT(*) AS count, SUM(needs_review) AS needsReview FROM pcq_anomalies WHERE tenant = ? AND release = ? AND label IS NOT NULL GROUP BY label ORDER BY count DESC').all(tenant, latest) as {
-        label: string; count: number; needsReview: number;
-      }[])
+    ? await db.all<{ label: string; count: number; needsReview: number }>(
+        'SELECT label, COUNT(*) AS count, SUM(needs_review) AS "needsReview" FROM pcq_anomalies WHERE tenant = ? AND release = ? AND label IS NOT NULL GROUP BY label ORDER BY count DESC, label',
+        [tenant, latest],
+      )
     : [];
-  const missing = latest ? (db.prepare('SELECT COUNT(*) AS n FROM pcq_missing WHERE tenant = ? AND release = ?').get(tenant, latest) as { n: number }).n : 0;
-  return { tenant, releases: rels, rows: out, agreement: agreement(db, tenant, latest), anomalies, missing };
+  const missing = latest ? (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM pcq_missing WHERE tenant = ? AND release = ?', [tenant, latest]))!.n : 0;
+  return { tenant, releases: rels, rows: out, agreement: await agreement(db, tenant, latest), anomalies, missing };
 }

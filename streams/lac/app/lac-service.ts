@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { ServiceContext, Principal } from '../../../connectors/http/context';
 import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
 import { PreconditionError, TransientError, ValidationError, VersionConflictError } from '../../errors';
-import { activeVersion, storedVersion } from '../../../projections/lac/policies';
-import { DAY_MS, historySince, lastDecisionPosition, toRecorded } from '../../../projections/lac/history';
+import { activeVersion, storedPreview, storedVersion } from '../../../projections/lac/policies';
+import { DAY_MS, lastDecisionPosition, loadHistorySince, toRecorded } from '../../../projections/lac/history';
 import { compilePolicy, type DecisionEngine } from '../engine/engine';
 import { normaliseRequest } from '../model/request';
 import type { DecideResponse, Locale, PolicyProblem } from '../model/types';
@@ -112,8 +112,8 @@ export class LacService {
   // ---- engines ------------------------------------------------------------------------------
 
   /** The compiled engine of a stored, valid version (cached by document hash). */
-  engineFor(tenant: string, policyId: string, version: string): DecisionEngine {
-    const stored = storedVersion(this.ctx.readModels, tenant, policyId, version);
+  async engineFor(tenant: string, policyId: string, version: string): Promise<DecisionEngine> {
+    const stored = await storedVersion(this.ctx.readModels, tenant, policyId, version);
     if (!stored) throw new ValidationError([{ field: 'policy', problem: `policy '${policyId}' has no version ${version}; draft it with POST /v1/lac/policies` }]);
     if (stored.valid !== true) throw new PreconditionError(`version ${version} of '${policyId}' is not valid`, { policyId, version, problems: fieldProblems(stored.problems) });
     const key = `${tenant}\u0000${policyId}\u0000${version}\u0000${stored.documentHash}`;
@@ -137,13 +137,13 @@ export class LacService {
     let engine: DecisionEngine;
     let record = true;
     if (typeof ref === 'string') {
-      const active = activeVersion(this.ctx.readModels, tenant, ref);
+      const active = await activeVersion(this.ctx.readModels, tenant, ref);
       if (!active) throw new ValidationError([{ field: 'policy', problem: `policy '${ref}' has no promoted version; promote one, or name a version {id, version}` }]);
-      engine = this.engineFor(tenant, ref, active);
+      engine = await this.engineFor(tenant, ref, active);
     } else if (ref && typeof ref === 'object' && !Array.isArray(ref) && Object.keys(ref).length === 2 && 'id' in ref && 'version' in ref) {
       const { id, version } = ref as { id: unknown; version: unknown };
       if (typeof id !== 'string' || typeof version !== 'string') throw new ValidationError([{ field: 'policy', problem: 'a policy reference is {id: string, version: string}' }]);
-      engine = this.engineFor(tenant, id, version);
+      engine = await this.engineFor(tenant, id, version);
     } else if (ref && typeof ref === 'object' && !Array.isArray(ref)) {
       const { policy, problems } = validatePolicy(ref, c.locale);
       if (!policy) throw new ValidationError(fieldProblems(problems, 'policy.'));
@@ -177,15 +177,15 @@ export class LacService {
       await this.settle();
       const state = await this.readPolicy(tenant, policyId);
       const { documentHash } = requireValidVersion(state, policyId, version);
-      const candidate = this.engineFor(tenant, policyId, version);
-      const active = state.active ? this.engineFor(tenant, policyId, state.active) : null;
-      const asOfPosition = lastDecisionPosition(this.ctx.readModels, tenant, policyId);
+      const candidate = await this.engineFor(tenant, policyId, version);
+      const active = state.active ? await this.engineFor(tenant, policyId, state.active) : null;
+      const asOfPosition = await lastDecisionPosition(this.ctx.readModels, tenant, policyId);
       const to = this.now();
       const from = to - windowDays * DAY_MS;
       const t0 = performance.now();
       // The semantic diff answers for every possible request, the replay for the recorded ones; risk v2 takes both.
       const semantic = active ? { fromVersion: active.policy.version, ...this.cachedDiff(active, candidate) } : null;
-      const radius = computeBlastRadius(historySince(this.ctx.readModels, tenant, policyId, from), candidate, active, this.cost, semantic);
+      const radius = computeBlastRadius(await loadHistorySince(this.ctx.readModels, tenant, policyId, from), candidate, active, this.cost, semantic);
       const previewId = `pv-${randomUUID()}`;
       const payload: BlastRadiusPayload = {
         previewId, policyId, version, activeVersion: state.active, documentHash,
@@ -234,25 +234,25 @@ export class LacService {
    * POST /v1/lac/diff {from, to}: each side a policy id (its active version), {id, version} (a stored
    * version) or a whole policy document. Nothing is recorded: this is the authors' and CI's question.
    */
-  diff(c: Caller, body: unknown): { from: { id: string; version: string }; to: { id: string; version: string } } & SemanticDiff {
+  async diff(c: Caller, body: unknown): Promise<{ from: { id: string; version: string }; to: { id: string; version: string } } & SemanticDiff> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be an object {from, to}' }]);
     const b = body as Record<string, unknown>;
     const problems: { field: string; problem: string; code?: string }[] = [];
     for (const k of Object.keys(b)) if (k !== 'from' && k !== 'to') problems.push({ field: k, problem: 'is not part of a diff request {from, to}' });
-    const side = (field: 'from' | 'to'): DecisionEngine | undefined => {
+    const side = async (field: 'from' | 'to'): Promise<DecisionEngine | undefined> => {
       const ref = b[field];
       const tenant = c.principal.tenant;
       if (ref === undefined || ref === null) return void problems.push({ field, problem: 'is required: a policy id, {id, version}, or a whole policy document' });
       if (typeof ref === 'string') {
-        const active = POLICY_ID.test(ref) ? activeVersion(this.ctx.readModels, tenant, ref) : null;
+        const active = POLICY_ID.test(ref) ? await activeVersion(this.ctx.readModels, tenant, ref) : null;
         if (!active) return void problems.push({ field, problem: `policy '${ref.slice(0, 64)}' has no promoted version; name a version {id, version} or send a document` });
-        return this.engineFor(tenant, ref, active);
+        return await this.engineFor(tenant, ref, active);
       }
       if (typeof ref === 'object' && !Array.isArray(ref) && Object.keys(ref).length === 2 && 'id' in ref && 'version' in ref) {
         const { id, version } = ref as { id: unknown; version: unknown };
         if (typeof id !== 'string' || typeof version !== 'string' || !POLICY_ID.test(id) || version.length > 64) return void problems.push({ field, problem: 'a policy reference is {id: string, version: string}' });
-        if (!storedVersion(this.ctx.readModels, tenant, id, version)) return void problems.push({ field, problem: `policy '${id}' has no version ${version}` });
-        return this.engineFor(tenant, id, version);
+        if (!(await storedVersion(this.ctx.readModels, tenant, id, version))) return void problems.push({ field, problem: `policy '${id}' has no version ${version}` });
+        return await this.engineFor(tenant, id, version);
       }
       if (typeof ref === 'object' && !Array.isArray(ref)) {
         const { policy, problems: found } = validatePolicy(ref, c.locale);
@@ -261,8 +261,8 @@ export class LacService {
       }
       return void problems.push({ field, problem: 'must be a policy id, {id, version}, or a whole policy document' });
     };
-    const from = side('from');
-    const to = side('to');
+    const from = await side('from');
+    const to = await side('to');
     if (problems.length || !from || !to) throw new ValidationError(problems);
     return { from: { id: from.policy.id, version: from.policy.version }, to: { id: to.policy.id, version: to.policy.version }, ...this.cachedDiff(from, to) };
   }
@@ -281,7 +281,7 @@ export class LacService {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       await this.settle();
       const state = await this.readPolicy(tenant, policyId);
-      const latestDecision = lastDecisionPosition(this.ctx.readModels, tenant, policyId);
+      const latestDecision = await lastDecisionPosition(this.ctx.readModels, tenant, policyId);
       const asOf = ownPreview && state.latestPreview[version] === ownPreview.previewId ? Math.min(latestDecision, ownPreview.asOfPosition) : latestDecision;
       const decision = promote(state, { policyId, version, by, sessionId, ack, latestDecisionPosition: asOf });
       try {
@@ -299,7 +299,7 @@ export class LacService {
           continue; // a current preview now exists: decide again
         }
         await this.append(c.principal, stream, state.streamVersion, decision.events);
-        const preview = this.storedPreviewBody(decision.previewId);
+        const preview = await this.storedPreviewBody(decision.previewId);
         if (decision.kind === 'blocked') {
           const why = decision.reason === 'ACK_REQUIRED'
             ? `risk is ${preview.riskLevel} (score ${preview.riskScore}): promoting needs an acknowledgment {by, reason, previewId: "${decision.previewId}"} of this preview`
@@ -314,10 +314,10 @@ export class LacService {
     throw new TransientError(`promotion of ${policyId}@${version} kept racing with concurrent changes; retry`);
   }
 
-  storedPreviewBody(previewId: string): BlastRadiusPayload {
-    const row = this.ctx.readModels.prepare('SELECT body FROM lac_previews WHERE preview_id = ?').pluck().get(previewId) as string | undefined;
-    if (!row) throw new TransientError(`preview ${previewId} is not in the read model yet; retry`);
-    return JSON.parse(row) as BlastRadiusPayload;
+  async storedPreviewBody(previewId: string): Promise<BlastRadiusPayload> {
+    const stored = await storedPreview(this.ctx.readModels, previewId);
+    if (!stored) throw new TransientError(`preview ${previewId} is not in the read model yet; retry`);
+    return stored.body;
   }
 }
 

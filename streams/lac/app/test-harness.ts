@@ -5,7 +5,7 @@
  * into connectors/service.ts this is how the routes run end to end.
  */
 import { callApi } from '../../../connectors/http/client';
-import Database from 'better-sqlite3';
+import { SqliteReadModels } from '../../../projections/store/sqlite-store';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -22,7 +22,7 @@ import type { Router } from 'express';
 export interface LacHarness {
   ctx: ServiceContext;
   log: SqliteEventLog;
-  readModels: Database.Database;
+  readModels: SqliteReadModels;
   url: string;
   /** Bearer token for a principal (registered on first use). */
   keyFor(tenant: string, role?: Principal['role']): string;
@@ -33,10 +33,10 @@ export interface LacHarness {
 export async function startLacHarness(opts: { routes: ((ctx: ServiceContext) => Router)[]; pages?: ((ctx: ServiceContext) => Router)[]; logPath?: string; readModelsPath?: string }): Promise<LacHarness> {
   const codec = sharedCodec();
   const log = new SqliteEventLog({ path: opts.logPath ?? ':memory:', codec, sync: 'NORMAL' });
-  const readModels = new Database(opts.readModelsPath ?? ':memory:');
+  const readModels = new SqliteReadModels(opts.readModelsPath ?? ':memory:');
   const runners = lacProjections.map((def) => new ProjectionRunner(readModels, log, def, { batchSize: 5000 }));
   const settled = async (position: number) => {
-    for (const r of runners) while (r.position() < position && r.runBatch(position) > 0);
+    for (const r of runners) await r.catchUp(position);
   };
   const ctx: ServiceContext = { log, ingest: makeIngest(log, codec), readModels, settled, dataDir: '/nonexistent' };
   const keys = new Map<string, Principal>();
@@ -67,7 +67,7 @@ export async function startLacHarness(opts: { routes: ((ctx: ServiceContext) => 
     request: (method, path, key, body, headers) => callApi(url, method, path, { key, body, headers }),
     async stop() {
       await new Promise((r) => server.close(r));
-      readModels.close();
+      await readModels.close();
       await log.close();
     },
   };

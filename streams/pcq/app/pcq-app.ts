@@ -62,13 +62,13 @@ export const replayEventId = (tenant: string, runId: string) => `pcq-run:${tenan
 
 export async function recordReplays(ctx: Ctx, principal: Principal, body: unknown, opts: { wait?: boolean } = {}) {
   const { values, at } = parseAll(body, 'replays', 'body', parseReplay);
-  const known = knownFixtures(ctx.readModels, principal.tenant, values.map((r) => r.fixtureId));
+  const known = await knownFixtures(ctx.readModels, principal.tenant, values.map((r) => r.fixtureId));
   const problems: FieldProblem[] = [];
   values.forEach((r, i) => {
     if (!known.has(r.fixtureId)) problems.push({ field: `${at(i)}.fixtureId`, problem: `unknown fixture '${r.fixtureId}'; register its manifest with POST /v1/pcq/fixtures first` });
   });
   if (problems.length) throw new ValidationError(problems, 'SCHEMA_VIOLATION');
-  const taggedAt = new Map(releases(ctx.readModels, principal.tenant).map((r) => [r.release, r.taggedAt]));
+  const taggedAt = new Map((await releases(ctx.readModels, principal.tenant)).map((r) => [r.release, r.taggedAt]));
   const seen = new Set<string>();
   const events: NewEvent<ReplayRecorded>[] = [];
   for (const r of values) {
@@ -119,7 +119,7 @@ export async function recordMissing(ctx: Ctx, principal: Principal, body: unknow
 export async function overrideLabel(ctx: Ctx, principal: Principal, anomalyId: string, body: unknown) {
   const p = parseOverride(body);
   if (p.problems.length) throw new ValidationError(p.problems, 'SCHEMA_VIOLATION');
-  const a = getAnomaly(ctx.readModels, principal.tenant, anomalyId);
+  const a = await getAnomaly(ctx.readModels, principal.tenant, anomalyId);
   if (!a) throw new NotFoundError('anomaly', anomalyId);
   const payload: TriageOverridden = {
     anomalyId,
@@ -135,5 +135,5 @@ export async function overrideLabel(ctx: Ctx, principal: Principal, anomalyId: s
   };
   const results = await ctx.ingest(principal, [{ type: 'TriageOverridden', stream: fixtureStream(principal.tenant, a.fixtureId), tenant: principal.tenant, payload }], 'override');
   await ctx.settled(lastPosition(results));
-  return getAnomaly(ctx.readModels, principal.tenant, anomalyId)!;
+  return await getAnomaly(ctx.readModels, principal.tenant, anomalyId)!;
 }

@@ -6,7 +6,7 @@
  * connectors/service.ts (and moves the staged schemas) this is how the routes run end to end.
  */
 import { callApi } from '../../../connectors/http/client';
-import Database from 'better-sqlite3';
+import { SqliteReadModels } from '../../../projections/store/sqlite-store';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -25,7 +25,7 @@ import { processors as pcqProcessors } from '..';
 export interface PcqHarness {
   ctx: ServiceContext;
   log: SqliteEventLog;
-  readModels: Database.Database;
+  readModels: SqliteReadModels;
   url: string;
   keyFor(tenant: string, role?: Principal['role']): string;
   request(method: string, path: string, key?: string, body?: unknown): Promise<{ status: number; body: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -37,15 +37,14 @@ export interface PcqHarness {
 export async function startPcqHarness(opts: { logPath?: string; readModelsPath?: string; live?: boolean; now?: () => Date } = {}): Promise<PcqHarness> {
   const codec = sharedCodec();
   const log = new SqliteEventLog({ path: opts.logPath ?? ':memory:', codec, sync: 'NORMAL' });
-  const readModels = new Database(opts.readModelsPath ?? ':memory:');
-  readModels.pragma('journal_mode = WAL');
+  const readModels = new SqliteReadModels(opts.readModelsPath ?? ':memory:');
   const processors = pcqProcessors.map((def) => new ProcessorRunner(log, def, { batchSize: 2000 }));
   const projections = pcqProjections.map((def) => new ProjectionRunner(readModels, log, def, { batchSize: 5000 }));
-  const drain = () => {
+  const drain = async () => {
     for (let moved = true; moved; ) {
       moved = false;
       for (const p of processors) while (p.runBatch() > 0) moved = true;
-      for (const p of projections) while (p.runBatch() > 0) moved = true;
+      for (const p of projections) while ((await p.runBatch()) > 0) moved = true;
     }
   };
   const settled = async (_position: number) => drain();
@@ -81,7 +80,7 @@ export async function startPcqHarness(opts: { logPath?: string; readModelsPath?:
     async stop() {
       await Promise.all([...processors, ...projections].map((l) => l.stop()));
       await new Promise((r) => server.close(r));
-      readModels.close();
+      await readModels.close();
       await log.close();
     },
   };
