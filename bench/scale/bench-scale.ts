@@ -104,7 +104,7 @@ async function main() {
   const relayLog = await PgEventLog.open({ connectionString: await freshDatabase(url, 'bench_relay') });
   await fill(relayLog, N, `${tag}-relay`);
   for (let r = 0; r < RUNS; r++) {
-    const x = await relayVsPlain(relayLog, brokers.split(','), registryUrl, `bench.${tag}.relay${r}`, 2000);
+    const x = await relayVsPlain(relayLog, brokers.split(','), registryUrl, `bench.${tag}.relay${r}`, 2000, r % 2 === 1);
     relays.push(x);
     console.log(`relay run ${r + 1}: relay ${round(x.relay, 0)} events/s vs plain producer ${round(x.plain, 0)} msgs/s`);
   }

@@ -10,18 +10,18 @@
  * again after the restart, and consumers dedupe by event id (every record carries it in its
  * envelope header), so such a duplicate is harmless.
  *
- * Each round's events go out in one produce call (librdkafka batches them per partition into as
- * few requests as the size limits allow), awaited as a whole: the promise resolves only when every
- * record has the broker's acknowledgment. The producer is idempotent, so librdkafka keeps each
- * partition's order with several requests in flight and never writes a retried batch twice. A
- * round that fails (a broker away longer than the producer's message timeout, a fatal producer
- * error) waits for the rest of its records to settle, drops the producer and is sent again, whole,
- * by a new one from the unchanged checkpoint: nothing of the failed attempt is still in flight.
+ * Each round's events (batchSize, default 2000) go out in one produce call (librdkafka batches them
+ * per partition into as few requests as the size limits allow), whose promise resolves only when
+ * every record has the broker's acknowledgment; the next round is read and sent meanwhile, and the
+ * checkpoint moves round by round, in order, past what is acknowledged (IN_FLIGHT below). The
+ * producer is idempotent, so librdkafka keeps each partition's order with several requests in
+ * flight and never writes a retried batch twice. A round that fails (a broker away longer than the
+ * producer's message timeout, a fatal producer error) waits for every record in flight to settle,
+ * drops the producer, and everything from the unchanged checkpoint is sent again by a new one.
  */
 import type pg from 'pg';
 import type { Catalog } from '../../schemas/catalog';
-import type { StoredEvent } from '../log/hash-chain';
-import { kafkaClient, relayProducer, type Kafka, type Producer } from '../log/kafka/client';
+import { kafkaClient, relayProducer, type Kafka, type Message, type Producer } from '../log/kafka/client';
 import { catalogRecords, type StoredEventDraft } from '../log/kafka/records';
 import { ensureTopics, topicConfigs } from '../log/kafka/topics';
 import { RegistryWire } from '../log/kafka/wire';
@@ -35,12 +35,35 @@ export interface RelayOptions {
   prefix: string;
   /** Events read and sent per round (default 2000). */
   batchSize?: number;
+  /** Rounds sent before the oldest must be acknowledged (default IN_FLIGHT). */
+  inFlight?: number;
 }
 
 export const relayCheckpoint = (prefix: string) => `relay:${prefix}`;
 
+/**
+ * Rounds sent before the oldest must be acknowledged. Two: the next round is read, encoded and
+ * handed to the client while the broker acknowledges the last one. Safe for the consumers, which
+ * skip what is at or below the position they committed per partition: the producer is idempotent
+ * (a partition's records land in order, a retry never twice) and has the gapless guarantee (a
+ * failed batch followed by a later one landing would be a fatal error, not a hole), and after any
+ * failure everything from the checkpoint on is sent again, in order, by a new producer.
+ */
+const IN_FLIGHT = 2;
+/** Rounds per call of the leased loop (it looks at its lease and at stop() between calls). */
+const ROUNDS_PER_CALL = 10;
+
+interface PreparedRound {
+  records: { topic: string; messages: Message[] }[];
+  /** Position of its last event: the checkpoint once Kafka acknowledged it. */
+  last: number;
+  count: number;
+}
+
 export class KafkaRelay extends LeasedLoop {
   private kafka: Kafka | undefined;
+  /** The next round, read and encoded while the current one was being acknowledged. */
+  private ahead: { from: number; round: Promise<PreparedRound | undefined> } | undefined;
   private producer: Producer | undefined;
   private readonly wire: RegistryWire | undefined;
 
@@ -89,31 +112,56 @@ export class KafkaRelay extends LeasedLoop {
   protected async round(session: pg.Client): Promise<number> {
     const res = await session.query('SELECT position FROM checkpoints WHERE name = $1', [this.name]);
     const from = (res.rows.length ? Number(res.rows[0].position) : 0) + 1;
-    const events = await this.log.readStored({ from, limit: this.opts.batchSize ?? 2000 });
-    if (events.length === 0) {
-      this.progress$.next(from - 1);
-      return 0;
+    // The round read ahead by the last call, if it starts here; else read now.
+    let prepared = this.ahead?.from === from ? this.ahead.round : undefined;
+    this.ahead = undefined;
+    prepared ??= this.prepare(from);
+    const producer = await this.producerReady();
+    const inFlight: { sent: Promise<unknown>; last: number; count: number }[] = [];
+    let next = from;
+    let done = 0;
+    // Acknowledged in order: the checkpoint moves past a round only once it and every round before it are on Kafka.
+    const settleOldest = async () => {
+      const r = inFlight.shift()!;
+      await r.sent;
+      await session.query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [this.name, r.last]);
+      this.progress$.next(r.last);
+      done += r.count;
+    };
+    try {
+      for (let i = 0; i < ROUNDS_PER_CALL; i++) {
+        const round = await prepared;
+        if (!round) break;
+        const sent = producer.sendBatch({ topicMessages: round.records });
+        sent.catch(() => undefined); // awaited below, in order
+        inFlight.push({ sent, last: round.last, count: round.count });
+        // While Kafka takes this round, read and encode the next one ...
+        next = round.last + 1;
+        prepared = this.prepare(next).catch(() => undefined);
+        // ... and keep at most `inFlight` rounds unacknowledged.
+        if (inFlight.length >= (this.opts.inFlight ?? IN_FLIGHT)) await settleOldest();
+      }
+      while (inFlight.length) await settleOldest();
+    } catch (e) {
+      // Let every record of this call settle, then send from the checkpoint again with a new producer.
+      await Promise.allSettled(inFlight.map((r) => r.sent));
+      await this.dropProducer();
+      throw e;
     }
-    await this.publish(events);
-    const last = events[events.length - 1].position;
-    await session.query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [this.name, last]);
-    this.progress$.next(last);
-    return events.length;
+    if (done === 0) this.progress$.next(from - 1);
+    else this.ahead = { from: next, round: prepared };
+    return done;
   }
 
-  private async publish(events: StoredEvent[]): Promise<void> {
+  /** The records of the events from `from` on (one round's worth), or undefined when there are none yet. */
+  private async prepare(from: number): Promise<PreparedRound | undefined> {
+    const events = await this.log.readStored({ from, limit: this.opts.batchSize ?? 2000 });
+    if (events.length === 0) return undefined;
     const drafts: StoredEventDraft[] = events.map((e) => ({ ...e, topic: this.cat.entries.get(e.type)!.topic }));
     const wire = this.wire;
     if (wire) await wire.prepare(drafts.map((d) => d.topic));
     const value = wire ? (d: StoredEventDraft) => wire.encodeSync(d.topic, d.type, d.payloadBytes) : (d: StoredEventDraft) => d.payloadBytes;
-    const producer = await this.producerReady();
-    try {
-      // Resolves when every record is acknowledged by all in-sync replicas (acks = all).
-      await producer.sendBatch({ topicMessages: catalogRecords(drafts, value, this.opts.prefix) });
-    } catch (e) {
-      await this.dropProducer();
-      throw e;
-    }
+    return { records: catalogRecords(drafts, value, this.opts.prefix), last: events[events.length - 1].position, count: events.length };
   }
 
   override async stop(): Promise<void> {
