@@ -167,6 +167,10 @@ export class ZkProverService {
         next.notBefore = now + busy * this.preferIdleMs;
         continue;
       }
+      // The set's tree first (cached per root): building it holds the event loop (≈ 12 s for a full
+      // 65,535-leaf set), which must not eat into a claim's lease. A set that cannot be found fails in prove().
+      await this.tree(next.p.setStream, next.p.root).catch(() => undefined);
+      if (this.closed) return;
       const answer = await this.claims.claim(next.p.batchId);
       if (this.closed) {
         if (answer.held) await this.claims.release(next.p.batchId).catch(() => undefined);
@@ -178,6 +182,7 @@ export class ZkProverService {
         continue;
       }
       if (answer.held) {
+        if (answer.attempt > 1) console.error(`[zk.prover] took batch ${next.p.batchId} over (attempt ${answer.attempt}): its holder's claim ran out`);
         this.pending.delete(next.p.batchId);
         this.startProving(next.e, next.p);
       } else if (answer.finished) {
@@ -216,10 +221,10 @@ export class ZkProverService {
     );
   }
 
-  /** While this instance proves, it renews its claims (a third of the lease apart). */
+  /** While this instance proves, it renews its claims (a quarter of the lease apart: a stalled event loop has slack). */
   private keepRenewing(): void {
     if (this.renewTimer || this.closed) return;
-    const every = Math.max(50, Math.floor(this.claims.leaseMs / 3));
+    const every = Math.max(50, Math.floor(this.claims.leaseMs / 4));
     const tick = async () => {
       if (this.closed || this.inflight.size === 0) return void (this.renewTimer = undefined);
       const mine = [...this.inflight.keys()];
@@ -300,7 +305,11 @@ export class ZkProverService {
         },
       };
     } catch (err) {
-      if (isTransient(err)) return 'refused'; // the log is away (reading the set, appending ProvingStarted): retried, not failed
+      if (isTransient(err)) {
+        // the log is away (reading the set): retried, not failed
+        console.error(`[zk.prover] batch ${p.batchId} will be retried: ${(err as Error).message}`);
+        return 'refused';
+      }
       const reason = err instanceof ProveFailed ? err.reason : `prove failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
       const attempts = err instanceof ProveFailed ? err.attempts : 0;
       outcome = { ...base, id: outcomeId(p.batchId), type: 'ProofFailed', payload: { batchId: p.batchId, reason, attempts } };
