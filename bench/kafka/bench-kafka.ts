@@ -27,6 +27,7 @@ import { freshDatabase } from '../../infra/postgres/fresh-database';
 import { KafkaRelay, relayCheckpoint } from '../../streams/bus/relay';
 import { kafkaClient, relayProducer, type Message } from '../../streams/log/kafka/client';
 import { catalogRecords, type StoredEventDraft } from '../../streams/log/kafka/records';
+import { ensureTopics, topicConfigs } from '../../streams/log/kafka/topics';
 import { RegistryWire, decodeCatalogValue } from '../../streams/log/kafka/wire';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { annotationCounter } from '../../streams/runtime/kafka/testing';
@@ -60,7 +61,12 @@ async function main(): Promise<void> {
   const log = await PgEventLog.open({ connectionString: await freshDatabase(databaseUrl, `bench_kafka_${tag}`) });
   const prefix = `trust.bench.${tag}`;
   const wire = registryUrl ? new RegistryWire(registryUrl, cat, log.codec) : undefined;
-  const producer = relayProducer(kafkaClient({ brokers, clientId: 'bench-raw' }));
+  const kafka = kafkaClient({ brokers, clientId: 'bench-raw' });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, topicConfigs(cat)); // the catalog topics, as the relay creates them
+  await admin.disconnect();
+  const producer = relayProducer(kafka);
   await producer.connect();
   console.log(`bench-kafka: N=${N} events per run, relay rounds of ${RELAY_BATCH}, ${RUNS} runs after a warm-up, registry=${registryUrl ? 'yes' : 'no'}; conditions ${conditions({ partitions: cat.topics.get('trust.annotations.notes')?.partitions })}`);
 

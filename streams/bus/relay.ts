@@ -22,7 +22,8 @@
 import type pg from 'pg';
 import type { Catalog } from '../../schemas/catalog';
 import { kafkaClient, relayProducer, type Kafka, type Message, type Producer } from '../log/kafka/client';
-import { catalogRecords, type StoredEventDraft } from '../log/kafka/records';
+import type { StoredEvent } from '../log/hash-chain';
+import { recordsOf } from '../log/kafka/records';
 import { ensureTopics, topicConfigs } from '../log/kafka/topics';
 import { RegistryWire } from '../log/kafka/wire';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
@@ -157,11 +158,11 @@ export class KafkaRelay extends LeasedLoop {
   private async prepare(from: number): Promise<PreparedRound | undefined> {
     const events = await this.log.readStored({ from, limit: this.opts.batchSize ?? 2000 });
     if (events.length === 0) return undefined;
-    const drafts: StoredEventDraft[] = events.map((e) => ({ ...e, topic: this.cat.entries.get(e.type)!.topic }));
+    const topicOf = (e: StoredEvent) => this.cat.entries.get(e.type)!.topic;
     const wire = this.wire;
-    if (wire) await wire.prepare(drafts.map((d) => d.topic));
-    const value = wire ? (d: StoredEventDraft) => wire.encodeSync(d.topic, d.type, d.payloadBytes) : (d: StoredEventDraft) => d.payloadBytes;
-    return { records: catalogRecords(drafts, value, this.opts.prefix), last: events[events.length - 1].position, count: events.length };
+    if (wire) await wire.prepare(events.map(topicOf));
+    const value = wire ? (e: StoredEvent, topic: string) => wire.encodeSync(topic, e.type, e.payloadBytes) : (e: StoredEvent) => e.payloadBytes;
+    return { records: recordsOf(events, topicOf, value, this.opts.prefix), last: events[events.length - 1].position, count: events.length };
   }
 
   override async stop(): Promise<void> {

@@ -44,11 +44,20 @@ export type CatalogValue = (d: StoredEventDraft) => Buffer;
  * librdkafka splits them into requests under the broker's size limits by itself.
  */
 export function catalogRecords(drafts: readonly StoredEventDraft[], catalogValue: CatalogValue, log: string): { topic: string; messages: Message[] }[] {
+  return recordsOf(drafts, (d) => d.topic, (d, topic) => catalogValue({ ...d, topic }), log);
+}
+
+/**
+ * The same records straight from stored events and their topics (the relay's hot path: no draft
+ * copy per event).
+ */
+export function recordsOf<E extends StoredEvent>(events: readonly E[], topicOf: (e: E) => string, value: (e: E, topic: string) => Buffer, log: string): { topic: string; messages: Message[] }[] {
   const byTopic = new Map<string, Message[]>();
-  for (const d of drafts) {
-    let list = byTopic.get(d.topic);
-    if (!list) byTopic.set(d.topic, (list = []));
-    list.push({ key: d.stream, value: catalogValue(d), headers: envelopeHeaders(d, log) });
+  for (const e of events) {
+    const topic = topicOf(e);
+    let list = byTopic.get(topic);
+    if (!list) byTopic.set(topic, (list = []));
+    list.push({ key: e.stream, value: value(e, topic), headers: envelopeHeaders(e, log) });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
