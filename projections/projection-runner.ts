@@ -39,6 +39,7 @@ class ApplyFailed extends Error {}
 export class ProjectionRunner extends CatchUpLoop {
   protected readonly batchSize: number;
   private prepared: Promise<void> | undefined;
+  private settling: Promise<number> | undefined;
 
   constructor(
     readonly store: ReadModelStore,
@@ -90,7 +91,8 @@ export class ProjectionRunner extends CatchUpLoop {
 
   private async fold(tx: ReadModelTx, head: number, until: number, wait: boolean, isolate: boolean): Promise<Folded> {
     const claimed = await tx.get<{ position: number }>(`SELECT position FROM projection_meta WHERE name = ?${this.store.forUpdate(wait)}`, [this.def.name]);
-    if (!claimed) return { handled: 0, checkpoint: await positionOf(this.store, this.def.name) }; // another instance is folding it
+    // Another instance is folding it: a plain read of the locked row still answers (and needs no second connection).
+    if (!claimed) return { handled: 0, checkpoint: await positionOf(tx, this.def.name) };
     let checkpoint = claimed.position;
     if (checkpoint >= until) return { handled: 0, checkpoint };
     const events = (await this.source.read({ from: checkpoint + 1, types: this.def.inputs, limit: this.batchSize })).filter((e) => e.position <= until);
@@ -122,12 +124,17 @@ export class ProjectionRunner extends CatchUpLoop {
     await this.settle(await this.source.head());
   }
 
-  /** Fold until this projection has reached `position` (or the head, if lower), whoever folds it. */
+  /**
+   * Fold until this projection has reached `position` (or the head, if lower), whoever folds it.
+   * Concurrent callers share one waiting batch, so read-your-writes under load holds one
+   * connection per projection, not one per request.
+   */
   async settle(position: number): Promise<void> {
     for (;;) {
       const target = Math.min(position, await this.source.head());
       if ((await this.position()) >= target) return;
-      await this.runBatch(Number.MAX_SAFE_INTEGER, true);
+      this.settling ??= this.runBatch(Number.MAX_SAFE_INTEGER, true).finally(() => (this.settling = undefined));
+      await this.settling;
     }
   }
 
@@ -144,10 +151,11 @@ interface Folded {
 
 /** Create meta tables; drop and recreate the projection's tables when its version changed. Returns its position. */
 export async function prepareProjection(store: ReadModelStore, def: ProjectionDefinition): Promise<number> {
-  await store.exec(META_DDL);
   return store.transaction(async (tx) => {
-    // Instances starting together: one creates or rebuilds, the others then find it done.
-    await tx.lock(`projection:${def.name}`);
+    // Instances (and runners) starting together: one creates or rebuilds at a time, the others then
+    // find it done. One lock for all DDL: PostgreSQL's CREATE … IF NOT EXISTS is not safe to race.
+    await tx.lock('read-models:ddl');
+    await tx.exec(META_DDL);
     const meta = await tx.get<{ version: number; position: number }>('SELECT version, position FROM projection_meta WHERE name = ?', [def.name]);
     if (meta && meta.version === def.version) {
       await tx.exec(def.setup);

@@ -54,8 +54,15 @@ export class PgReadModels extends PgQueries implements ReadModelStore {
     super(pool);
   }
 
-  static open(opts: { connectionString: string; poolSize?: number }): PgReadModels {
-    const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 8, types, application_name: 'trust-read-models' });
+  static open(opts: { connectionString: string; poolSize?: number; connectTimeoutMs?: number }): PgReadModels {
+    const pool = new pg.Pool({
+      connectionString: opts.connectionString,
+      max: opts.poolSize ?? 16, // each projection's batch holds one while it folds; requests read beside them
+      // Waiting for a connection longer than this is an outage to report (503), not a queue to join forever.
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      types,
+      application_name: 'trust-read-models',
+    });
     // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
     pool.on('error', () => undefined);
     return new PgReadModels(pool);

@@ -82,4 +82,33 @@ describe.each(stores)('read-model store on %s', (_name, open) => {
       expect(await store.all('SELECT position, error FROM projection_errors WHERE name = ?', [def.name])).toEqual([]);
     }
   });
+
+  test('two instances folding one projection at once: every event counted once; a held checkpoint is skipped, then waited for', async () => {
+    const log = svc.service.log;
+    const def = allProjections().find((d) => d.name === 'backbone.event-stats')!;
+    const scoped = { ...def, name: 'two-instances.event-stats' }; // its own checkpoint row, the same tables
+    await store.exec('DROP TABLE IF EXISTS event_stats');
+    const [a, b] = [new ProjectionRunner(store, log, scoped, { batchSize: 7 }), new ProjectionRunner(store, log, scoped, { batchSize: 7 })];
+    await Promise.all([a.catchUp(), b.catchUp(), a.catchUp(), b.catchUp()]);
+    const counted = await store.get<{ n: number }>('SELECT sum(count) AS n FROM event_stats');
+    expect(counted!.n).toBe(await log.head());
+
+    // While another instance holds the checkpoint row, the background batch skips it at once...
+    let release!: () => void;
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const holder = store.transaction(async (tx) => {
+      await tx.get(`SELECT position FROM projection_meta WHERE name = ?${store.forUpdate(true)}`, [scoped.name]);
+      held();
+      await new Promise<void>((r) => (release = r));
+    });
+    await holding;
+    if (store.dialect === 'postgres') expect(await a.runBatch()).toBe(0);
+    // ...and read-your-writes waits for it, then finds nothing left to fold.
+    const settling = b.settle(await log.head());
+    release();
+    await holder;
+    await settling;
+    expect(await b.position()).toBe(await log.head());
+  });
 });
