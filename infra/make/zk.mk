@@ -18,3 +18,12 @@ bench-zk: install
 	node -r ./test/support/swc-register.js bench/zk/bench-zk.ts
 
 BENCHES += bench-zk
+
+#   make bench-zk-instances  one distributed-mode instance vs two on one PostgreSQL (each its own process with
+#                            one native prover process), the same proof jobs at the same rate: ratios.two_vs_one_prover_instance.
+#                            Starts its own PostgreSQL (and a broker the instances do not use) on free ports.
+.PHONY: bench-zk-instances
+bench-zk-instances: install zk-native
+	WITH_KAFKA_NO_REGISTRY=1 bash infra/with-kafka.sh node -r ./test/support/swc-register.js bench/zk/bench-zk-instances.ts
+
+BENCHES += bench-zk-instances
