@@ -3,7 +3,8 @@
  * projections, unchanged. The PCQ demo goes in over HTTP; the anomalies the leased processors
  * derive equal the embedded run's, exactly once; the auditor's replay (read-only) finds every chain
  * intact and every projection equal to a clean rebuild; the relay publishes every stored event to
- * its catalog topic once, and no raw selector reaches any topic.
+ * its catalog topic once, and no raw selector reaches any topic; a second instance answers pages,
+ * previews and reports from the same shared read models.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { replay } from '../../connectors/audit/replay';
 import { snapshotToSqlite } from '../../connectors/audit/snapshot';
 import { loadConfig } from '../../connectors/config';
 import { callApi } from '../../connectors/http/client';
+import { lacDomain } from '../../connectors/http/routes/lac';
 import { pcqDomain } from '../../connectors/http/routes/pcq';
 import { listen, type RunningServer } from '../../connectors/http/server';
 import { startTestService } from '../../connectors/http/testing';
@@ -92,6 +94,32 @@ describeDistributed('trust serve in distributed mode', () => {
     } finally {
       await auditor.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  test('read models are shared: after the LAC demo through this instance, a second instance serves the preview page, analytics, the SLO report and pages', async () => {
+    const admin = issueKey('demo', 'admin');
+    await service.log.append([admin.event]);
+    const lines = await lacDomain.demo!({ tenant: 'demo', request: (method, path, body) => callApi(url, method, path, { key: admin.key, body }) });
+    const page = /\/ui\/lac\/promotions\/(pv-[\w-]+)/.exec(lines.join('\n'))![0];
+    // A second instance: nothing of its own on disk, the read models it answers from are the shared ones.
+    const second = await openConfiguredService(loadConfig(instanceEnv(env.TRUST_KAFKA_PREFIX!)));
+    await second.start();
+    const other = await listen(second, 0);
+    const get = (path: string) => callApi(`http://127.0.0.1:${other.port}`, 'GET', path, { key: admin.key });
+    try {
+      const promotion = await get(page);
+      expect(promotion.status).toBe(200);
+      expect(String(promotion.body)).toContain('1.1.0');
+      const analytics = await get('/v1/lac/analytics');
+      expect(analytics.status).toBe(200);
+      expect(analytics.body).toMatchObject({ promotions: 1 });
+      const slo = await get('/v1/ops/slo');
+      expect(slo.status).toBe(200);
+      expect(slo.body.slos.length).toBeGreaterThan(0);
+      for (const path of ['/ui/ops/slo', '/ui/pcq/timeline?tenant=demo']) expect({ path, status: (await get(path)).status }).toEqual({ path, status: 200 });
+    } finally {
+      await other.stop();
     }
   }, 180_000);
 
