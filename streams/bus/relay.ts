@@ -101,12 +101,12 @@ export class KafkaRelay extends LeasedLoop {
     return this.producer;
   }
 
-  /** Let what this producer still has in flight settle (delivered or failed), then close it. */
+  /** Close the producer, giving what it still queues a few seconds (a failed round has let its own records settle first). */
   private async dropProducer(): Promise<void> {
     const p = this.producer;
     this.producer = undefined;
     if (!p) return;
-    await p.flush({ timeout: 30_000 }).catch(() => undefined);
+    await p.flush({ timeout: 5_000 }).catch(() => undefined);
     await p.disconnect().catch(() => undefined);
   }
 
