@@ -343,10 +343,16 @@ async function zkDemo(api: DemoApi): Promise<string[]> {
   return [`ZK-TX: set demo-customers (${leaves.length} leaves, root ${String(set.body.root).slice(0, 12)}…), ${jobs.length} proof jobs (${jobs.join(', ')})`];
 }
 
+/**
+ * capacity: batches in flight at once across the deployment (TRUST_ZK_CAPACITY; default this
+ * instance's prover processes). In distributed mode set it to the deployment's prover processes
+ * (instances × TRUST_ZK_WORKERS), so every instance's idle provers find a batch to claim.
+ */
 function plannerOptions() {
   const opts = zkOptionsFromEnv();
   const defaults = zkProverDefaults(opts.prover.kind);
-  return { capacity: Math.max(1, opts.workers), batchMin: Number(process.env.TRUST_ZK_BATCH_MIN ?? defaults.batchMin) || 5, batchBudgetMs: defaults.batchBudgetMs };
+  const capacity = Number(process.env.TRUST_ZK_CAPACITY) || Math.max(1, opts.workers);
+  return { capacity, batchMin: Number(process.env.TRUST_ZK_BATCH_MIN ?? defaults.batchMin) || 5, batchBudgetMs: defaults.batchBudgetMs };
 }
 
 export const zkDomain: DomainModule = {
