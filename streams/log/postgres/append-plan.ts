@@ -66,12 +66,17 @@ export function planAppend(view: StoreView, events: readonly PreparedEvent[], re
       throw new VersionConflictError(e.stream, e.expectedVersion, head.version);
     }
     position += 1;
-    const fields = storedEnvelope(e, id, head.version + 1, recordedAt, schemaVersion);
-    const hash = eventHash(head.hash, fields, bytes);
-    rows.push({ ...fields, position, payloadBytes: bytes, prevHash: head.hash, hash });
-    heads.set(e.stream, { version: fields.streamVersion, hash });
-    ids.set(id, { position, type: e.type, stream: e.stream, streamVersion: fields.streamVersion, tenant: e.tenant, payload: bytes });
-    results.push({ id, position, stream: e.stream, streamVersion: fields.streamVersion, duplicate: false });
+    // The stored envelope becomes the row in place (no copy): this loop runs for every event under the head lock.
+    const row = storedEnvelope(e, id, head.version + 1, recordedAt, schemaVersion) as StoredEvent;
+    const hash = eventHash(head.hash, row, bytes);
+    row.position = position;
+    row.payloadBytes = bytes;
+    row.prevHash = head.hash;
+    row.hash = hash;
+    rows.push(row);
+    heads.set(e.stream, { version: row.streamVersion, hash });
+    ids.set(id, { position, type: e.type, stream: e.stream, streamVersion: row.streamVersion, tenant: e.tenant, payload: bytes });
+    results.push({ id, position, stream: e.stream, streamVersion: row.streamVersion, duplicate: false });
   }
   return { results, rows, heads, ids, position };
 }

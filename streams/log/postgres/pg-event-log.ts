@@ -188,8 +188,7 @@ export class PgEventLog implements EventLog {
     try {
       for (const exact of [false, true]) {
         try {
-          await client.query('BEGIN');
-          const { outcomes, head, heads } = await this.commitPlans(client, group, exact);
+          const { outcomes, head, heads } = await this.commitPlans(client, group, exact, true);
           await client.query('COMMIT');
           this.headCache.committed(head, heads);
           return { outcomes, head };
@@ -214,9 +213,10 @@ export class PgEventLog implements EventLog {
     client: pg.PoolClient | pg.Client,
     group: readonly Pick<PendingAppend, 'events'>[],
     exact: boolean,
+    begin = false,
   ): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number; heads: Map<string, StreamHead> }> {
     const all = group.flatMap((g) => g.events);
-    const head = Number((await client.query('SELECT position FROM log_head FOR UPDATE')).rows[0].position);
+    const head = await lockHead(client, begin);
     const streams = [...new Set(all.map((p) => p.event.stream))];
     let ids: Map<string, KnownEvent>;
     let heads: Map<string, StreamHead>;
@@ -252,7 +252,7 @@ export class PgEventLog implements EventLog {
   async insertStored(events: readonly StoredEvent[]): Promise<void> {
     this.assertWritable();
     await this.transaction(async ({ client }) => {
-      const head = Number((await client.query('SELECT position FROM log_head FOR UPDATE')).rows[0].position);
+      const head = await lockHead(client, false);
       if (events.length === 0) return;
       await insertRows(client, events);
       await client.query('UPDATE log_head SET position = greatest(position, $1)', [Math.max(head, ...events.map((e) => e.position))]);
@@ -400,4 +400,13 @@ export class PgEventLog implements EventLog {
   private assertWritable(): void {
     if (this.opts.readOnly) throw new Error('this PostgreSQL event log was opened read-only');
   }
+}
+
+const LOCK_HEAD = 'SELECT position FROM log_head FOR UPDATE';
+
+/** Lock the log head and read it; `begin`: open the transaction in the same round trip. */
+async function lockHead(client: pg.PoolClient | pg.Client, begin: boolean): Promise<number> {
+  if (!begin) return Number((await client.query(LOCK_HEAD)).rows[0].position);
+  const [, locked] = (await client.query(`BEGIN; ${LOCK_HEAD}`)) as unknown as pg.QueryResult[];
+  return Number(locked.rows[0].position);
 }
