@@ -20,14 +20,16 @@ help:
 	@echo "make demo       load the demo data set and print a demo key"
 	@echo "make bench      every benchmark (bench-log, bench-kafka, bench-pcq, bench-lac, bench-zk)"
 
-# @confluentinc/kafka-javascript (bench-kafka's second client) compiles librdkafka from its bundled
+# @confluentinc/kafka-javascript (the service's Kafka client) compiles librdkafka from its bundled
 # source when no prebuilt binary can be downloaded (none can here). Its default static build also
 # downloads the sources of zlib, OpenSSL, zstd and curl, which fails without that network; linked
-# dynamically it uses Debian's libssl and zlib instead (a plain `npm ci` needs the same variable).
+# dynamically it uses Debian's libssl and zlib instead (a plain `npm ci` needs the same variable;
+# infra/build-deps.sh installs their headers when missing).
 export CKJS_LINKING ?= dynamic
 
 # npm ci only when the lock file changed since the last install.
 node_modules/.install-stamp: package.json package-lock.json
+	bash infra/build-deps.sh
 	npm ci --no-audit --no-fund
 	@touch $@
 
