@@ -1,7 +1,9 @@
 /**
  * One processor step, the same on every runtime (embedded, PostgreSQL, Kafka): hand one input to
  * the processor, retry a transient failure, check what it emits against the event schemas, and
- * turn a failure into a dead letter. It decides; the runtime commits (state, emitted events and
+ * turn a failure into a dead letter. The state is deep-frozen first: a handler returns a new state
+ * and never changes the one it was given (a failed step leaves the runner's state intact). It
+ * decides; the runtime commits (state, emitted events and
  * input position together) — so an emitted event that breaks its schema dead-letters its input
  * instead of failing the whole batch.
  */
@@ -10,6 +12,7 @@ import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
 import { isTransient } from '../errors';
 import { deadLetters, transientRetries } from '../metrics';
 import { deadLetterEvent, emittedEvents } from './effects';
+import { deepFreeze } from './freeze';
 import type { ProcessorDefinition } from './processor';
 
 export interface StepOutcome<S> {
@@ -21,6 +24,7 @@ export interface StepOutcome<S> {
 }
 
 export function processorStep<S>(def: ProcessorDefinition<S>, codec: Codec, state: S, input: RecordedEvent, maxAttempts = 3): StepOutcome<S> {
+  deepFreeze(state);
   for (let attempts = 1; ; attempts++) {
     try {
       const decision = def.handle(state, input);

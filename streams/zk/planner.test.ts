@@ -1,5 +1,6 @@
 /** The batch planner, given/when/then: pure, no log, no provers. */
 import { given, recorded } from '../runtime/testing';
+import { deepFreeze } from '../runtime/freeze';
 import type { BatchPlanned } from '../../schemas/generated/payloads';
 import type { EmittedEvent } from '../runtime/processor';
 import { makePlanner, type PlannerConfig } from './planner';
@@ -170,5 +171,23 @@ describe('zk planner', () => {
     const a = run();
     expect(run()).toEqual(a);
     expect(a.cache).toHaveLength(3);
+  });
+
+  it('never changes the state it is given: a deep-frozen state in, a new state out', () => {
+    const planner = cfg({ capacity: 1 });
+    const frozen = deepFreeze(planner.initialState());
+    const first = planner.handle(frozen, requested('f0', 'acme', 'q0', 0));
+    const second = planner.handle(deepFreeze(first.state), requested('f1', 'acme', 'q1', 10));
+    expect(frozen).toEqual(planner.initialState());
+    expect(Object.keys(first.state.inflight)).toHaveLength(1);
+    expect(second.state.queue.map((q) => q.jobs)).toEqual([['f1']]);
+  });
+
+  it('thenThrows: an event the planner cannot handle fails and leaves the state as it was', () => {
+    const t = given(cfg(), [requested('a0', 'acme', 'q0', 0)]);
+    const before = t.state('planner');
+    const err = t.thenThrows({ ...completed('zkb-1', 10), occurredAt: 'not a date', payload: null });
+    expect(err).toBeInstanceOf(TypeError);
+    expect(t.state('planner')).toEqual(before);
   });
 });

@@ -255,7 +255,9 @@ export function makePlanner(overrides: Partial<PlannerConfig> = {}): ProcessorDe
     inputs: ['ProofRequested', 'ProofCompleted', 'ProofFailed', 'ZkSetCommitted'],
     keyOf: () => 'planner',
     initialState: initial,
-    handle(s, event: RecordedEvent) {
+    handle(given, event: RecordedEvent) {
+      // The helpers above update the state in place: they work on a copy, never on the state given.
+      const s = structuredClone(given) as PlannerState;
       s.nowMs = Math.max(s.nowMs, Date.parse(event.occurredAt));
       const emit: EmittedEvent[] = [];
       switch (event.type) {
