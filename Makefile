@@ -12,7 +12,7 @@ TEST_EXTRA :=
 BENCHES := bench-log
 -include infra/make/*.mk
 
-.PHONY: help install build run serve demo test test-unit typecheck bench clean system-deps schema-types test-extra
+.PHONY: help install build run serve demo test test-unit typecheck check-layers bench clean system-deps schema-types test-extra
 
 help:
 	@echo "make run        install, build and start the service (embedded log, http://127.0.0.1:$${PORT:-8080})"
@@ -35,11 +35,11 @@ node_modules/.install-stamp: package.json package-lock.json
 
 install: node_modules/.install-stamp
 
-dist/.build-stamp: node_modules/.install-stamp $(shell find schemas streams projections connectors bench -name '*.ts' -o -name '*.avsc' -o -name '*.json' 2>/dev/null | grep -v node_modules)
+dist/.build-stamp: node_modules/.install-stamp $(shell find schemas streams projections application connectors bench -name '*.ts' -o -name '*.avsc' -o -name '*.json' 2>/dev/null | grep -v node_modules)
 	rm -rf dist
 	$(NODE_BIN)/tsc -p tsconfig.build.json
 	@# Data the code reads next to itself (catalogs, tolerance tables, models, bundles, circuit artifacts).
-	find schemas streams projections connectors -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.avsc' -o -name '*.wasm' -o -name '*.zkey' \) -not -name 'tsconfig*' | xargs cp --parents -t dist
+	find schemas streams projections application connectors -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.avsc' -o -name '*.wasm' -o -name '*.zkey' \) -not -name 'tsconfig*' | xargs cp --parents -t dist
 	chmod +x dist/connectors/cli/main.js
 	@touch $@
 
@@ -56,6 +56,10 @@ demo: build
 typecheck: install
 	$(NODE_BIN)/tsc -p tsconfig.json --noEmit
 
+# The layers of DESIGN.md, imports pointing down (rules: .dependency-cruiser.cjs).
+check-layers: install
+	$(NODE_BIN)/depcruise --config .dependency-cruiser.cjs schemas streams projections application connectors
+
 # Unit and integration tests on the embedded log (no broker needed).
 test-unit: install
 	$(NODE_BIN)/jest --ci
@@ -64,7 +68,7 @@ test-unit: install
 system-deps:
 	bash infra/system-deps.sh
 
-test: install system-deps typecheck build test-unit test-extra
+test: install system-deps typecheck check-layers build test-unit test-extra
 	@echo "make test: all suites passed"
 
 test-extra: $(TEST_EXTRA)

@@ -1,6 +1,6 @@
 /** The configuration module: TRUST_ZK_PROVER and friends (issue 15). */
 import { resolve } from 'node:path';
-import { ValidationError } from '../streams/errors';
+import { ValidationError } from '../schemas/errors';
 import { loadConfig, zkProverConfig } from './config';
 
 describe('TRUST_ZK_PROVER', () => {

@@ -1,6 +1,6 @@
 /** Configuration by environment, as DESIGN.md names it. One place reads process.env. */
 import { resolve } from 'node:path';
-import { ValidationError } from '../streams/errors';
+import { ValidationError } from '../schemas/errors';
 
 export interface Config {
   port: number;

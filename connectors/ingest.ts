@@ -4,7 +4,7 @@
  */
 import type { Codec } from '../schemas/codec';
 import type { AppendResult, NewEvent } from '../schemas/envelope';
-import { AuthError, ValidationError, type FieldProblem } from '../streams/errors';
+import { AuthError, ValidationError, type FieldProblem } from '../schemas/errors';
 import type { EventLog } from '../streams/log/port';
 import type { Principal } from './http/context';
 

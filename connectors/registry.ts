@@ -5,7 +5,10 @@
 import type { AnyProcessorDefinition } from '../streams/runtime/processor';
 import type { ProjectionDefinition } from '../projections/projection';
 import { allProjections as backboneProjections } from '../projections';
-import type { RouteModule, ServiceContext } from './http/context';
+import type { RouteModule } from './http/context';
+import type { DemoApi, WorkerModule } from '../application/module';
+
+export type { DemoApi, Worker, WorkerModule } from '../application/module';
 import { lacDomain } from './http/routes/lac';
 import { opsDomain } from './http/routes/ops';
 import { pcqDomain } from './http/routes/pcq';
@@ -24,19 +27,6 @@ export interface DomainModule {
   demo?: (api: DemoApi) => Promise<string[]>;
 }
 
-/** A background worker of one service instance. `stop` returns once it appends nothing more. */
-export interface Worker {
-  readonly name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-export type WorkerModule = (ctx: ServiceContext) => Worker;
-
-/** The demo's handle on the running service: real HTTP requests with the demo tenant's key. */
-export interface DemoApi {
-  tenant: string;
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 export const backbone: DomainModule = {
   name: 'backbone',

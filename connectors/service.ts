@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { combineLatest, filter, firstValueFrom, timeout, type Observable } from 'rxjs';
 import { codec } from '../schemas/codec';
-import { TrustError } from '../streams/errors';
+import { TrustError } from '../schemas/errors';
 import type { EventLog } from '../streams/log/port';
 import { SqliteEventLog } from '../streams/log/sqlite/sqlite-event-log';
 import { ProcessorRunner } from '../streams/runtime/processor-runner';

@@ -4,7 +4,7 @@
  * written years ago stays readable after compatible schema changes.
  */
 import * as avro from 'avsc';
-import { ValidationError, type FieldProblem } from '../streams/errors';
+import { ValidationError, type FieldProblem } from './errors';
 import { catalog, type Catalog, type CatalogEntry } from './catalog';
 
 interface TypeCodec {

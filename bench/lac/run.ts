@@ -11,14 +11,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lacRoutes } from '../../connectors/http/routes/lac';
-import { startLacHarness } from '../../streams/lac/app/test-harness';
+import { startLacHarness } from '../../connectors/http/harness/lac-harness';
 import { compilePolicy, interpretPolicy } from '../../streams/lac/engine/engine';
 import { loadPolicyText } from '../../streams/lac/model/parse';
 import { loadCorpusCases } from '../../streams/lac/corpus/run';
 import { measureLatency } from './latency';
 import { measurePreview } from './preview';
 import { timeBruteForce, timeDiff } from './semantic';
-import { DEMO_POLICY_V1, DEMO_POLICY_V1_1 } from '../../streams/lac/app/demo';
+import { DEMO_POLICY_V1, DEMO_POLICY_V1_1 } from '../../application/lac/demo';
 import { validatePolicy } from '../../streams/lac/model/validate';
 
 const quick = process.argv.includes('--quick');

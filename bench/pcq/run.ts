@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPcqHarness } from '../../streams/pcq/app/test-harness';
+import { startPcqHarness } from '../../connectors/http/harness/pcq-harness';
 import { rng } from '../../streams/pcq/triage/corpus';
 
 const arg = (name: string, dflt: number) => {

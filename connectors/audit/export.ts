@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { IntegrityError, PreconditionError, ValidationError } from '../../streams/errors';
+import { IntegrityError, PreconditionError, ValidationError } from '../../schemas/errors';
 import type { RecordedEvent } from '../../schemas/envelope';
 import { ChainVerifier, type StoredEvent } from '../../streams/log/hash-chain';
 import type { Codec } from '../../schemas/codec';

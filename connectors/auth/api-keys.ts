@@ -6,7 +6,7 @@
 import type { ReadModelQueries } from '../../projections/store/port';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NewEvent } from '../../schemas/envelope';
-import { AuthError, ValidationError } from '../../streams/errors';
+import { AuthError, ValidationError } from '../../schemas/errors';
 import type { Principal, Role } from '../http/context';
 
 export const ROLES: readonly Role[] = ['producer', 'auditor', 'admin'];

@@ -25,7 +25,7 @@ import { kafkaClient } from '../../streams/log/kafka/client';
 import { RegistryWire, decodeCatalogValue } from '../../streams/log/kafka/wire';
 import { PgGroupRunner } from '../../streams/runtime/postgres/pg-group-runner';
 import { KafkaIngestBridge } from '../../streams/runtime/kafka/ingest-bridge';
-import { PreconditionError, TransientError } from '../../streams/errors';
+import { PreconditionError, TransientError } from '../../schemas/errors';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import { PgProcessorRunner } from '../../streams/runtime/postgres/pg-processor-runner';
 import { byStream } from '../../streams/runtime/processor';

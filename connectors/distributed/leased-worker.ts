@@ -6,7 +6,7 @@
  */
 import type { EventLog } from '../../streams/log/port';
 import { Lease } from '../../streams/runtime/postgres/lease';
-import { PgBatchClaims } from '../../streams/runtime/postgres/pg-batch-claims';
+import { PgBatchClaims } from './pg-batch-claims';
 import { provideBatchClaims } from '../../streams/zk/batch-claims';
 import type { Worker } from '../registry';
 

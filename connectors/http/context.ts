@@ -1,34 +1,11 @@
 /**
- * What an HTTP route module gets to work with. Routes validate input, turn it into events,
- * append them through `ingest`, and answer from read models. They never write read models.
+ * What an HTTP route module gets to work with: the application's context (application/context.ts).
+ * Routes validate input, turn it into events, append them through `ingest`, and answer from read
+ * models. They never write read models.
  */
 import type { Router } from 'express';
-import type { AppendResult, NewEvent } from '../../schemas/envelope';
-import type { EventLog } from '../../streams/log/port';
-import type { ReadModelStore } from '../../projections/store/port';
+import type { ServiceContext } from '../../application/context';
 
-export type Role = 'producer' | 'auditor' | 'admin';
-
-/** The authenticated caller: set on `req.principal` by the auth middleware for every /v1 route. */
-export interface Principal {
-  tenant: string;
-  role: Role;
-  keyId: string;
-}
-
-export interface ServiceContext {
-  log: EventLog;
-  /**
-   * Validate (schema, tenant, role) and append. `principal` decides the tenant: an event naming
-   * another tenant is refused with 403. Throws ValidationError naming `${fieldPrefix}[i].payload.x`.
-   */
-  ingest(principal: Principal, events: readonly NewEvent[], fieldPrefix?: string): Promise<AppendResult[]>;
-  /** The read-model store (projections): SQLite embedded, PostgreSQL distributed. Routes read it; only projections write it. */
-  readModels: ReadModelStore;
-  /** Resolves once every projection and processor has handled the log up to `position` (read-your-writes). */
-  settled(position: number, timeoutMs?: number): Promise<void>;
-  /** Data directory of this instance (TRUST_DATA_DIR). */
-  dataDir: string;
-}
+export type { Principal, Role, ServiceContext } from '../../application/context';
 
 export type RouteModule = (ctx: ServiceContext) => Router;

@@ -1,6 +1,6 @@
 /** Every error leaves the API as `{code, message, details}` with the status of its code: never a bare 500 for bad input. */
 import type { NextFunction, Request, Response } from 'express';
-import { RateLimitError, TransientError, TrustError, ValidationError } from '../../streams/errors';
+import { RateLimitError, TransientError, TrustError, ValidationError } from '../../schemas/errors';
 import { isPgTransient } from '../../streams/log/postgres/pg-errors';
 
 /** Seconds a client should wait before retrying a 503: servers restart in seconds, and retries are idempotent by event id. */

@@ -7,7 +7,7 @@
  * Outside /v1 on purpose: it is a drill tool, not part of the public API or the SDKs.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { AuthError, ValidationError, type FieldProblem } from '../../streams/errors';
+import { AuthError, ValidationError, type FieldProblem } from '../../schemas/errors';
 import type { Principal } from './context';
 
 export interface FaultPlan {

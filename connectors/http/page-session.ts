@@ -5,7 +5,7 @@
  * using `Authorization: Bearer`. The key never appears in a URL (nor in access logs).
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { AuthError } from '../../streams/errors';
+import { AuthError } from '../../schemas/errors';
 
 export const SESSION_COOKIE = 'tf_key';
 

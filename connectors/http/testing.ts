@@ -12,7 +12,7 @@ import { issueKey } from '../auth/api-keys';
 import { loadConfig } from '../config';
 import { openService, type EmbeddedService, type ServiceOptions } from '../service';
 import type { RequestHandler } from 'express';
-import { AuthError } from '../../streams/errors';
+import { AuthError } from '../../schemas/errors';
 import type { Principal, Role } from './context';
 import { listen, type AppOptions } from './server';
 

@@ -1,5 +1,5 @@
 import { loadSloSpec } from '../../projections/ops/slo-spec';
-import { ValidationError } from '../../streams/errors';
+import { ValidationError } from '../../schemas/errors';
 import { designedDetectSeconds, formatDuration, loadProfiles, parseProfiles, scaleDuration, scaleSpec } from './profiles';
 import { generateRules } from './rules';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { durationSeconds, sloSpecPath, type SloSpec } from '../../projections/ops/slo-spec';
-import { ValidationError, type FieldProblem } from '../../streams/errors';
+import { ValidationError, type FieldProblem } from '../../schemas/errors';
 
 export type ProfileName = 'live' | 'drill';
 export const PROFILES: readonly ProfileName[] = ['live', 'drill'];

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../streams/errors';
+import { ValidationError } from '../../schemas/errors';
 import { alertName, alertWindows, durationSeconds, errorBudget, loadSloSpec, parseSloSpec } from './slo-spec';
 
 const minimal = `

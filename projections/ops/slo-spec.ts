@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { ValidationError, type FieldProblem } from '../../streams/errors';
+import { ValidationError, type FieldProblem } from '../../schemas/errors';
 
 export type Severity = 'page' | 'ticket';
 export const SEVERITIES: readonly Severity[] = ['page', 'ticket'];

@@ -3,7 +3,7 @@
  * send what the server accepts). They are written twice, in the spec and in the validators; this
  * keeps the two equal.
  */
-import { ID as PCQ_ID } from '../../streams/pcq/app/intake';
+import { ID as PCQ_ID } from '../../application/pcq/intake';
 import { REQUEST_LIMITS } from '../../streams/lac/model/request';
 import { SET_ID, TENANT } from '../../connectors/http/routes/zk';
 import { loadSpec } from './spec';

@@ -3,7 +3,7 @@
  * command (draft, decide, preview, promote) decided by the pure lifecycle functions and appended
  * by the routes with optimistic concurrency on the policy stream (streams/lac/lifecycle). Its read
  * models are projections/lac; its routes connectors/http/routes/lac.ts; its pages
- * projections/lac/pages/router.ts.
+ * connectors/http/pages/lac-pages.ts.
  */
 import type { ProcessorDefinition } from '../runtime/processor';
 

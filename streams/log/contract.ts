@@ -4,7 +4,7 @@
  */
 import { firstValueFrom, take, toArray, timeout } from 'rxjs';
 import type { NewEvent } from '../../schemas/envelope';
-import { IdempotencyConflictError, ValidationError, VersionConflictError } from '../errors';
+import { IdempotencyConflictError, ValidationError, VersionConflictError } from '../../schemas/errors';
 import type { EventLog } from './port';
 
 export interface LogUnderTest {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../schemas/errors';
 import { alertIdOf, decideAck, decideDelivery, foldOccurrence, parseAck, parseWebhook, type WebhookAlert } from './alerts';
 
 const alert = (over: Partial<WebhookAlert> = {}): WebhookAlert => ({

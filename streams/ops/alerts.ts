@@ -6,7 +6,7 @@
  * No clocks, no I/O: the caller passes `receivedAt` and the stream's events.
  */
 import type { AlertAcknowledged, AlertFired, AlertResolved } from '../../schemas/generated/payloads';
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../schemas/errors';
 
 export const ALERT_FIRED = 'AlertFired';
 export const ALERT_RESOLVED = 'AlertResolved';

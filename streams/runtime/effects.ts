@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
-import { TrustError } from '../errors';
+import { TrustError } from '../../schemas/errors';
 import type { EmittedEvent } from './processor';
 
 export const deadLetterStream = (processor: string) => `deadletter-${processor}`;

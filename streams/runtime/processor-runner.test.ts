@@ -1,5 +1,5 @@
 import { SqliteEventLog } from '../log/sqlite/sqlite-event-log';
-import { TransientError } from '../errors';
+import { TransientError } from '../../schemas/errors';
 import { defineProcessor } from './processor';
 import { ProcessorRunner, deadLetterStream } from './processor-runner';
 import { given, recorded } from './testing';

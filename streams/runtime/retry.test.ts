@@ -1,5 +1,5 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
-import { isTransient, TransientError, TrustError, ValidationError, VersionConflictError } from '../errors';
+import { isTransient, TransientError, TrustError, ValidationError, VersionConflictError } from '../../schemas/errors';
 import { backoffMs } from './retry';
 
 describe('whether to retry', () => {

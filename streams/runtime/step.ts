@@ -9,7 +9,7 @@
  */
 import type { Codec } from '../../schemas/codec';
 import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
-import { isTransient } from '../errors';
+import { isTransient } from '../../schemas/errors';
 import { deadLetters, transientRetries } from '../metrics';
 import { deadLetterEvent, emittedEvents } from './effects';
 import { deepFreeze } from './freeze';

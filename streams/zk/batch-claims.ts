@@ -6,7 +6,7 @@
  * instance) expires and another instance takes the batch over, as attempt n+1.
  *
  * Adapters: InProcessBatchClaims below (embedded mode: one instance, claims in memory) and
- * PgBatchClaims (streams/runtime/postgres/pg-batch-claims.ts: distributed mode, a row per batch in
+ * PgBatchClaims (connectors/distributed/pg-batch-claims.ts: distributed mode, a row per batch in
  * PostgreSQL). The outcome's event ids are derived from the batch id (exchange.ts), so even a holder
  * that lost its claim without noticing (a stalled process) cannot append a batch's outcome twice.
  */

@@ -11,7 +11,7 @@
 import type { Subscription } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
 import type { BatchPlanned, ZkSetCommitted } from '../../schemas/generated/payloads';
-import { IdempotencyConflictError, isTransient } from '../errors';
+import { IdempotencyConflictError, isTransient } from '../../schemas/errors';
 import type { EventLog } from '../log/port';
 import { verificationKey, type CircuitName } from './artifacts';
 import { batchClaimsFor, InProcessBatchClaims, type BatchClaims } from './batch-claims';

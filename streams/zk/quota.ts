@@ -1,5 +1,5 @@
 /** A token bucket per tenant for HTTP admission of proof jobs: over quota → 429 with Retry-After. */
-import { RateLimitError } from '../errors';
+import { RateLimitError } from '../../schemas/errors';
 
 export class TenantQuota {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -17,7 +17,7 @@ import { PgReadModels } from '../../projections/store/postgres-store';
 import { startServe, type ServiceProcess } from '../../infra/load/service-process';
 import { ChainVerifier } from '../../streams/log/hash-chain';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
-import { replayEventId } from '../../streams/pcq/app/pcq-app';
+import { replayEventId } from '../../application/pcq/pcq-app';
 import { manifest, replay as replayOf, GPU } from '../../streams/pcq/testing';
 import { databaseUrl, describeDistributed, envelopesOn, eventually, instanceEnv, uniqueName } from './env';
 

@@ -1,5 +1,5 @@
 /**
- * The ZK provers' batch claims on a real PostgreSQL (streams/runtime/postgres/pg-batch-claims.ts):
+ * The ZK provers' batch claims on a real PostgreSQL (connectors/distributed/pg-batch-claims.ts):
  * one winner among instances racing for a batch, a holder's claim renewed and kept, an expired
  * claim taken over as the next attempt, a finished batch never claimed again, a released one free
  * at once; and the prover service with two claimants on one PostgreSQL store proves each batch once.
@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { NewEvent } from '../../schemas/envelope';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
-import { PgBatchClaims } from '../../streams/runtime/postgres/pg-batch-claims';
+import { PgBatchClaims } from '../../connectors/distributed/pg-batch-claims';
 import { ZkProverService } from '../../streams/zk/exchange';
 import { BATCHES_STREAM } from '../../streams/zk/planner';
 import { TenantSealer } from '../../streams/zk/sealing';

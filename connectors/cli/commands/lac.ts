@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { DiffTooLargeError, semanticDiff } from '../../../streams/lac/diff/semantic-diff';
 import { loadPolicyText } from '../../../streams/lac/model/parse';
 import type { Policy } from '../../../streams/lac/model/types';
-import { ValidationError } from '../../../streams/errors';
+import { ValidationError } from '../../../schemas/errors';
 import { coverage, formatCoverage } from '../../../streams/lac/usecases/coverage';
 import { writeWeeklyReport, type WrittenReport } from '../../../projections/lac/report/email';
 import { buildWeeklyReport, isoWeekRange } from '../../../projections/lac/report/weekly';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPcqHarness, type PcqHarness } from '../../../streams/pcq/app/test-harness';
+import { startPcqHarness, type PcqHarness } from '../../http/harness/pcq-harness';
 import { planImport, runImport, runTimeline, type Post } from './pcq';
 
 const replay = (runId: string, fixtureId: string, extra: Record<string, unknown> = {}) => ({

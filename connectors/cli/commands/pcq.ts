@@ -13,7 +13,7 @@ import type { ReadModelStore } from '../../../projections/store/port';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TrustError, ValidationError } from '../../../streams/errors';
+import { TrustError, ValidationError } from '../../../schemas/errors';
 import { timelineOf } from '../../../projections/pcq/timeline/data';
 import { renderTimeline } from '../../../projections/pcq/timeline/render';
 import { publishTimeline } from '../../../projections/pcq/timeline/publish';

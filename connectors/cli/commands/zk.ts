@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ValidationError } from '../../../streams/errors';
+import { ValidationError } from '../../../schemas/errors';
 import { leavesOf } from '../../../streams/zk/selector';
 import { fail } from '../open';
 

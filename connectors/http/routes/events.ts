@@ -1,7 +1,7 @@
 /** The generic event API: producers publish, auditors read the history. */
 import { Router } from 'express';
 import { codec } from '../../../schemas/codec';
-import { ValidationError } from '../../../streams/errors';
+import { ValidationError } from '../../../schemas/errors';
 import { readableTenant } from '../../auth/api-keys';
 import { assertCanWrite, parseEvents } from '../../ingest';
 import { asyncRoute, principalOf } from '../async-route';

@@ -2,7 +2,7 @@
  * Issue 17 end to end: the semantic diff in every preview and promotion, risk v2 floors for semantic
  * widenings, and POST /v1/lac/diff.
  */
-import { startLacHarness, type LacHarness } from '../../../streams/lac/app/test-harness';
+import { startLacHarness, type LacHarness } from '../harness/lac-harness';
 import { lacRoutes } from './lac';
 
 const capped = { id: 'graph-access', version: '1.0.0', mode: 'enforce', default: 'allow', bundles: [{ ref: 'graph.hop-cap@^1', params: { maxHops: 2 } }] };

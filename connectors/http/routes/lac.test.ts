@@ -1,5 +1,5 @@
-import { startLacHarness, type LacHarness } from '../../../streams/lac/app/test-harness';
-import { LacService } from '../../../streams/lac/app/lac-service';
+import { startLacHarness, type LacHarness } from '../harness/lac-harness';
+import { LacService } from '../../../application/lac/lac-service';
 import { lacRoutes } from './lac';
 
 const v1 = {

@@ -12,9 +12,9 @@
  * `X-Lac-Author` (default: the API key id) and `X-Lac-Session`.
  */
 import express, { type Request } from 'express';
-import { AuthError, NotFoundError, ValidationError } from '../../../streams/errors';
+import { AuthError, NotFoundError, ValidationError } from '../../../schemas/errors';
 import { BUNDLES, ENGINE_CODES, paramsJsonSchema } from '../../../streams/lac/bundles/catalog';
-import { LacService, type Caller } from '../../../streams/lac/app/lac-service';
+import { LacService, type Caller } from '../../../application/lac/lac-service';
 import { localeOf } from '../../../streams/lac/model/i18n';
 import { parsePolicyText } from '../../../streams/lac/model/parse';
 import { authorAnalytics } from '../../../projections/lac/analytics';
@@ -23,9 +23,9 @@ import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule } from '../context';
 import type { DomainModule } from '../../registry';
 import { processors as lacProcessors } from '../../../streams/lac';
-import { lacDemo } from '../../../streams/lac/app/demo';
+import { lacDemo } from '../../../application/lac/demo';
 import { projections as lacProjections } from '../../../projections/lac';
-import { lacPages } from '../../../projections/lac/pages/router';
+import { lacPages } from '../pages/lac-pages';
 
 const HEADER_TEXT = /^[\x20-\x7e]{1,128}$/;
 

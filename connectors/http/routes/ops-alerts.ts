@@ -11,7 +11,7 @@
  */
 import express, { Router, type Request } from 'express';
 import type { NewEvent } from '../../../schemas/envelope';
-import { AuthError, NotFoundError, TransientError, ValidationError, VersionConflictError } from '../../../streams/errors';
+import { AuthError, NotFoundError, TransientError, ValidationError, VersionConflictError } from '../../../schemas/errors';
 import {
   ALERT_ACKNOWLEDGED,
   ALERT_ID,

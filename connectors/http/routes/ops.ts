@@ -10,7 +10,7 @@ import { renderSloDashboard } from '../../../projections/ops/slo-dashboard';
 import { alertsProjection, listAlerts } from '../../../projections/ops/alerts';
 import { alertPages, alertRoutes } from './ops-alerts';
 import { loadSloSpec, type SloSpec } from '../../../projections/ops/slo-spec';
-import { AuthError, NotFoundError } from '../../../streams/errors';
+import { AuthError, NotFoundError } from '../../../schemas/errors';
 import { asyncRoute, principalOf } from '../async-route';
 import type { ServiceContext } from '../context';
 

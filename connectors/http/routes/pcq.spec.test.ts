@@ -3,7 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startPcqHarness, type PcqHarness } from '../../../streams/pcq/app/test-harness';
+import { startPcqHarness, type PcqHarness } from '../harness/pcq-harness';
 
 const spec = parse(readFileSync(join(__dirname, '..', '..', '..', 'sdk', 'spec', 'parts', 'pcq.yaml'), 'utf8'));
 const ajv = new Ajv2020({ strict: false, allErrors: true });

@@ -1,4 +1,4 @@
-import { startPcqHarness, type PcqHarness } from '../../../streams/pcq/app/test-harness';
+import { startPcqHarness, type PcqHarness } from '../harness/pcq-harness';
 
 const fixture = (id: string, over: Record<string, unknown> = {}) => ({
   fixtureId: id,

@@ -14,18 +14,18 @@
  */
 import { Router, type Request } from 'express';
 import { LABELS } from '../../../streams/pcq/events/types';
-import { NotFoundError, ValidationError } from '../../../streams/errors';
+import { NotFoundError, ValidationError } from '../../../schemas/errors';
 import { agreement, clustersOf, fixtureDetail, listAnomalies } from '../../../projections/pcq/queries';
 import { renderTimeline } from '../../../projections/pcq/timeline/render';
 import { timelineOf } from '../../../projections/pcq/timeline/data';
-import { overrideLabel, recordMissing, recordReplays, registerFixtures, tagRelease } from '../../../streams/pcq/app/pcq-app';
+import { overrideLabel, recordMissing, recordReplays, registerFixtures, tagRelease } from '../../../application/pcq/pcq-app';
 import { readableTenant } from '../../auth/api-keys';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
 import type { DomainModule } from '../../registry';
 import { processors as pcqProcessors } from '../../../streams/pcq';
 import { projections as pcqProjections } from '../../../projections/pcq';
-import { pcqDemo } from '../../../streams/pcq/app/demo';
+import { pcqDemo } from '../../../application/pcq/demo';
 
 const query = (req: Request, name: string): string | undefined => {
   const v = req.query[name];

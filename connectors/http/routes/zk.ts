@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { firstValueFrom, of, timeout } from 'rxjs';
 import type { NewEvent } from '../../../schemas/envelope';
-import { AuthError, NotFoundError, PreconditionError, ValidationError, type FieldProblem } from '../../../streams/errors';
+import { AuthError, NotFoundError, PreconditionError, ValidationError, type FieldProblem } from '../../../schemas/errors';
 import { CIRCUITS, isCircuitName, verificationKey, type CircuitName } from '../../../streams/zk/artifacts';
 import { ZkProverService } from '../../../streams/zk/exchange';
 import { zkProverDefaults } from '../../../streams/zk/prover-pool';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { inkRatio, launchBrowser } from '../../../test/support/browser';
 import { lacDomain, lacRoutes } from '../../../connectors/http/routes/lac';
-import { startLacHarness, type LacHarness } from '../../../streams/lac/app/test-harness';
+import { startLacHarness, type LacHarness } from '../../../connectors/http/harness/lac-harness';
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 const request = (dataset: string, action = 'export') => ({

@@ -3,7 +3,7 @@
  * per policy, promotions with their risk, and use-case coverage, as JSON and as HTML.
  */
 import type { ReadModelQueries } from '../../store/port';
-import { ValidationError } from '../../../streams/errors';
+import { ValidationError } from '../../../schemas/errors';
 import { coverage } from '../../../streams/lac/usecases/coverage';
 import { authorAnalytics, type AuthorAnalytics } from '../analytics';
 import { DAY_MS } from '../history';

@@ -1,7 +1,7 @@
 /** The timeline page as a person sees it: headless Chromium renders it, an anchor scrolls to its row, the screenshot is not blank. */
 import type { Browser } from 'playwright-core';
 import { inkRatio, launchBrowser } from '../../../test/support/browser';
-import { startPcqHarness, type PcqHarness } from '../../../streams/pcq/app/test-harness';
+import { startPcqHarness, type PcqHarness } from '../../../connectors/http/harness/pcq-harness';
 
 const RELEASES = ['1.3.0', '1.4.0', '1.5.0', '1.6.0', '1.7.0'];
 

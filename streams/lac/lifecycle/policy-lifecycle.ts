@@ -6,7 +6,7 @@
  * both win; the loser re-reads and decides again).
  */
 import * as semver from 'semver';
-import { NotFoundError, PreconditionError } from '../../errors';
+import { NotFoundError, PreconditionError } from '../../../schemas/errors';
 import type { RecordedEvent } from '../../../schemas/envelope';
 import type {
   BlastRadiusPayload, Origin, PolicyAuthoringStartedPayload, PolicyDraftedPayload, PolicyPreviewedPayload, PolicyPromotedPayload,

@@ -5,7 +5,7 @@
  * denies such a request (`MALFORMED_REQUEST`, fail closed) and the API answers 400 naming the fields.
  * Extra fields are ignored: they can neither grant nor deny.
  */
-import type { FieldProblem } from '../../errors';
+import type { FieldProblem } from '../../../schemas/errors';
 import { ACTIONS, LEVELS, type AccessRequest, type Action, type FieldRef, type Level } from './types';
 
 export const REQUEST_LIMITS = {

@@ -1,4 +1,4 @@
-import { PreconditionError } from '../../errors';
+import { PreconditionError } from '../../../schemas/errors';
 import { kafkaOptionsFromEnv } from './from-env';
 
 describe('kafkaOptionsFromEnv (the v1.1 journal to export)', () => {

@@ -4,7 +4,7 @@
  *   KAFKA_BROKERS          host:port[,host:port...] (required)
  *   TRUST_KAFKA_PREFIX     the v1.1 deployment's topic prefix (default trust.log)
  */
-import { PreconditionError } from '../../errors';
+import { PreconditionError } from '../../../schemas/errors';
 import type { JournalOptions } from './journal-reader';
 
 export function kafkaOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): JournalOptions {

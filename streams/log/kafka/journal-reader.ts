@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KafkaConsumer, type Message } from '@confluentinc/kafka-javascript';
-import { PreconditionError, TransientError } from '../../errors';
+import { PreconditionError, TransientError } from '../../../schemas/errors';
 import type { StoredEvent } from '../hash-chain';
 import { kafkaClient } from './client';
 import { storedFromRecord } from './headers';

@@ -4,7 +4,7 @@
  * clients. They are created from the catalog, never by a producer.
  */
 import type { Admin, ITopicConfig } from './client';
-import { isTransient, TransientError } from '../../errors';
+import { isTransient, TransientError } from '../../../schemas/errors';
 import { backoffMs } from '../../runtime/retry';
 import type { Catalog } from '../../../schemas/catalog';
 

@@ -15,7 +15,7 @@
 import * as avro from 'avsc';
 import type { Catalog } from '../../../schemas/catalog';
 import type { Codec } from '../../../schemas/codec';
-import { PreconditionError, TransientError } from '../../errors';
+import { PreconditionError, TransientError } from '../../../schemas/errors';
 import { topicTypes, topicValueSchema } from './topic-schema';
 
 /** A registry request that takes longer than this counts as an outage (retried), not as an answer. */

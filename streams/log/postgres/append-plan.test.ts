@@ -1,7 +1,7 @@
 /** The append decision of the PostgreSQL store, without a database: given what is stored, when a request comes, then these rows and results. */
 import { codec } from '../../../schemas/codec';
 import type { NewEvent } from '../../../schemas/envelope';
-import { IdempotencyConflictError, VersionConflictError } from '../../errors';
+import { IdempotencyConflictError, VersionConflictError } from '../../../schemas/errors';
 import { revoked } from '../contract';
 import { ChainVerifier } from '../hash-chain';
 import { planAppend, type PreparedEvent, type StoreView } from './append-plan';

@@ -5,7 +5,7 @@
  * that request only. The rules are the port's (streams/log/port.ts), the same as the SQLite log's.
  */
 import type { AppendResult, NewEvent } from '../../../schemas/envelope';
-import { IdempotencyConflictError, VersionConflictError } from '../../errors';
+import { IdempotencyConflictError, VersionConflictError } from '../../../schemas/errors';
 import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
 
 /** A new event already encoded (its payload checked against its schema) and given its id. */

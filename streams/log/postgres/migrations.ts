@@ -75,7 +75,7 @@ CREATE TABLE processor_partitions (
     version: 4,
     name: 'zk batch claims',
     sql: `
--- Which instance proves a planned ZK batch (streams/runtime/postgres/pg-batch-claims.ts): a lease on
+-- Which instance proves a planned ZK batch (connectors/distributed/pg-batch-claims.ts): a lease on
 -- the server's clock, renewed by its holder, taken over once expired; finished once the outcome is on the log.
 CREATE TABLE zk_batch_claims (
   batch_id    text PRIMARY KEY,

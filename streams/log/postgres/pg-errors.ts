@@ -3,7 +3,7 @@
  * down, out of connections, a serialization failure or a deadlock. Those become TransientError
  * (503 with Retry-After on the API, a retry in the runners); anything else is a bug and stays as it is.
  */
-import { TransientError } from '../../errors';
+import { TransientError } from '../../../schemas/errors';
 
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 /** SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown, cancel). */

@@ -6,7 +6,7 @@
  */
 import { firstValueFrom, filter, scan, timeout } from 'rxjs';
 import type { RecordedEvent } from '../../../schemas/envelope';
-import { VersionConflictError } from '../../errors';
+import { VersionConflictError } from '../../../schemas/errors';
 import { describeEventLogContract, revoked } from '../contract';
 import { ChainVerifier } from '../hash-chain';
 import { PgEventLog } from './pg-event-log';

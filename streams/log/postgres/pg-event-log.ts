@@ -15,7 +15,7 @@ import pg from 'pg';
 import { Observable, Subject } from 'rxjs';
 import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { isTransient, VersionConflictError } from '../../errors';
+import { isTransient, VersionConflictError } from '../../../schemas/errors';
 import { countAppended } from '../../metrics';
 import type { StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';

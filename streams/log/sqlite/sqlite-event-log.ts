@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { Observable, Subject } from 'rxjs';
 import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { IdempotencyConflictError, VersionConflictError } from '../../errors';
+import { IdempotencyConflictError, VersionConflictError } from '../../../schemas/errors';
 import { countAppended } from '../../metrics';
 import { eventHash, storedEnvelope, type StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';

@@ -15,7 +15,7 @@ import type { Codec } from '../../../schemas/codec';
 import type { NewEvent } from '../../../schemas/envelope';
 import { groupConsumer, nextOffset, type Consumer, type Kafka, type KafkaMessage } from '../../log/kafka/client';
 import { envelopeOf } from '../../log/kafka/headers';
-import { isTransient } from '../../errors';
+import { isTransient } from '../../../schemas/errors';
 import { deadLetters } from '../../metrics';
 import { backoffMs } from '../retry';
 import { derivedEventId, recordDeadLetter } from '../effects';

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import { isTransient } from '../../errors';
+import { isTransient } from '../../../schemas/errors';
 import { Lease } from './lease';
 
 export interface LeasedLoopOptions {

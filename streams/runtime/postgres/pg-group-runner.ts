@@ -20,7 +20,7 @@
 import pg from 'pg';
 import { BehaviorSubject } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { isTransient } from '../../errors';
+import { isTransient } from '../../../schemas/errors';
 import { groupConsumer, nextOffset, type Consumer, type EachBatchPayload, type Kafka } from '../../log/kafka/client';
 import { readEnvelope } from '../../log/kafka/headers';
 import type { PgEventLog } from '../../log/postgres/pg-event-log';

@@ -1,4 +1,4 @@
-import { startPcqHarness, type PcqHarness } from './test-harness';
+import { startPcqHarness, type PcqHarness } from '../../connectors/http/harness/pcq-harness';
 import { pcqDemo } from './demo';
 
 describe('PCQ demo data', () => {

@@ -5,22 +5,22 @@
  * principal table, and the house error middleware. Until the lead wires PCQ into
  * connectors/service.ts (and moves the staged schemas) this is how the routes run end to end.
  */
-import { callApi } from '../../../connectors/http/client';
+import { callApi } from '../client';
 import { SqliteReadModels } from '../../../projections/store/sqlite-store';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { makeIngest } from '../../../connectors/ingest';
-import { errorHandler, notFound } from '../../../connectors/http/errors';
-import type { Principal, ServiceContext } from '../../../connectors/http/context';
-import { pcqPages, pcqRoutes } from '../../../connectors/http/routes/pcq';
+import { makeIngest } from '../../ingest';
+import { errorHandler, notFound } from '../errors';
+import type { Principal, ServiceContext } from '../context';
+import { pcqPages, pcqRoutes } from '../routes/pcq';
 import { ProjectionRunner } from '../../../projections/projection-runner';
 import { projections as pcqProjections } from '../../../projections/pcq';
-import { keyTableAuth } from '../../../connectors/http/testing';
-import { SqliteEventLog } from '../../log/sqlite/sqlite-event-log';
-import { ProcessorRunner } from '../../runtime/processor-runner';
+import { keyTableAuth } from '../testing';
+import { SqliteEventLog } from '../../../streams/log/sqlite/sqlite-event-log';
+import { ProcessorRunner } from '../../../streams/runtime/processor-runner';
 import { codec as sharedCodec } from '../../../schemas/codec';
-import { processors as pcqProcessors } from '..';
+import { processors as pcqProcessors } from '../../../streams/pcq';
 
 export interface PcqHarness {
   ctx: ServiceContext;

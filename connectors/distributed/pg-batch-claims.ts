@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import type { BatchClaims, ClaimAnswer } from '../../zk/batch-claims';
+import type { BatchClaims, ClaimAnswer } from '../../streams/zk/batch-claims';
 
 export interface PgBatchClaimsOptions {
   connectionString: string;

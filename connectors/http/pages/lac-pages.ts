@@ -5,9 +5,9 @@
  * tenant, or any for auditors and admins); false answers 404 rather than reveal the preview exists.
  */
 import express, { type Request, type Router } from 'express';
-import type { ServiceContext } from '../../../connectors/http/context';
-import { storedPreview } from '../policies';
-import { renderNotFound, renderPromotionPage } from './promotion-page';
+import type { ServiceContext } from '../context';
+import { storedPreview } from '../../../projections/lac/policies';
+import { renderNotFound, renderPromotionPage } from '../../../projections/lac/pages/promotion-page';
 
 export function lacPages(ctx: ServiceContext, authorize: (req: Request, tenant: string) => boolean = () => true): Router {
   const router = express.Router();

@@ -1,5 +1,5 @@
 /** `trust demo` data for PCQ: 12 fixtures over 5 releases on cpu and gpu, with a numpy bump, a gpu reduction drift and a regression. */
-import type { DemoApi } from '../../../connectors/registry';
+import type { DemoApi } from '../module';
 
 const RELEASES = ['1.3.0', '1.4.0', '1.5.0', '1.6.0', '1.7.0'];
 

@@ -1,6 +1,6 @@
-import { lacRoutes } from '../../../connectors/http/routes/lac';
+import { lacRoutes } from '../../connectors/http/routes/lac';
 import { lacDemo } from './demo';
-import { startLacHarness } from './test-harness';
+import { startLacHarness } from '../../connectors/http/harness/lac-harness';
 
 test('the LAC demo loads through the API and leaves a blocked, previewable candidate', async () => {
   const h = await startLacHarness({ routes: [lacRoutes] });

@@ -3,11 +3,11 @@
  * validate, check against the read models (unknown fixture, release order), turn into events,
  * append through the one ingest path. Read-your-writes where the next request depends on it.
  */
-import type { NewEvent } from '../../../schemas/envelope';
-import type { Principal, ServiceContext } from '../../../connectors/http/context';
-import { NotFoundError, ValidationError, type FieldProblem } from '../../errors';
-import { getAnomaly, knownFixtures, releases } from '../../../projections/pcq/queries';
-import { ciStream, fixtureStream, releasesStream, DEVICES, OSES, type ReplayRecorded, type ReplaysMissing, type TriageOverridden } from '../events/types';
+import type { NewEvent } from '../../schemas/envelope';
+import type { Principal, ServiceContext } from '../context';
+import { NotFoundError, ValidationError, type FieldProblem } from '../../schemas/errors';
+import { getAnomaly, knownFixtures, releases } from '../../projections/pcq/queries';
+import { ciStream, fixtureStream, releasesStream, DEVICES, OSES, type ReplayRecorded, type ReplaysMissing, type TriageOverridden } from '../../streams/pcq/events/types';
 import { parseFixture, parseOverride, parseRelease, parseReplay, type Parsed } from './intake';
 
 export const MAX_PER_REQUEST = 1000;

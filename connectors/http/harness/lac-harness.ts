@@ -4,18 +4,18 @@
  * behind a bearer-token → principal table, and the house error middleware. Until the lead wires LAC
  * into connectors/service.ts this is how the routes run end to end.
  */
-import { callApi } from '../../../connectors/http/client';
+import { callApi } from '../client';
 import { SqliteReadModels } from '../../../projections/store/sqlite-store';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { makeIngest } from '../../../connectors/ingest';
-import { errorHandler, notFound } from '../../../connectors/http/errors';
-import type { Principal, ServiceContext } from '../../../connectors/http/context';
+import { makeIngest } from '../../ingest';
+import { errorHandler, notFound } from '../errors';
+import type { Principal, ServiceContext } from '../context';
 import { ProjectionRunner } from '../../../projections/projection-runner';
 import { projections as lacProjections } from '../../../projections/lac';
-import { keyTableAuth } from '../../../connectors/http/testing';
-import { SqliteEventLog } from '../../log/sqlite/sqlite-event-log';
+import { keyTableAuth } from '../testing';
+import { SqliteEventLog } from '../../../streams/log/sqlite/sqlite-event-log';
 import { codec as sharedCodec } from '../../../schemas/codec';
 import type { Router } from 'express';
 

@@ -2,8 +2,8 @@
  * Validation of what producers send (HTTP bodies, CI runner files) into PCQ event payloads. One
  * set of rules for every way in; each problem names its field and what to do about it.
  */
-import type { FieldProblem } from '../../errors';
-import { DEVICES, OSES, LABELS, type FixtureRegistered, type ReleaseTagged, type ReplayRecorded, type Runtime, type Tolerance, type TriageLabel } from '../events/types';
+import type { FieldProblem } from '../../schemas/errors';
+import { DEVICES, OSES, LABELS, type FixtureRegistered, type ReleaseTagged, type ReplayRecorded, type Runtime, type Tolerance, type TriageLabel } from '../../streams/pcq/events/types';
 
 export const ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

@@ -5,20 +5,20 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ServiceContext, Principal } from '../../../connectors/http/context';
-import type { NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { PreconditionError, TransientError, ValidationError, VersionConflictError } from '../../errors';
-import { activeVersion, storedPreview, storedVersion } from '../../../projections/lac/policies';
-import { DAY_MS, lastDecisionPosition, loadHistorySince, toRecorded } from '../../../projections/lac/history';
-import { compilePolicy, type DecisionEngine } from '../engine/engine';
-import { normaliseRequest } from '../model/request';
-import type { DecideResponse, Locale, PolicyProblem } from '../model/types';
-import { POLICY_ID, validatePolicy } from '../model/validate';
-import { computeBlastRadius } from '../preview/blast-radius';
-import { DiffTooLargeError, METHOD, semanticDiff, type SemanticDiff } from '../diff/semantic-diff';
-import { loadCostModel, type CostModel } from '../preview/cost';
-import { decisionStream, policyStream, type AccessDecidedPayload, type BlastRadiusPayload, type PolicyPreviewedPayload } from '../events/types';
-import { blockStale, draft, fold, promote, recordPreview, requireValidVersion, type Emit, type LifecycleState } from '../lifecycle/policy-lifecycle';
+import type { ServiceContext, Principal } from '../context';
+import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
+import { PreconditionError, TransientError, ValidationError, VersionConflictError } from '../../schemas/errors';
+import { activeVersion, storedPreview, storedVersion } from '../../projections/lac/policies';
+import { DAY_MS, lastDecisionPosition, loadHistorySince, toRecorded } from '../../projections/lac/history';
+import { compilePolicy, type DecisionEngine } from '../../streams/lac/engine/engine';
+import { normaliseRequest } from '../../streams/lac/model/request';
+import type { DecideResponse, Locale, PolicyProblem } from '../../streams/lac/model/types';
+import { POLICY_ID, validatePolicy } from '../../streams/lac/model/validate';
+import { computeBlastRadius } from '../../streams/lac/preview/blast-radius';
+import { DiffTooLargeError, METHOD, semanticDiff, type SemanticDiff } from '../../streams/lac/diff/semantic-diff';
+import { loadCostModel, type CostModel } from '../../streams/lac/preview/cost';
+import { decisionStream, policyStream, type AccessDecidedPayload, type BlastRadiusPayload, type PolicyPreviewedPayload } from '../../streams/lac/events/types';
+import { blockStale, draft, fold, promote, recordPreview, requireValidVersion, type Emit, type LifecycleState } from '../../streams/lac/lifecycle/policy-lifecycle';
 
 export const DEFAULT_WINDOW_DAYS = 30;
 const MAX_ATTEMPTS = 4;
