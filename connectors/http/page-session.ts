@@ -20,8 +20,8 @@ const cookieKey = (req: Request): string | undefined => {
 /** The Authorization header a page request stands for: its own, or the session cookie's key. */
 export const pageAuthorization = (req: Request): string | undefined => req.headers.authorization ?? (cookieKey(req) ? `Bearer ${cookieKey(req)}` : undefined);
 
-/** A relative /ui path to go back to after logging in (anything else goes to the SLO page). */
-const safeNext = (v: unknown): string => (typeof v === 'string' && /^\/ui\/[\w\-./?=&%#]*$/.test(v) && !v.startsWith('/ui/login') ? v : '/ui/ops/slo');
+/** A relative /ui path to go back to after logging in (anything else goes to the console home). */
+const safeNext = (v: unknown): string => (typeof v === 'string' && /^\/ui\/[\w\-./?=&%#]*$/.test(v) && !v.startsWith('/ui/login') ? v : '/ui/');
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

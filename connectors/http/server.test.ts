@@ -42,7 +42,7 @@ describe('HTTP service (embedded log)', () => {
     expect(refused.headers.get('set-cookie')).toBeNull();
     const ok = await login(auditor, 'https://evil.example/');
     expect(ok.status).toBe(303);
-    expect(ok.headers.get('location')).toBe('/ui/ops/slo'); // never an absolute URL: no open redirect
+    expect(ok.headers.get('location')).toBe('/ui/'); // never an absolute URL: no open redirect (the console's home instead)
     const cookie = ok.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^tf_key=tf_[^;]+; Path=\/ui; HttpOnly; SameSite=Strict/);
     const opened = await page('/ui/ops/slo', { cookie: cookie.split(';')[0] });

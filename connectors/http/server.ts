@@ -8,6 +8,7 @@ import type { Service } from '../service';
 import type { Principal, RouteModule } from './context';
 import { errorHandler, notFound } from './errors';
 import { loginRoutes, pageAuthorization, redirectToLogin } from './page-session';
+import { consoleRoutes } from './console';
 import { httpMetrics } from './metrics';
 import { FaultInjector, faultRoutes } from './fault-injection';
 import { eventRoutes } from './routes/events';
@@ -62,14 +63,17 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
     app.use('/chaos', faultRoutes(injector, auth));
     app.use(injector.middleware);
   }
-  // Pages show tenant data too: the same keys as the API, from the header or the login cookie.
-  app.use('/ui', loginRoutes(check));
-  for (const page of opts.pages ?? allPages()) app.use('/ui', authBy(pageAuthorization), page(service.ctx), redirectToLogin);
-
   const v1 = express.Router();
   v1.use(auth);
   v1.use(eventRoutes(service.ctx));
   for (const mod of opts.routes ?? allRoutes()) v1.use(mod(service.ctx));
+
+  // Pages show tenant data too: the same keys as the API, from the header or the login cookie.
+  app.use('/ui', loginRoutes(check));
+  // The console (console/, built by Vite): the app at /ui/ and the /v1 API behind the session cookie.
+  app.use('/ui', consoleRoutes({ check, v1 }));
+  for (const page of opts.pages ?? allPages()) app.use('/ui', authBy(pageAuthorization), page(service.ctx), redirectToLogin);
+
   app.use('/v1', v1);
   app.use(notFound);
   app.use(errorHandler);

@@ -1,0 +1,3 @@
+declare module 'snarkjs' {
+  export const groth16: { verify(vk: unknown, publicSignals: string[], proof: unknown): Promise<boolean> };
+}
