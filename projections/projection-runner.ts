@@ -96,7 +96,12 @@ export class ProjectionRunner extends CatchUpLoop {
     let checkpoint = claimed.position;
     if (checkpoint >= until) return { handled: 0, checkpoint };
     const events = (await this.source.read({ from: checkpoint + 1, types: this.def.inputs, limit: this.batchSize })).filter((e) => e.position <= until);
-    for (const e of events) {
+    if (!isolate && this.def.applyBatch && events.length) {
+      await this.def.applyBatch(tx, events).catch((err) => {
+        throw new ApplyFailed(String(err));
+      });
+      checkpoint = events[events.length - 1].position;
+    } else for (const e of events) {
       if (isolate) {
         try {
           await tx.savepoint(() => this.def.apply(tx, e));

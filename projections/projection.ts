@@ -17,6 +17,12 @@ export interface ProjectionDefinition {
   /** DDL creating the tables (idempotent: CREATE TABLE IF NOT EXISTS …), written for SQLite. */
   setup: string;
   apply: (tx: ReadModelTx, event: RecordedEvent) => Promise<void>;
+  /**
+   * Optional: a whole batch at once, with the same result as `apply` on each event in order (a
+   * model that bumps the same rows for many events sums them first: one upsert per row, not per
+   * event). If it throws, the batch is redone with `apply`, one savepoint per event.
+   */
+  applyBatch?: (tx: ReadModelTx, events: readonly RecordedEvent[]) => Promise<void>;
 }
 
 export const defineProjection = (def: ProjectionDefinition): ProjectionDefinition => def;

@@ -115,7 +115,10 @@ export function decodeRow(row: unknown[], offset = 0): AccessRequest {
   };
 }
 
-const INSERT_REQUEST = `INSERT INTO lac_requests (key, ${COLS}) VALUES (?, ${COLS.split(',').map(() => '?').join(', ')}) RETURNING id`;
+// The id is the next one in the table, in the transaction: never a sequence, whose values a rolled-back
+// batch would skip on PostgreSQL, so the ids (and the digest) are those of a rebuild on any store.
+const INSERT_REQUEST = `INSERT INTO lac_requests (id, key, ${COLS})
+  VALUES ((SELECT coalesce(max(id), 0) + 1 FROM lac_requests), ?, ${COLS.split(',').map(() => '?').join(', ')}) RETURNING id`;
 const BUMP_DAY = `INSERT INTO lac_decision_days (tenant, policy_id, request_id, day, count, allowed) VALUES (?, ?, ?, ?, ?, ?)
   ON CONFLICT(tenant, policy_id, request_id, day) DO UPDATE SET count = lac_decision_days.count + excluded.count, allowed = lac_decision_days.allowed + excluded.allowed`;
 const BUMP_HEAD = `INSERT INTO lac_decision_heads (tenant, policy_id, last_position, total) VALUES (?, ?, ?, ?)
@@ -123,19 +126,54 @@ const BUMP_HEAD = `INSERT INTO lac_decision_heads (tenant, policy_id, last_posit
     last_position = CASE WHEN excluded.last_position > lac_decision_heads.last_position THEN excluded.last_position ELSE lac_decision_heads.last_position END,
     total = lac_decision_heads.total + excluded.total`;
 
-/** Fold one recorded decision (or `count` identical ones: the bench loader) into the history. */
-export async function recordDecision(
-  tx: ReadModelTx,
-  d: { tenant: string; policyId: string; position: number; atMs: number; allowed: boolean; request: RecordedRequest; count?: number },
-): Promise<void> {
-  const { key, row } = encodeRequest(d.request);
-  // Real traffic repeats itself: the request is usually known already (one lookup, no write).
-  const known = await tx.get<{ id: number }>('SELECT id FROM lac_requests WHERE key = ?', [key]);
-  const id = known?.id ?? (await tx.get<{ id: number }>(INSERT_REQUEST, [key, ...row]))!.id;
-  const count = d.count ?? 1;
-  await tx.run(BUMP_DAY, [d.tenant, d.policyId, id, Math.floor(d.atMs / DAY_MS), count, d.allowed ? count : 0]);
-  await tx.run(BUMP_HEAD, [d.tenant, d.policyId, d.position, count]);
+export interface Decision {
+  tenant: string;
+  policyId: string;
+  position: number;
+  atMs: number;
+  allowed: boolean;
+  request: RecordedRequest;
+  /** Identical decisions at once (the bench loader); default 1. */
+  count?: number;
 }
+
+/**
+ * Fold recorded decisions (in log order) into the history. Decisions that bump the same rows are
+ * summed first, so a batch costs one upsert per (request, day) and per policy head, not per decision;
+ * new requests get their ids in order of first appearance, as one decision at a time would.
+ */
+export async function recordDecisions(tx: ReadModelTx, decisions: readonly Decision[]): Promise<void> {
+  const requests = new Map<string, Row>();
+  const days = new Map<string, { tenant: string; policyId: string; key: string; day: number; count: number; allowed: number }>();
+  const heads = new Map<string, { tenant: string; policyId: string; position: number; total: number }>();
+  for (const d of decisions) {
+    const { key, row } = encodeRequest(d.request);
+    if (!requests.has(key)) requests.set(key, row);
+    const count = d.count ?? 1;
+    const day = Math.floor(d.atMs / DAY_MS);
+    const dk = `${d.tenant}\u0000${d.policyId}\u0000${key}\u0000${day}`;
+    const bucket = days.get(dk) ?? { tenant: d.tenant, policyId: d.policyId, key, day, count: 0, allowed: 0 };
+    bucket.count += count;
+    bucket.allowed += d.allowed ? count : 0;
+    days.set(dk, bucket);
+    const hk = `${d.tenant}\u0000${d.policyId}`;
+    const head = heads.get(hk) ?? { tenant: d.tenant, policyId: d.policyId, position: d.position, total: 0 };
+    head.position = Math.max(head.position, d.position);
+    head.total += count;
+    heads.set(hk, head);
+  }
+  // Real traffic repeats itself: a request is usually known already (one lookup, no write).
+  const ids = new Map<string, number>();
+  for (const [key, row] of requests) {
+    const known = await tx.get<{ id: number }>('SELECT id FROM lac_requests WHERE key = ?', [key]);
+    ids.set(key, known?.id ?? (await tx.get<{ id: number }>(INSERT_REQUEST, [key, ...row]))!.id);
+  }
+  for (const b of days.values()) await tx.run(BUMP_DAY, [b.tenant, b.policyId, ids.get(b.key)!, b.day, b.count, b.allowed]);
+  for (const h of heads.values()) await tx.run(BUMP_HEAD, [h.tenant, h.policyId, h.position, h.total]);
+}
+
+/** Fold one recorded decision (or `count` identical ones). */
+export const recordDecision = (tx: ReadModelTx, d: Decision): Promise<void> => recordDecisions(tx, [d]);
 
 export async function lastDecisionPosition(db: ReadModelQueries, tenant: string, policyId: string): Promise<number> {
   return (await db.get<{ last_position: number }>('SELECT last_position FROM lac_decision_heads WHERE tenant = ? AND policy_id = ?', [tenant, policyId]))?.last_position ?? 0;

@@ -2,8 +2,14 @@
 import { defineProjection, type ProjectionDefinition } from '../projection';
 import type { AccessDecidedPayload } from '../../streams/lac/events/types';
 import { AUTHORING_DDL, AUTHORING_INPUTS, AUTHORING_TABLES, applyAuthoringEvent } from './authoring';
-import { HISTORY_DDL, HISTORY_TABLES, recordDecision } from './history';
+import { HISTORY_DDL, HISTORY_TABLES, recordDecision, recordDecisions, type Decision } from './history';
+import type { RecordedEvent } from '../../schemas/envelope';
 import { POLICIES_DDL, POLICIES_TABLES, applyPolicyEvent } from './policies';
+
+const decisionOf = (e: RecordedEvent): Decision => {
+  const p = e.payload as AccessDecidedPayload;
+  return { tenant: e.tenant, policyId: p.policyId, position: e.position, atMs: Date.parse(e.occurredAt), allowed: p.decision === 'allow', request: p.request };
+};
 
 export const lacDecisionHistory = defineProjection({
   name: 'lac-decision-history',
@@ -11,10 +17,8 @@ export const lacDecisionHistory = defineProjection({
   inputs: ['AccessDecided'],
   tables: HISTORY_TABLES,
   setup: HISTORY_DDL,
-  async apply(tx, e) {
-    const p = e.payload as AccessDecidedPayload;
-    await recordDecision(tx, { tenant: e.tenant, policyId: p.policyId, position: e.position, atMs: Date.parse(e.occurredAt), allowed: p.decision === 'allow', request: p.request });
-  },
+  apply: (tx, e) => recordDecision(tx, decisionOf(e)),
+  applyBatch: (tx, events) => recordDecisions(tx, events.map(decisionOf)),
 });
 
 export const lacPolicies = defineProjection({

@@ -80,6 +80,14 @@ describe.each(stores)('read-model store on %s', (_name, open) => {
       expect(await runner.position()).toBe(await log.head());
       expect({ def: def.name, digest: await projectionDigest(store, store, def) }).toEqual({ def: def.name, digest: await projectionDigest(reference, reference, def) });
       expect(await store.all('SELECT position, error FROM projection_errors WHERE name = ?', [def.name])).toEqual([]);
+      if (def.applyBatch) {
+        // A batch folded at once equals the same events applied one by one.
+        const oneByOne = new SqliteReadModels(':memory:');
+        const { applyBatch: _batched, ...plain } = def; // eslint-disable-line @typescript-eslint/no-unused-vars
+        await new ProjectionRunner(oneByOne, log, plain, { batchSize: 17 }).catchUp();
+        expect({ def: def.name, digest: await projectionDigest(oneByOne, oneByOne, def) }).toEqual({ def: def.name, digest: await projectionDigest(reference, reference, def) });
+        await oneByOne.close();
+      }
     }
   });
 
