@@ -16,3 +16,5 @@ console-typecheck: install
 
 build: console
 typecheck: console-typecheck
+# The console's journeys (test/console) run in test-unit and need the built app.
+test-unit: console

@@ -99,6 +99,9 @@ test('1. an author builds a policy from two bundles, fixes a validation error, t
   await axe(page, 'new-policy (with errors)');
   await shot(page, 'j1-02-validation-error.png');
   await regionField.fill('eu-west-1, eu-central-1');
+  // Live validation (the document decided inline, nothing recorded) clears the error before saving.
+  await page.getByTestId('live-state').filter({ hasText: 'no problem found so far' }).waitFor();
+  await expect(regionField.getAttribute('aria-invalid')).resolves.toBe(null);
   await page.getByTestId('save-draft').click();
   await page.getByTestId('saved').waitFor();
   await expect(page.locator('[data-testid=field-error]').count()).resolves.toBe(0);

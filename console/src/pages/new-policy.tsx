@@ -3,10 +3,10 @@
  * its parameter schema (defaults, help text in the chosen locale), and the API's field errors shown
  * next to their fields. Every save is a recorded draft (the author analytics count them).
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, canWrite, type FieldProblem, type Session } from '../api';
 import { href } from '../app';
-import { authoringSession } from '../lac';
+import { authoringSession, SAMPLE_REQUEST } from '../lac';
 import { ErrorBox, Loading, Section, useAsync } from '../ui';
 
 interface JsonSchema { type?: string; items?: { type?: string; enum?: string[] }; minimum?: number; default?: unknown; description?: string; additionalProperties?: unknown }
@@ -52,12 +52,39 @@ export function NewPolicy({ session, locale }: { session: Session; locale: strin
   const [saved, setSaved] = useState<{ policyId: string; version: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const byName = useMemo(() => new Map((bundles.data?.bundles ?? []).map((b) => [b.name, b])), [bundles.data]);
+  const [touched, setTouched] = useState(false);
+  const [checking, setChecking] = useState(false);
+  // Every change and every save takes a number; only the newest one's answer is shown.
+  const seq = useRef(0);
+
+  // Live validation: the document is checked as it is edited by deciding the sample request with it
+  // inline (POST /v1/lac/decide records nothing for an inline document); its problems come back
+  // under `policy.` and are shown next to their fields. Saving records the draft.
+  useEffect(() => {
+    if (!touched || !bundles.data) return;
+    const mine = ++seq.current;
+    const timer = setTimeout(() => {
+      setChecking(true);
+      api('POST', '/v1/lac/decide', { policy: document(), request: SAMPLE_REQUEST(session.tenant) }).then(
+        () => mine === seq.current && setProblems([]),
+        (err) => {
+          if (mine !== seq.current) return;
+          if (err instanceof ApiError && err.status === 400) {
+            const own = err.problems.filter((p) => p.field.startsWith('policy.')).map((p) => ({ ...p, field: p.field.slice('policy.'.length) }));
+            setProblems(own);
+          }
+        },
+      ).finally(() => mine === seq.current && setChecking(false));
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [touched, meta, picked, values, locale]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!canWrite(session)) return <><h1>New policy</h1><p>Auditors cannot draft policies.</p></>;
   if (bundles.loading && !bundles.data) return <Loading what="bundles" />;
   if (bundles.error) return <ErrorBox error={bundles.error} />;
 
   const toggle = (name: string, on: boolean) => {
+    setTouched(true);
     setPicked((p) => (on ? [...p, name] : p.filter((x) => x !== name)));
     if (on && !values[name]) {
       const b = byName.get(name)!;
@@ -103,16 +130,19 @@ export function NewPolicy({ session, locale }: { session: Session; locale: strin
   };
   const save = async (e: Event) => {
     e.preventDefault();
+    const mine = ++seq.current;
     setBusy(true);
     setError(undefined);
     try {
       const r = await api<{ policyId: string; version: string }>('POST', '/v1/lac/policies', document(), { headers: { 'x-lac-session': authoringSession(meta.id || 'new') } });
-      setProblems([]);
+      if (mine === seq.current) setProblems([]);
       setSaved(r);
       sessionStorage.setItem(`tf-lac-session:${r.policyId}`, authoringSession(meta.id || 'new'));
     } catch (err) {
       setSaved(null);
-      if (err instanceof ApiError && err.problems.length) setProblems(err.problems);
+      if (err instanceof ApiError && err.problems.length) {
+        if (mine === seq.current) setProblems(err.problems);
+      }
       else setError(err);
     } finally {
       setBusy(false);
@@ -124,7 +154,10 @@ export function NewPolicy({ session, locale }: { session: Session; locale: strin
       <div class="field">
         <label for={fieldId('meta', k)}>{label}</label>
         <input id={fieldId('meta', k)} value={meta[k]} aria-invalid={list.length ? 'true' : undefined} aria-describedby={`${fieldId('meta', k)}-help ${fieldId('meta', k)}-err`}
-          onInput={(e) => setMeta({ ...meta, [k]: (e.target as HTMLInputElement).value })} data-testid={`meta-${k}`} />
+          onInput={(e) => {
+            setTouched(true);
+            setMeta({ ...meta, [k]: (e.target as HTMLInputElement).value });
+          }} data-testid={`meta-${k}`} />
         <small id={`${fieldId('meta', k)}-help`}>{help}</small>
         {problemList(list, `${fieldId("meta", k)}-err`)}
       </div>
@@ -177,7 +210,10 @@ export function NewPolicy({ session, locale }: { session: Session; locale: strin
               const list = paramProblems(i, k);
               const doc = b.params[k]?.doc ?? s.description ?? '';
               const v = values[name]?.[k];
-              const set = (nv: string | string[]) => setValues((all) => ({ ...all, [name]: { ...all[name], [k]: nv } }));
+              const set = (nv: string | string[]) => {
+                setTouched(true);
+                setValues((all) => ({ ...all, [name]: { ...all[name], [k]: nv } }));
+              };
               const common = { id, 'aria-invalid': list.length ? ('true' as const) : undefined, 'aria-describedby': `${id}-help ${id}-err`, 'data-testid': `param-${name}-${k}` };
               return (
                 <div class="field">
@@ -212,7 +248,10 @@ export function NewPolicy({ session, locale }: { session: Session; locale: strin
         );
       })}
       <p class="actions">
-        <button type="submit" disabled={busy} data-testid="save-draft">Save and validate draft</button>
+        <button type="submit" disabled={busy} data-testid="save-draft">Save draft</button>
+        <span class="muted" aria-live="polite" data-testid="live-state">
+          {checking ? 'checking…' : touched && problems.length === 0 ? 'no problem found so far' : ''}
+        </span>
       </p>
     </form>
   );
