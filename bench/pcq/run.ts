@@ -10,15 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPcqHarness } from '../../connectors/http/harness/pcq-harness';
-import { rng } from '../../streams/pcq/triage/corpus';
+import { BENCH_RELEASES as RELEASES, BENCH_RUNTIMES as RUNTIMES, pcqBenchSet } from './data';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const FIXTURES = arg('--fixtures', 1000);
-const RELEASES = ['1.3.0', '1.4.0', '1.5.0', '1.6.0', '1.7.0'];
-const RUNTIMES = [{ device: 'cpu', os: 'linux' }, { device: 'gpu', os: 'linux' }];
 const BATCH = 500;
 
 /** The ceiling on this machine: raw better-sqlite3 inserts of as many JSON events (same file settings), batches of 500. */
@@ -39,41 +37,15 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'pcq-bench-'));
   const h = await startPcqHarness({ logPath: join(dir, 'log.db'), readModelsPath: join(dir, 'readmodels.db'), live: true });
   const key = h.keyFor('bench');
-  const r = rng(2026);
-  const ids = Array.from({ length: FIXTURES }, (_, i) => `fx-${String(i).padStart(5, '0')}`);
+  const { ids, manifests, releases, replays } = pcqBenchSet(FIXTURES);
   const post = async (path: string, body: unknown, expected: number) => {
     const res = await h.request('POST', path, key, body);
     if (res.status !== expected) throw new Error(`${path} → ${res.status}: ${res.text.slice(0, 300)}`);
     return res.body;
   };
   const t0 = performance.now();
-  for (let i = 0; i < ids.length; i += 1000) {
-    await post('/v1/pcq/fixtures', ids.slice(i, i + 1000).map((fixtureId) => ({ fixtureId, seed: 42, libs: { numpy: '1.26.4', torch: '2.3.1' }, dataChecksum: 'sha256:d', baselineRuntime: RUNTIMES[0] })), 201);
-  }
-  for (const [i, release] of RELEASES.entries()) await post('/v1/pcq/releases', { release, taggedAt: `2026-0${i + 5}-01T00:00:00Z` }, 201);
-  // Realistic mix: jitter within tolerance everywhere; ~3% gpu reduction moves, ~1% seed drifts, a numpy bump in 1.7.0 for 2% of fixtures.
-  const replays = RELEASES.flatMap((release, ri) =>
-    ids.flatMap((fixtureId) =>
-      RUNTIMES.map((runtime) => {
-        const gpu = runtime.device === 'gpu';
-        const x = r();
-        const jitter = (v: number) => v * (1 + (r() - 0.5) * 0.001);
-        const drift = gpu && x < 0.03 ? 0.01 : 0;
-        const seed = gpu && x > 0.99 ? 7 : 42;
-        const bump = gpu && ri === 4 && x > 0.5 && x < 0.52;
-        return {
-          runId: `${fixtureId}-${release}-${runtime.device}`,
-          fixtureId,
-          release,
-          runtime,
-          seed,
-          libs: { numpy: bump ? '2.0.0' : '1.26.4', torch: '2.3.1' },
-          dataChecksum: 'sha256:d',
-          metrics: { accuracy: jitter(0.9) * (1 + drift + (seed !== 42 || bump ? 0.02 : 0)), loss: jitter(0.3), rows: 100000 },
-        };
-      }),
-    ),
-  );
+  for (let i = 0; i < ids.length; i += 1000) await post('/v1/pcq/fixtures', manifests.slice(i, i + 1000), 201);
+  for (const tag of releases) await post('/v1/pcq/releases', tag, 201);
   const tIngest = performance.now();
   for (let i = 0; i < replays.length; i += BATCH) await post('/v1/pcq/replays', { replays: replays.slice(i, i + BATCH) }, 202);
   const ingestS = (performance.now() - tIngest) / 1000;

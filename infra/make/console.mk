@@ -18,3 +18,10 @@ build: console
 typecheck: console-typecheck
 # The console's journeys (test/console) run in test-unit and need the built app.
 test-unit: console
+
+# Each console page's time to render in Chromium with the bench-pcq data set (1,000 fixtures × 5 releases); target < 1 s.
+bench-console: console
+	node -r ./test/support/swc-register.js bench/console/render.ts
+
+BENCHES += bench-console
+.PHONY: bench-console

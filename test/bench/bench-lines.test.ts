@@ -12,6 +12,8 @@ const BENCH_CONTRACTS: Record<string, BenchRun> = {
     keys: ['ratios.append_batched_vs_raw', 'ratios.append_single_vs_raw', 'figures.replay_events_per_s'],
   },
   'bench-pcq': { script: 'bench/pcq/run.ts', args: ['--fixtures', '40'], keys: ['figures.wall_s', 'figures.events_per_s'] },
+  // issue 16: the console's pages in Chromium (needs the built console: make console)
+  'bench-console': { script: 'bench/console/render.ts', args: ['--fixtures', '40', '--runs', '1'], keys: ['figures.render_ms_max', 'figures.render_ms_pcq', 'figures.render_ms_studio_policy', 'targets.render_ms_max'] },
   'bench-lac': {
     script: 'bench/lac/run.ts',
     args: ['--quick'],
