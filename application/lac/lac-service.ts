@@ -7,7 +7,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ServiceContext, Principal } from '../context';
 import type { NewEvent, RecordedEvent } from '../../schemas/envelope';
-import { PreconditionError, TransientError, ValidationError, VersionConflictError } from '../../schemas/errors';
+import { PreconditionError, TransientError, ValidationError } from '../../schemas/errors';
+import { handleCommand, type CommandStream, type Decision } from '../command-handler';
 import { activeVersion, storedPreview, storedVersion } from '../../projections/lac/policies';
 import { DAY_MS, lastDecisionPosition, loadHistorySince, toRecorded } from '../../projections/lac/history';
 import { compilePolicy, type DecisionEngine } from '../../streams/lac/engine/engine';
@@ -22,6 +23,8 @@ import { blockStale, draft, fold, promote, recordPreview, requireValidVersion, t
 
 export const DEFAULT_WINDOW_DAYS = 30;
 const MAX_ATTEMPTS = 4;
+
+type PromoteResult = { promoted: true; policy: { id: string; version: string }; previousVersion: string | null; acknowledged: boolean; preview: BlastRadiusPayload };
 
 export interface Caller {
   principal: Principal;
@@ -70,6 +73,18 @@ export class LacService {
     return fold(events);
   }
 
+  /** A policy's stream for handleCommand: folded to its lifecycle state; `settleFirst`: after read models caught up. */
+  private policyStream(p: Principal, policyId: string, settleFirst = false): CommandStream<LifecycleState, Emit> {
+    return {
+      read: async () => {
+        if (settleFirst) await this.settle();
+        const state = await this.readPolicy(p.tenant, policyId);
+        return { state, version: state.streamVersion };
+      },
+      append: async (expectedVersion, emits) => void (await this.append(p, policyStream(p.tenant, policyId), expectedVersion, [...emits])),
+    };
+  }
+
   private async append(p: Principal, stream: string, expectedVersion: number, emits: Emit[]): Promise<number> {
     const at = new Date(this.now()).toISOString();
     const events: NewEvent[] = emits.map((e, i) => ({ type: e.type, stream, tenant: p.tenant, occurredAt: at, payload: e.payload, ...(i === 0 ? { expectedVersion } : {}) }));
@@ -97,16 +112,14 @@ export class LacService {
     const document = canonicalJson(raw);
     const origin = Array.isArray(doc.bundles) && doc.bundles.length > 0 ? 'bundle' : 'scratch';
     const sessionId = c.sessionId ?? `${c.author}:${policyId}@${version}`;
-    for (let attempt = 0; ; attempt++) {
-      const state = await this.readPolicy(c.principal.tenant, policyId);
-      const emits = draft(state, { policyId, version, document, documentHash: sha256(document), origin, author: c.author, sessionId, locale: c.locale, problems });
-      try {
-        await this.append(c.principal, policyStream(c.principal.tenant, policyId), state.streamVersion, emits);
-        return { policyId, version, valid: !!policy, origin, sessionId, problems };
-      } catch (err) {
-        if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw err;
-      }
-    }
+    return handleCommand(
+      this.policyStream(c.principal, policyId),
+      (state) => ({
+        events: draft(state, { policyId, version, document, documentHash: sha256(document), origin, author: c.author, sessionId, locale: c.locale, problems }),
+        result: () => ({ policyId, version, valid: !!policy, origin, sessionId, problems }),
+      }),
+      { retry: { onVersionConflict: MAX_ATTEMPTS } },
+    );
   }
 
   // ---- engines ------------------------------------------------------------------------------
@@ -173,9 +186,7 @@ export class LacService {
     const windowDays = opts.windowDays ?? DEFAULT_WINDOW_DAYS;
     if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 366) throw new ValidationError([{ field: 'windowDays', problem: 'must be a whole number of days between 1 and 366' }]);
     const tenant = c.principal.tenant;
-    for (let attempt = 0; ; attempt++) {
-      await this.settle();
-      const state = await this.readPolicy(tenant, policyId);
+    return handleCommand(this.policyStream(c.principal, policyId, true), async (state) => {
       const { documentHash } = requireValidVersion(state, policyId, version);
       const candidate = await this.engineFor(tenant, policyId, version);
       const active = state.active ? await this.engineFor(tenant, policyId, state.active) : null;
@@ -200,13 +211,8 @@ export class LacService {
         semantic,
       };
       const previewed: PolicyPreviewedPayload = { previewId, policyId, version, activeVersion: state.active, windowDays, requestedBy: c.author, sessionId: c.sessionId ?? `${c.author}:${policyId}@${version}` };
-      try {
-        await this.append(c.principal, policyStream(tenant, policyId), state.streamVersion, recordPreview(state, previewed, payload));
-        return payload;
-      } catch (err) {
-        if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw err;
-      }
-    }
+      return { events: recordPreview(state, previewed, payload), result: () => payload };
+    }, { retry: { onVersionConflict: MAX_ATTEMPTS } });
   }
 
   /** Diffs of two compiled versions, cached by document (a diff is a pure function of the two policies). */
@@ -269,49 +275,47 @@ export class LacService {
 
   // ---- promote ------------------------------------------------------------------------------
 
-  async promote(c: Caller, policyId: string, version: string, body: unknown): Promise<{ promoted: true; policy: { id: string; version: string }; previousVersion: string | null; acknowledged: boolean; preview: BlastRadiusPayload }> {
+  async promote(c: Caller, policyId: string, version: string, body: unknown): Promise<PromoteResult> {
     const ack = parseAck(body);
     const tenant = c.principal.tenant;
-    const stream = policyStream(tenant, policyId);
     const by = ack?.by ?? c.author;
     const sessionId = c.sessionId ?? `${c.author}:${policyId}@${version}`;
     // The preview this request computed itself (no acknowledgment given): decisions recorded while it
     // ran do not make it stale, or a policy taking decisions non-stop could never be promoted.
     let ownPreview: { previewId: string; asOfPosition: number } | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      await this.settle();
-      const state = await this.readPolicy(tenant, policyId);
+    const racing = () => new TransientError(`promotion of ${policyId}@${version} kept racing with concurrent changes; retry`);
+    return handleCommand(this.policyStream(c.principal, policyId, true), async (state): Promise<Decision<Emit, PromoteResult>> => {
       const latestDecision = await lastDecisionPosition(this.ctx.readModels, tenant, policyId);
       const asOf = ownPreview && state.latestPreview[version] === ownPreview.previewId ? Math.min(latestDecision, ownPreview.asOfPosition) : latestDecision;
       const decision = promote(state, { policyId, version, by, sessionId, ack, latestDecisionPosition: asOf });
-      try {
-        if (decision.kind === 'needs-preview') {
-          const fresh = await this.preview(c, policyId, version);
-          if (!ack) ownPreview = fresh;
-          if (decision.why === 'stale' && ack) {
-            const after = await this.readPolicy(tenant, policyId);
-            await this.append(c.principal, stream, after.streamVersion, blockStale(after, { policyId, version, by, sessionId }, fresh.previewId));
-            throw new PreconditionError(
-              `preview ${ack.previewId} is stale (newer decisions, another promotion or an edit came after it); review the fresh preview ${fresh.previewId} and acknowledge it`,
-              { reason: 'PREVIEW_STALE', staleId: ack.previewId, preview: fresh },
-            );
-          }
-          continue; // a current preview now exists: decide again
-        }
-        await this.append(c.principal, stream, state.streamVersion, decision.events);
-        const preview = await this.storedPreviewBody(decision.previewId);
-        if (decision.kind === 'blocked') {
-          const why = decision.reason === 'ACK_REQUIRED'
-            ? `risk is ${preview.riskLevel} (score ${preview.riskScore}): promoting needs an acknowledgment {by, reason, previewId: "${decision.previewId}"} of this preview`
-            : `preview ${decision.previewId} belongs to another version`;
-          throw new PreconditionError(why, { reason: decision.reason, preview });
-        }
-        return { promoted: true, policy: { id: policyId, version }, previousVersion: state.active, acknowledged: !!ack, preview };
-      } catch (err) {
-        if (!(err instanceof VersionConflictError)) throw err;
+      if (decision.kind === 'needs-preview') {
+        const fresh = await this.preview(c, policyId, version);
+        if (!ack) ownPreview = fresh;
+        if (decision.why !== 'stale' || !ack) return { again: true }; // a current preview now exists: decide again
+        // An acknowledgment of a stale preview: the block is recorded (a command of its own), then refused.
+        await handleCommand(this.policyStream(c.principal, policyId), (after) => ({
+          events: blockStale(after, { policyId, version, by, sessionId }, fresh.previewId),
+          result: () => undefined,
+        }), { retry: { onVersionConflict: MAX_ATTEMPTS } });
+        throw new PreconditionError(
+          `preview ${ack.previewId} is stale (newer decisions, another promotion or an edit came after it); review the fresh preview ${fresh.previewId} and acknowledge it`,
+          { reason: 'PREVIEW_STALE', staleId: ack.previewId, preview: fresh },
+        );
       }
-    }
-    throw new TransientError(`promotion of ${policyId}@${version} kept racing with concurrent changes; retry`);
+      return {
+        events: decision.events,
+        result: async () => {
+          const preview = await this.storedPreviewBody(decision.previewId);
+          if (decision.kind === 'blocked') {
+            const why = decision.reason === 'ACK_REQUIRED'
+              ? `risk is ${preview.riskLevel} (score ${preview.riskScore}): promoting needs an acknowledgment {by, reason, previewId: "${decision.previewId}"} of this preview`
+              : `preview ${decision.previewId} belongs to another version`;
+            throw new PreconditionError(why, { reason: decision.reason, preview });
+          }
+          return { promoted: true, policy: { id: policyId, version }, previousVersion: state.active, acknowledged: !!ack, preview };
+        },
+      };
+    }, { retry: { onVersionConflict: MAX_ATTEMPTS - 1 }, exhausted: racing });
   }
 
   async storedPreviewBody(previewId: string): Promise<BlastRadiusPayload> {

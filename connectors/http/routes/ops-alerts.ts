@@ -10,8 +10,9 @@
  * version expected, retried on a version conflict.
  */
 import express, { Router, type Request } from 'express';
-import type { NewEvent } from '../../../schemas/envelope';
-import { AuthError, NotFoundError, TransientError, ValidationError, VersionConflictError } from '../../../schemas/errors';
+import type { AppendResult, NewEvent } from '../../../schemas/envelope';
+import { AuthError, NotFoundError, TransientError, ValidationError } from '../../../schemas/errors';
+import { handleCommand, type CommandStream } from '../../../application/command-handler';
 import {
   ALERT_ACKNOWLEDGED,
   ALERT_ID,
@@ -23,6 +24,8 @@ import {
   parseAck,
   parseWebhook,
   type AckInput,
+  type AlertEmit,
+  type OccurrenceState,
 } from '../../../streams/ops/alerts';
 import { alertTimings, getAlert, listAlerts, type AlertView } from '../../../projections/ops/alerts';
 import { SYSTEM_TENANT } from '../../../projections/ops/slo-sampler';
@@ -54,31 +57,14 @@ export async function recordDelivery(ctx: ServiceContext, principal: Principal, 
   for (const a of delivery.alerts) {
     const alertId = alertIdOf(a.fingerprint, a.startsAt);
     if (!ids.includes(alertId)) ids.push(alertId);
-    for (let attempt = 1; ; attempt++) {
-      const state = await readOccurrence(ctx, alertId);
-      const emits = decideDelivery(state, a, delivery.receiver, receivedAt);
-      if (emits.length === 0) {
-        repeated++;
-        break;
-      }
-      const events: NewEvent[] = emits.map((e, i) => ({
-        id: e.id,
-        type: e.type,
-        stream: alertStream(alertId),
-        tenant: ALERTMANAGER_TENANT,
-        occurredAt: receivedAt,
-        payload: e.payload,
-        ...(i === 0 ? { expectedVersion: state.version } : {}),
-      }));
-      try {
-        const results = await ctx.ingest(principal, events);
+    await handleCommand(occurrence(ctx, principal, alertId, receivedAt), (state) => ({
+      events: decideDelivery(state, a, delivery.receiver, receivedAt),
+      result: (results) => {
+        if (!results) return void repeated++;
         last = Math.max(last, ...results.map((r) => r.position));
         recorded += results.filter((r) => !r.duplicate).length;
-        break;
-      } catch (err) {
-        if (!(err instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw err;
-      }
-    }
+      },
+    }), { retry: { onVersionConflict: MAX_ATTEMPTS - 1 } });
   }
   if (last) await ctx.settled(last);
   return { recorded, repeated, alerts: ids };
@@ -87,27 +73,38 @@ export async function recordDelivery(ctx: ServiceContext, principal: Principal, 
 /** Acknowledges an occurrence once; a second acknowledgement answers the first. */
 export async function acknowledge(ctx: ServiceContext, principal: Principal, alertId: string, input: AckInput, now: () => number): Promise<{ acknowledged: true; already: boolean; alert: AlertView }> {
   if (!ALERT_ID.test(alertId)) throw new ValidationError([{ field: 'id', problem: `'${alertId}' is not an alert id (<fingerprint>-<epoch ms>, from GET /v1/ops/alerts)` }]);
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const state = await readOccurrence(ctx, alertId);
-    const d = decideAck(state, alertId, input.by ?? principal.tenant, input.note ?? '', new Date(now()).toISOString());
+  const at = new Date(now()).toISOString();
+  return handleCommand(occurrence(ctx, principal, alertId, at), (state) => {
+    const d = decideAck(state, alertId, input.by ?? principal.tenant, input.note ?? '', at);
     if (d.kind === 'unknown') throw new NotFoundError('alert', alertId);
-    if (d.kind === 'already') {
-      await ctx.settled(await ctx.log.head());
-      return { acknowledged: true, already: true, alert: (await getAlert(ctx.readModels, alertId))! };
-    }
-    try {
-      const [r] = await ctx.ingest(principal, [
-        { id: d.id, type: ALERT_ACKNOWLEDGED, stream: alertStream(alertId), tenant: ALERTMANAGER_TENANT, occurredAt: d.payload.acknowledgedAt, expectedVersion: state.version, payload: d.payload },
-      ]);
-      await ctx.settled(r.position);
-      const view = await getAlert(ctx.readModels, alertId);
-      if (!view) throw new TransientError(`alert ${alertId} is not in the read model yet; retry`);
-      return { acknowledged: true, already: false, alert: view };
-    } catch (err) {
-      if (!(err instanceof VersionConflictError)) throw err;
-    }
-  }
-  throw new TransientError(`acknowledging ${alertId} kept racing with concurrent deliveries; retry`);
+    return {
+      events: d.kind === 'already' ? [] : [{ id: d.id, type: ALERT_ACKNOWLEDGED, payload: d.payload }],
+      result: async (results) => {
+        await ctx.settled(results ? results[0].position : await ctx.log.head());
+        const view = await getAlert(ctx.readModels, alertId);
+        if (!view) throw new TransientError(`alert ${alertId} is not in the read model yet; retry`);
+        return { acknowledged: true as const, already: d.kind === 'already', alert: view };
+      },
+    };
+  }, { retry: { onVersionConflict: MAX_ATTEMPTS - 1 }, exhausted: () => new TransientError(`acknowledging ${alertId} kept racing with concurrent deliveries; retry`) });
+}
+
+/** What an occurrence's stream takes: a delivery's events (AlertEmit) or an acknowledgment. */
+type OccurrenceEvent = { id: string; type: string; payload: object };
+
+/** An alert occurrence's stream for handleCommand: appends through the service's ingest, stamped `at`. */
+function occurrence(ctx: ServiceContext, principal: Principal, alertId: string, at: string): CommandStream<OccurrenceState, OccurrenceEvent, AppendResult[]> {
+  return {
+    read: async () => {
+      const state = await readOccurrence(ctx, alertId);
+      return { state, version: state.version };
+    },
+    append: (expectedVersion, emits) =>
+      ctx.ingest(
+        principal,
+        emits.map((e, i): NewEvent => ({ id: e.id, type: e.type, stream: alertStream(alertId), tenant: ALERTMANAGER_TENANT, occurredAt: at, payload: e.payload, ...(i === 0 ? { expectedVersion } : {}) })),
+      ),
+  };
 }
 
 const mayRead = (req: Request, what: string) => {
