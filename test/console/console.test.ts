@@ -5,7 +5,7 @@
  * serious or critical violation) and watched for Content-Security-Policy violations.
  * Needs the built console (`make console`; `make build` does it).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -27,6 +27,7 @@ const renderMs: Record<string, number> = {};
 
 beforeAll(async () => {
   if (!existsSync(join(consoleDir(), 'index.html'))) throw new Error(`the console is not built (${consoleDir()}): run \`make console\``);
+  rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   svc = await startTestService();
   admin = await svc.keyFor('demo', 'admin');
@@ -86,6 +87,11 @@ test('1. an author builds a policy from two bundles, fixes a validation error, t
   await expect(page.getByTestId('policies').innerText()).resolves.toContain('analytics-access');
   await page.getByTestId('new-policy').click();
   await page.getByTestId('bundle-tenant.isolation').waitFor();
+  // The bundles' texts follow the locale switch.
+  await page.getByLabel('Language of messages').selectOption('fr');
+  await page.locator('text=sauf partage').waitFor();
+  await page.getByLabel('Language of messages').selectOption('en');
+  await page.locator("text=unless it is shared with them").waitFor();
   await page.getByTestId('meta-id').fill('analytics-access');
   await page.getByTestId('meta-version').fill('1.2.0');
   await page.selectOption('#f-meta-default', 'allow');
@@ -128,12 +134,26 @@ test('1. an author builds a policy from two bundles, fixes a validation error, t
   await expect(page.locator('.error').first().innerText()).resolves.toContain('409');
   await axe(page, 'studio policy (preview, 409)');
   await shot(page, 'j1-05-preview-409.png');
+  const first = await page.locator('[data-testid=preview]').getAttribute('data-preview');
+  // A decision recorded meanwhile makes the acknowledged preview stale: the 409 shows it as stale
+  // with the fresh preview in its place, and the author acknowledges that one.
+  const decided = await svc.request('POST', '/v1/lac/decide', author, {
+    policy: 'analytics-access',
+    request: { subject: { id: 'zoe', tenant: 'demo', groups: ['contractors'], clearance: 'P3' }, action: 'export', resource: { dataset: 'crm.contacts', tenant: 'demo', classification: 'P1', region: 'eu-west-1', fields: [] }, context: {} },
+  });
+  expect(decided.status).toBe(200);
   await page.getByTestId('ack-by').fill('Ana Author');
   await page.getByTestId('ack-reason').fill('Residency lock replaces the export gate; reviewed with the DPO.');
   await page.getByTestId('ack-promote').click();
+  await page.getByTestId('stale').waitFor();
+  await expect(page.getByTestId('stale').innerText()).resolves.toContain(first!);
+  const fresh = await page.locator('[data-testid=preview]').getAttribute('data-preview');
+  expect(fresh).not.toBe(first);
+  await shot(page, 'j1-06-stale-preview.png');
+  await page.getByTestId('ack-promote').click();
   await page.getByTestId('promoted').waitFor();
   await expect(page.getByTestId('promoted').innerText()).resolves.toContain('Promoted analytics-access 1.2.0 over 1.0.0 (acknowledged)');
-  await shot(page, 'j1-06-promoted.png');
+  await shot(page, 'j1-07-promoted.png');
   const head = await svc.request('GET', '/v1/events?type=PolicyPromoted,PromotionAcknowledged', author);
   expect(head.body.events.map((e: { type: string; payload: { version: string } }) => `${e.type} ${e.payload.version}`)).toEqual(
     expect.arrayContaining(['PromotionAcknowledged 1.2.0', 'PolicyPromoted 1.2.0']),
@@ -143,7 +163,7 @@ test('1. an author builds a policy from two bundles, fixes a validation error, t
   await expect(page.getByTestId('ttp').innerText()).resolves.not.toMatch(/^—/);
   const keyId = /^tf_([0-9a-f]{12})_/.exec(author)![1];
   await expect(page.getByTestId('per-author').innerText()).resolves.toContain(keyId);
-  await shot(page, 'j1-07-analytics.png');
+  await shot(page, 'j1-08-analytics.png');
   await page.context().close();
 });
 
