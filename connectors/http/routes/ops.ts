@@ -2,10 +2,10 @@
  * Operations surface: `GET /v1/ops/slo` (JSON, auditors and admins) and the dashboard page
  * `GET /ui/ops/slo` (mounted with the pages, same keys and roles). Both answer from the SLO read model.
  */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { sloProjection } from '../../../projections/ops/slo-projection';
 import type { DomainModule } from '../../registry';
-import { sloReport } from '../../../projections/ops/slo-report';
+import { sloReport, type SloReport } from '../../../projections/ops/slo-report';
 import { renderSloDashboard } from '../../../projections/ops/slo-dashboard';
 import { alertsProjection, listAlerts } from '../../../projections/ops/alerts';
 import { alertPages, alertRoutes } from './ops-alerts';
@@ -19,44 +19,42 @@ export interface OpsRouteOptions {
   now?: () => number;
 }
 
-export function opsRoutes(ctx: ServiceContext, opts: OpsRouteOptions = {}): Router {
+/**
+ * GET /ops/slo for the readers of operational data (auditors and admins: it spans every tenant),
+ * the SLO report computed now; `send` answers with it.
+ */
+function sloRoute(ctx: ServiceContext, opts: OpsRouteOptions, path: string, send: (req: Request, res: Response, report: SloReport, spec: SloSpec) => Promise<void> | void): Router {
   const spec = opts.spec ?? loadSloSpec();
   const now = opts.now ?? Date.now;
   const r = Router();
   r.get(
     '/ops/slo',
     asyncRoute(async (req, res) => {
-      const principal = principalOf(req);
-      // Operational data spans every tenant: the same readers as the whole history.
-      if (principal.role === 'producer') throw new AuthError('FORBIDDEN', 'GET /v1/ops/slo needs an auditor or admin key');
-      const report = await sloReport(ctx.readModels, spec, now());
-      const only = typeof req.query.slo === 'string' ? req.query.slo : undefined;
-      if (only !== undefined) {
-        const one = report.slos.filter((s) => s.slo === only);
-        if (one.length === 0) throw new NotFoundError('SLO', only);
-        report.slos = one;
-      }
-      res.json(report);
+      if (principalOf(req).role === 'producer') throw new AuthError('FORBIDDEN', `${path} needs an auditor or admin key`);
+      await send(req, res, await sloReport(ctx.readModels, spec, now()), spec);
     }),
   );
   return r;
 }
 
+export function opsRoutes(ctx: ServiceContext, opts: OpsRouteOptions = {}): Router {
+  return sloRoute(ctx, opts, 'GET /v1/ops/slo', (req, res, report) => {
+    const only = typeof req.query.slo === 'string' ? req.query.slo : undefined;
+    if (only !== undefined) {
+      const one = report.slos.filter((s) => s.slo === only);
+      if (one.length === 0) throw new NotFoundError('SLO', only);
+      report.slos = one;
+    }
+    res.json(report);
+  });
+}
+
 /** The page router, for `AppOptions.pages` (mounted under /ui). */
 export function opsPages(ctx: ServiceContext, opts: OpsRouteOptions = {}): Router {
-  const spec = opts.spec ?? loadSloSpec();
-  const now = opts.now ?? Date.now;
-  const r = Router();
-  r.get(
-    '/ops/slo',
-    asyncRoute(async (req, res) => {
-      const p = principalOf(req);
-      if (p.role === 'producer') throw new AuthError('FORBIDDEN', '/ui/ops/slo needs an auditor or admin key');
-      const [report, alerts] = await Promise.all([sloReport(ctx.readModels, spec, now()), listAlerts(ctx.readModels, { state: 'open' })]);
-      res.type('html').send(renderSloDashboard(report, spec, { alerts, canAck: p.role === 'admin' }));
-    }),
-  );
-  return r;
+  return sloRoute(ctx, opts, '/ui/ops/slo', async (req, res, report, spec) => {
+    const alerts = await listAlerts(ctx.readModels, { state: 'open' });
+    res.type('html').send(renderSloDashboard(report, spec, { alerts, canAck: principalOf(req).role === 'admin' }));
+  });
 }
 
 export default opsRoutes;
