@@ -117,6 +117,8 @@ export class KafkaRelay extends LeasedLoop {
     let prepared = this.ahead?.from === from ? this.ahead.round : undefined;
     this.ahead = undefined;
     prepared ??= this.prepare(from);
+    // Awaited below; until then (a producer being made) its failure must not count as unhandled.
+    prepared.catch(() => undefined);
     const producer = await this.producerReady();
     const inFlight: { sent: Promise<unknown>; last: number; count: number }[] = [];
     let next = from;
