@@ -247,6 +247,8 @@ test('4. an auditor reads every page; every button that changes something is abs
   await page.locator('#preview').waitFor();
   for (const id of ['preview-run', 'promote', 'ack-form', 'tester-run']) expect(await page.getByTestId(id).count()).toBe(0);
   await shot(page, 'j4-02-policy.png');
+  // The demo's blocked 1.1.0 preview is stale since 1.2.0 was promoted (journey 1): shown as such.
+  await open(page, '#/studio/analytics-access/1.1.0', '[data-testid=stale-known]', 'studio policy 1.1.0 (auditor, stale)');
   await open(page, '#/new', 'text=Auditors cannot draft policies.', 'new (auditor)');
   await open(page, '#/analytics', '[data-testid=aggregates]', 'analytics (auditor)');
   await open(page, '#/pcq', '[data-testid=cluster]', 'pcq (auditor)');

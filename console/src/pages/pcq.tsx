@@ -34,6 +34,11 @@ const signatureOf = (diffs: InputDiff[] = []) =>
     .filter((d) => d.pinned || d.field === 'runtime' || d.field === 'release')
     .map((d) => `${d.field}: ${d.reference ?? '∅'} → ${d.subject ?? '∅'}`)
     .sort();
+/** The timeline page's row of the anomaly's first moved metric (projections/pcq/timeline/data.ts anchorOf). */
+const timelineAnchor = (a: Anomaly) => {
+  const metric = (a.diff?.metricsMoved as { metric?: string }[] | undefined)?.[0]?.metric;
+  return metric ? `${a.fixtureId}--${metric.replace(/\s+/g, '_')}` : a.fixtureId;
+};
 const clusterKey = (label: string, inputs: string[]) => JSON.stringify([label, inputs]);
 
 export function PcqWorkbench({ session, route }: { session: Session; route: Route }) {
@@ -242,11 +247,15 @@ function AnomalyItem({ anomaly: a, session, onChanged }: { anomaly: Anomaly; ses
       </div>
       <details>
         <summary>Diff and runbook</summary>
-        {a.runbook && (
-          <p>
-            Runbook: <code>{a.runbook}</code>
-          </p>
-        )}
+        <p>
+          {a.runbook && (
+            <>
+              Runbook: <code>{a.runbook}</code> ·{' '}
+            </>
+          )}
+          <a href={`/ui/pcq/timeline#${encodeURIComponent(timelineAnchor(a))}`}>{a.fixtureId} on the release timeline</a>
+        </p>
+        {a.diff?.summary ? <p>{String(a.diff.summary)}</p> : null}
         {a.diff?.inputDiffs?.length ? (
           <table>
             <caption>Differing inputs</caption>
@@ -262,7 +271,7 @@ function AnomalyItem({ anomaly: a, session, onChanged }: { anomaly: Anomaly; ses
             </tbody>
           </table>
         ) : null}
-        <pre tabIndex={0} class="json">{JSON.stringify({ ...a.diff, inputDiffs: undefined }, null, 2)}</pre>
+        <pre tabIndex={0} class="json">{JSON.stringify({ ...a.diff, inputDiffs: undefined, summary: undefined }, null, 2)}</pre>
       </details>
       {canWrite(session) && !editing && (
         <button type="button" onClick={() => setEditing(true)} data-testid="override-open">

@@ -120,6 +120,7 @@ export interface Preview {
   policyId: string;
   version: string;
   activeVersion: string | null;
+  asOfPosition: number;
   windowFrom: string;
   windowTo: string;
   decisionsReplayed: number;
@@ -161,6 +162,16 @@ function PreviewPanel({ session, policy, version, onChanged }: { session: Sessio
     [version.lastPreviewId],
   );
   const shown = preview ?? stored.data ?? null;
+  // A preview is stale once this policy saw a newer decision, promotion or edit of this version
+  // (the rule promote applies): checked on the events after the preview's newest decision.
+  const staleness = useAsync(async () => {
+    if (!shown || version.state === 'promoted') return false;
+    const after = await api<{ events: { type: string; payload: { policyId?: string; version?: string } }[] }>(
+      'GET',
+      `/v1/events?tenant=${encodeURIComponent(session.tenant)}&type=AccessDecided,PolicyPromoted,PolicyDrafted&from=${shown.asOfPosition + 1}&limit=1000`,
+    );
+    return after.events.some((e) => e.payload.policyId === policy.id && (e.type !== 'PolicyDrafted' || e.payload.version === version.version));
+  }, [shown?.previewId, version.state]);
   const run = async (what: string, fn: () => Promise<void>) => {
     setBusy(what);
     setError(undefined);
@@ -221,6 +232,12 @@ function PreviewPanel({ session, policy, version, onChanged }: { session: Sessio
       {stale && (
         <p class="stale" role="status" data-testid="stale">
           The preview you acknowledged ({stale}) is stale: newer decisions or changes came after it. The fresh preview is shown below; review it and acknowledge again.
+        </p>
+      )}
+      {shown && !stale && staleness.data && (
+        <p class="stale" role="status" data-testid="stale-known">
+          This preview is stale: newer decisions, a promotion or an edit came after it.{' '}
+          {writable ? 'Recompute it before promoting.' : 'A producer or admin recomputes it before promoting.'}
         </p>
       )}
       {shown && <PreviewView preview={shown} status={preview ? undefined : stored.data?.status} />}
