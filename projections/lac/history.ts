@@ -183,34 +183,34 @@ export async function lastDecisionPosition(db: ReadModelQueries, tenant: string,
 const PAGE = 5000;
 
 /**
- * Distinct requests of a policy's decisions since `fromMs`, with their counts, in request-id
- * order, a page at a time (keyset pagination on the primary key's order, so each page is a range).
+ * Distinct requests of a policy's decisions since `fromMs`, with their counts, in request-id order,
+ * a page at a time (keyset pagination on the primary key's order, so each page is a range).
  */
-export async function* historySince(db: ReadModelQueries, tenant: string, policyId: string, fromMs: number): AsyncGenerator<HistoryGroup> {
+export async function* historyPages(db: ReadModelQueries, tenant: string, policyId: string, fromMs: number): AsyncGenerator<HistoryGroup[]> {
   const day = Math.floor(fromMs / DAY_MS);
   let after = -1;
   for (;;) {
-    const rows = await db.all<Record<string, unknown>>(
+    const rows = await db.rows(
       `SELECT d.request_id, d.cnt, d.alw, ${COLS.split(', ').map((c) => `r.${c}`).join(', ')}
        FROM (SELECT request_id, SUM(count) AS cnt, SUM(allowed) AS alw FROM lac_decision_days
              WHERE tenant = ? AND policy_id = ? AND request_id > ? AND day >= ? GROUP BY request_id ORDER BY request_id LIMIT ${PAGE}) d
        JOIN lac_requests r ON r.id = d.request_id ORDER BY d.request_id`,
       [tenant, policyId, after, day],
     );
-    for (const row of rows) {
-      const values = COLUMN_NAMES.map((c) => row[c]);
-      yield { request: decodeRow(values), count: row.cnt as number, allowed: row.alw as number };
-    }
+    yield rows.map((row) => ({ request: decodeRow(row, 3), count: row[1] as number, allowed: row[2] as number }));
     if (rows.length < PAGE) return;
-    after = rows[rows.length - 1].request_id as number;
+    after = rows[rows.length - 1][0] as number;
   }
 }
 
-const COLUMN_NAMES = COLS.split(', ');
+/** The same, one group at a time. */
+export async function* historySince(db: ReadModelQueries, tenant: string, policyId: string, fromMs: number): AsyncGenerator<HistoryGroup> {
+  for await (const page of historyPages(db, tenant, policyId, fromMs)) yield* page;
+}
 
 /** The whole window at once, for the blast radius (a pure function over an array). */
 export async function loadHistorySince(db: ReadModelQueries, tenant: string, policyId: string, fromMs: number): Promise<HistoryGroup[]> {
   const groups: HistoryGroup[] = [];
-  for await (const g of historySince(db, tenant, policyId, fromMs)) groups.push(g);
+  for await (const page of historyPages(db, tenant, policyId, fromMs)) for (const g of page) groups.push(g);
   return groups;
 }

@@ -14,6 +14,8 @@ export interface ReadModelQueries {
   /** The first row, or undefined. */
   get<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Rows as arrays of column values, in select order (large scans: no object per row). */
+  rows(sql: string, params?: readonly SqlValue[]): Promise<unknown[][]>;
   /** A write; resolves to the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }

@@ -36,8 +36,12 @@ class PgQueries implements ReadModelQueries {
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     return (await this.query(sql, params)).rowCount ?? 0;
   }
-  private async query(sql: string, params: readonly SqlValue[]) {
+  async rows(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
+    return (await this.query(sql, params, 'array')).rows as unknown[][];
+  }
+  private async query(sql: string, params: readonly SqlValue[], rowMode?: 'array') {
     try {
+      if (rowMode) return await this.client.query({ text: pgSql(sql), values: params as unknown[], rowMode });
       return params.length ? await this.client.query(pgSql(sql), params as unknown[]) : await this.client.query(sql);
     } catch (err) {
       throw asTransient(err, 'reading the read models');
@@ -63,8 +67,10 @@ export class PgReadModels extends PgQueries implements ReadModelStore {
       types,
       application_name: 'trust-read-models',
     });
-    // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
+    // A client's error (the server stopped or restarted), idle or checked out, must not crash the
+    // process: the query in flight fails with it (a TransientError) and the next one reconnects.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return new PgReadModels(pool);
   }
 
@@ -119,6 +125,7 @@ export class PgReadModels extends PgQueries implements ReadModelStore {
     const tx: ReadModelTx = {
       get: (sql, params) => q.get(sql, params),
       all: (sql, params) => q.all(sql, params),
+      rows: (sql, params) => q.rows(sql, params),
       run: (sql, params) => q.run(sql, params),
       exec: async (ddl) => void (await q.run(toPgDdl(ddl))),
       lock: async (key) => void (await q.run('SELECT pg_advisory_xact_lock(hashtext(?))', [key])),

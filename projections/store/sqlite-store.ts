@@ -15,6 +15,7 @@ export interface SqliteStoreOptions {
 
 class Statements implements ReadModelQueries {
   private readonly cache = new Map<string, Database.Statement>();
+  private readonly rawCache = new Map<string, Database.Statement>();
   constructor(readonly db: Database.Database) {}
 
   prepared(sql: string): Database.Statement {
@@ -30,6 +31,11 @@ class Statements implements ReadModelQueries {
   }
   async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     return this.prepared(sql).run(...params).changes;
+  }
+  async rows(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
+    let s = this.rawCache.get(sql);
+    if (!s) this.rawCache.set(sql, (s = this.db.prepare(sql).raw(true)));
+    return s.all(...params) as unknown[][];
   }
 }
 
@@ -71,6 +77,9 @@ export class SqliteReadModels implements ReadModelStore {
   all<T>(sql: string, params?: readonly SqlValue[]) {
     return this.reader.all<T>(sql, params);
   }
+  rows(sql: string, params?: readonly SqlValue[]) {
+    return this.reader.rows(sql, params);
+  }
   run(sql: string, params?: readonly SqlValue[]) {
     return this.transaction((tx) => tx.run(sql, params));
   }
@@ -103,6 +112,7 @@ export class SqliteReadModels implements ReadModelStore {
       const tx: ReadModelTx = {
         get: (sql, params) => w.get(sql, params),
         all: (sql, params) => w.all(sql, params),
+        rows: (sql, params) => w.rows(sql, params),
         run: (sql, params) => w.run(sql, params),
         exec: async (ddl) => void w.db.exec(ddl),
         lock: async () => undefined,

@@ -83,6 +83,7 @@ export class PgEventLog implements EventLog {
     this.pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // An idle client losing its server must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined)); // checked out when the server stops: the query fails, the process lives
     this.codec = opts.codec ?? sharedCodec();
     this.connectionString = opts.connectionString;
     this.maxGroupEvents = opts.maxGroupEvents ?? 5000;
