@@ -106,7 +106,11 @@ export async function openDistributedService(config: Config, opts: DistributedOp
       async () => {
         // Tables exist before the first request reads them (created once, whichever instance comes first).
         await Promise.all(projections.map((p) => p.prepare()));
-        for (const p of projections) p.start(log.changes$);
+        // Every instance's appends wake every instance's projections; only one folds each (the others
+        // skip its locked checkpoint), so wake-ups are coalesced over 100 ms rather than 2: under load
+        // the skipped transactions cost more than the latency saved. Read-your-writes does not wait
+        // for this loop (settled folds what it needs).
+        for (const p of projections) p.start(log.changes$, { coalesceMs: 100 });
         for (const p of processors) if (p instanceof PgProcessorRunner) p.start();
         bus = new BackgroundStart('kafka', [
           async () => relay?.connect(), // creates the catalog topics the consumer groups subscribe to

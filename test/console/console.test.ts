@@ -124,6 +124,9 @@ test('1. an author builds a policy from two bundles, fixes a validation error, t
 
   await page.getByTestId('diff-run').click();
   await page.getByTestId('diff').waitFor();
+  // The Studio shows the semantic diff's counterexamples (issue 17): one row per class of requests decided differently.
+  expect(await page.locator('[data-testid=diff] tbody tr').count()).toBeGreaterThan(0);
+  expect(await page.locator('[data-testid=diff] p').innerText()).toMatch(/\d+ widenings, \d+ narrowings/);
 
   await page.getByTestId('preview-run').click();
   await page.locator('[data-testid=preview]').waitFor();
