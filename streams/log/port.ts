@@ -24,7 +24,6 @@ export interface SubscribeOptions {
 }
 
 export interface EventLog {
-  readonly kind: 'embedded' | 'kafka' | 'postgres';
   /**
    * Append atomically: all events are stored or none. An id already on the log is not stored
    * again (its original position is returned with duplicate=true); the same id with other

@@ -65,7 +65,6 @@ export interface PgLogTransaction {
 }
 
 export class PgEventLog implements EventLog {
-  readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly codec: Codec;
   readonly connectionString: string;

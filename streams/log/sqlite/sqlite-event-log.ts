@@ -35,7 +35,6 @@ interface StreamHead {
 
 
 export class SqliteEventLog implements EventLog {
-  readonly kind = 'embedded' as const;
   readonly db: Database.Database;
   readonly codec: Codec;
   /** Emits the new head after each append made through this instance, or seen by polling. */
