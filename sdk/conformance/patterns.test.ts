@@ -5,7 +5,7 @@
  */
 import { ID as PCQ_ID } from '../../application/pcq/intake';
 import { REQUEST_LIMITS } from '../../streams/lac/model/request';
-import { SET_ID, TENANT } from '../../connectors/http/routes/zk';
+import { SET_ID, TENANT } from '../../application/zk/intake';
 import { loadSpec } from './spec';
 
 const { spec } = loadSpec();

@@ -8,32 +8,24 @@
  *   GET  /zk/pepper                    {version}
  *   POST /zk/pepper                    admin: {version} activates a new pepper version (sets must be re-committed)
  * Leaves and queries are decimal field elements computed by the client (SDK or `trust zk leaves`):
- * raw selectors never reach the server, and nothing here logs a request body.
+ * raw selectors never reach the server, and nothing here logs a request body. The commands and
+ * queries are application/zk/zk-app.ts; this file maps them to HTTP and wires the domain.
  */
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { firstValueFrom, of, timeout } from 'rxjs';
-import type { NewEvent } from '../../../schemas/envelope';
-import { AuthError, NotFoundError, PreconditionError, ValidationError, type FieldProblem } from '../../../schemas/errors';
-import { CIRCUITS, isCircuitName, verificationKey, type CircuitName } from '../../../streams/zk/artifacts';
+import { NotFoundError } from '../../../schemas/errors';
+import { isCircuitName, verificationKey } from '../../../streams/zk/artifacts';
 import { ZkProverService } from '../../../streams/zk/exchange';
 import { zkProverDefaults } from '../../../streams/zk/prover-pool';
 import { makePlanner } from '../../../streams/zk/planner';
 import { TenantQuota } from '../../../streams/zk/quota';
 import { TenantSealer } from '../../../streams/zk/sealing';
-import { hasher } from '../../../streams/zk/selector';
-import { CAPACITY, DEPTH, LowLeafTree, MAX_VALUE } from '../../../streams/zk/tree';
-import { batchOf, currentPepper, jobOf, projections as zkProjections, setOf, type BatchRow } from '../../../projections/zk';
+import { currentPepper, projections as zkProjections } from '../../../projections/zk';
+import { zkDemo } from '../../../application/zk/demo';
+import { activatePepper, commitSet, jobView, requestJob, setView, waitForJob } from '../../../application/zk/zk-app';
 import { zkProverConfig, type ZkProverConfig } from '../../config';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
-import type { DemoApi, DomainModule, WorkerModule } from '../../registry';
-
-export const SET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** Pepper versions are Avro ints on the log (ZkPepperActivated, ZkSetCommitted). */
-const MAX_PEPPER_VERSION = 2 ** 31 - 1;
-const SET_ID_PROBLEM = 'is required: 1-64 characters of letters, digits, ".", "_" or "-"';
+import type { DomainModule, WorkerModule } from '../../registry';
 
 export interface ZkOptions {
   /** Prover processes (TRUST_ZK_WORKERS; default: one per core with the native prover, 1 with snarkjs). 0: no prover in this instance. */
@@ -58,98 +50,6 @@ export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required
     budgetMs: num(env.TRUST_ZK_BUDGET_MS, 5000),
     prover: { ...prover, threads: prover.threads ?? defaults.threads },
   };
-}
-
-const isLeaf = (v: unknown): v is string => typeof v === 'string' && /^[1-9][0-9]{0,76}$/.test(v) && BigInt(v) < MAX_VALUE;
-const LEAF_PROBLEM = 'must be a leaf: a decimal field element between 1 and p-2 (the output of `trust zk leaves` or the SDK), never a raw selector';
-
-function body(raw: unknown): Record<string, unknown> {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError([{ field: 'body', problem: 'must be a JSON object' }]);
-  return raw as Record<string, unknown>;
-}
-
-function pepperVersionOf(v: unknown, problems: FieldProblem[]): number {
-  if (!Number.isSafeInteger(v) || (v as number) < 1 || (v as number) > MAX_PEPPER_VERSION) {
-    problems.push({ field: 'pepperVersion', problem: `is required: an integer from 1 to ${MAX_PEPPER_VERSION} (the pepper version the leaves were computed with)` });
-  }
-  return v as number;
-}
-
-async function staleCheck(ctx: ServiceContext, version: number, field = 'pepperVersion'): Promise<void> {
-  const current = await currentPepper(ctx.readModels);
-  if (version !== current) {
-    throw new PreconditionError(
-      version < current
-        ? `${field}: pepper version ${version} is stale; the current version is ${current}: recompute the leaves with pepper v${current} and send them again`
-        : `${field}: pepper version ${version} is not active yet; the current version is ${current}`,
-      { field, pepperVersion: version, currentPepperVersion: current, problems: [{ field, problem: `stale pepper version (current ${current})` }] },
-    );
-  }
-}
-
-export const setStream = (tenant: string, setId: string) => `zk-set:${tenant}:${setId}`;
-export const jobsStream = (tenant: string) => `zk-jobs:${tenant}`;
-
-const last = (rs: { position: number }[]) => Math.max(...rs.map((r) => r.position));
-
-/** A job as GET /v1/zk/jobs/:id shows it (also used by the SDK tests). */
-export async function jobView(ctx: ServiceContext, sealer: TenantSealer, tenant: string, jobId: string) {
-  const job = await jobOf(ctx.readModels, jobId);
-  if (!job || job.tenant !== tenant) throw new NotFoundError('job', jobId);
-  const batch: BatchRow | undefined = job.batch_id ? await batchOf(ctx.readModels, job.batch_id) : undefined;
-  let result: Record<string, unknown> | null = null;
-  if (batch && batch.status === 'done' && batch.proof && batch.overlaps && job.check_index !== null) {
-    const circuit = batch.circuit as CircuitName;
-    const k = CIRCUITS[circuit].k;
-    const overlaps = JSON.parse(batch.overlaps) as boolean[];
-    const queries = (JSON.parse(batch.checks) as string[]).map((s) => sealer.unseal(batch.tenant, s));
-    const pad = <T>(xs: T[]) => [...xs, ...Array(k - xs.length).fill(xs[0])];
-    const publicSignals = [...pad(overlaps).map((o) => (o ? '1' : '0')), batch.root, ...pad(queries)];
-    result = {
-      overlap: overlaps[job.check_index],
-      check: job.check_index,
-      proof: JSON.parse(batch.proof),
-      publicSignals,
-      circuit,
-      vkHash: batch.vk_hash,
-    };
-  }
-  const ms = (a: string | null | undefined, b: string | null | undefined) => (a && b ? Date.parse(b) - Date.parse(a) : null);
-  return {
-    jobId,
-    status: job.status,
-    counterparty: job.counterparty,
-    setId: job.set_id,
-    root: job.root,
-    pepperVersion: job.pepper_version,
-    result,
-    error: batch?.status === 'failed' ? batch.reason : null,
-    reasons: job.reasons ? (JSON.parse(job.reasons) as string[]) : [],
-    timings: {
-      requestedAt: job.requested_at,
-      plannedAt: job.planned_at,
-      provingAt: batch?.proving_at ?? null,
-      completedAt: batch?.completed_at ?? null,
-      queuedMs: ms(job.requested_at, job.planned_at),
-      proveMs: batch?.prove_ms ?? null,
-      verifyMs: batch?.verify_ms ?? null,
-      totalMs: batch?.completed_at ? Math.max(0, Date.parse(batch.completed_at) - Date.parse(job.requested_at)) : null,
-    },
-  };
-}
-
-/** ?wait=true: answer once the job is done or failed (or after `timeoutMs`), driven by log events, not polling. */
-async function waitForJob(ctx: ServiceContext, tenant: string, jobId: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const head = await ctx.log.head();
-    await ctx.settled(head, Math.max(1, until - Date.now()));
-    const job = await jobOf(ctx.readModels, jobId);
-    if (!job || job.tenant !== tenant || job.status === 'done' || job.status === 'failed') return;
-    if ((await ctx.log.head()) > head) continue;
-    const next = ctx.log.subscribe(head + 1, { types: ['BatchPlanned', 'ProofCompleted', 'ProofFailed'] });
-    await firstValueFrom(next.pipe(timeout({ first: Math.max(1, until - Date.now()), with: () => of(null) }))).catch(() => null);
-  }
 }
 
 /**
@@ -195,115 +95,18 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
     });
     const quota = new TenantQuota(opts.quota.ratePerSec, opts.quota.burst);
     const r = Router();
-
     r.get('/zk/pepper', asyncRoute(async (_req, res) => void res.json({ version: await currentPepper(ctx.readModels) })));
-    r.post(
-      '/zk/pepper',
-      asyncRoute(async (req, res) => {
-        const p = principalOf(req);
-        if (p.role !== 'admin') throw new AuthError('FORBIDDEN', 'only an admin key may activate a pepper version');
-        const b = body(req.body);
-        const current = await currentPepper(ctx.readModels);
-        if (!Number.isSafeInteger(b.version) || (b.version as number) <= current || (b.version as number) > MAX_PEPPER_VERSION) {
-          throw new ValidationError([{ field: 'version', problem: `must be an integer above the current version ${current}, at most ${MAX_PEPPER_VERSION}` }]);
-        }
-        const rs = await ctx.ingest(p, [{ type: 'ZkPepperActivated', stream: 'zk-pepper', tenant: p.tenant, payload: { version: b.version, previous: current } }], 'pepper');
-        await ctx.settled(last(rs));
-        res.status(201).json({ version: b.version, previous: current });
-      }),
-    );
-
-    r.post(
-      '/zk/sets',
-      asyncRoute(async (req, res) => {
-        const p = principalOf(req);
-        const b = body(req.body);
-        const problems: FieldProblem[] = [];
-        if (typeof b.setId !== 'string' || !SET_ID.test(b.setId)) problems.push({ field: 'setId', problem: SET_ID_PROBLEM });
-        const pepperVersion = pepperVersionOf(b.pepperVersion, problems);
-        if (!Array.isArray(b.leaves) || b.leaves.length === 0) problems.push({ field: 'leaves', problem: `is required: an array of 1 to ${CAPACITY} leaves` });
-        else if (b.leaves.length > CAPACITY) problems.push({ field: 'leaves', problem: `holds ${b.leaves.length} leaves; a set holds at most ${CAPACITY} (tree depth ${DEPTH})` });
-        else {
-          const bad = (b.leaves as unknown[]).map((l, i) => ({ l, i })).filter(({ l }) => !isLeaf(l));
-          for (const { i } of bad.slice(0, 10)) problems.push({ field: `leaves[${i}]`, problem: LEAF_PROBLEM });
-        }
-        if (problems.length) throw new ValidationError(problems);
-        await staleCheck(ctx, pepperVersion);
-        const leaves = [...new Set(b.leaves as string[])].map(BigInt).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-        const tree = LowLeafTree.build(leaves, await hasher());
-        const setId = b.setId as string;
-        const rs = await ctx.ingest(
-          p,
-          [{ type: 'ZkSetCommitted', stream: setStream(p.tenant, setId), tenant: p.tenant, payload: { setId, pepperVersion, root: tree.root.toString(), size: tree.size, depth: DEPTH, leaves: leaves.map(String) } }],
-          'set',
-        );
-        await ctx.settled(last(rs));
-        res.status(201).json({ setId, root: tree.root.toString(), size: tree.size, pepperVersion, depth: DEPTH });
-      }),
-    );
-
-    r.get(
-      '/zk/sets/:setId',
-      asyncRoute(async (req, res) => {
-        const p = principalOf(req);
-        const s = await setOf(ctx.readModels, p.tenant, req.params.setId);
-        if (!s) throw new NotFoundError('set', req.params.setId);
-        const current = await currentPepper(ctx.readModels);
-        res.json({ setId: s.set_id, root: s.root, size: s.size, depth: s.depth, pepperVersion: s.pepper_version, stale: s.pepper_version !== current, commits: s.commits, committedAt: s.committed_at });
-      }),
-    );
-
+    r.post('/zk/pepper', asyncRoute(async (req, res) => void res.status(201).json(await activatePepper(ctx, principalOf(req), req.body))));
+    r.post('/zk/sets', asyncRoute(async (req, res) => void res.status(201).json(await commitSet(ctx, principalOf(req), req.body))));
+    r.get('/zk/sets/:setId', asyncRoute(async (req, res) => void res.json(await setView(ctx, principalOf(req), req.params.setId))));
     r.post(
       '/zk/jobs',
       asyncRoute(async (req, res) => {
         const p = principalOf(req);
-        quota.take(p.tenant);
-        const b = body(req.body);
-        const problems: FieldProblem[] = [];
-        const counterparty = b.counterparty === undefined || b.counterparty === null ? p.tenant : b.counterparty;
-        if (typeof counterparty !== 'string' || !TENANT.test(counterparty)) problems.push({ field: 'counterparty', problem: 'must be the id of the tenant owning the set: 1-128 characters of letters, digits, ".", "_" or "-"' });
-        if (typeof b.setId !== 'string' || !SET_ID.test(b.setId)) problems.push({ field: 'setId', problem: `${SET_ID_PROBLEM} (the id of a committed set)` });
-        if (!isLeaf(b.query)) problems.push({ field: 'query', problem: LEAF_PROBLEM });
-        const pepperVersion = pepperVersionOf(b.pepperVersion, problems);
-        const budgetMs = b.budgetMs === undefined ? opts.budgetMs : (b.budgetMs as number);
-        if (!Number.isSafeInteger(budgetMs) || budgetMs < 100 || budgetMs > 600_000) problems.push({ field: 'budgetMs', problem: 'must be an integer from 100 to 600000 (ms)' });
-        for (const k of Object.keys(b)) if (!['counterparty', 'setId', 'query', 'pepperVersion', 'budgetMs'].includes(k)) problems.push({ field: k, problem: 'is not a field of a proof job' });
-        if (problems.length) throw new ValidationError(problems);
-        await staleCheck(ctx, pepperVersion);
-        const set = await setOf(ctx.readModels, counterparty as string, b.setId as string);
-        if (!set) throw new NotFoundError('set', `${counterparty}/${b.setId}`);
-        if (set.pepper_version !== pepperVersion) {
-          throw new PreconditionError(`set '${b.setId}' was committed under pepper version ${set.pepper_version}; its owner must re-commit it under version ${pepperVersion}`, {
-            field: 'setId',
-            setPepperVersion: set.pepper_version,
-            currentPepperVersion: pepperVersion,
-          });
-        }
-        const query = b.query as string;
-        const jobId = `zkj-${randomUUID()}`;
-        const event: NewEvent = {
-          id: jobId,
-          type: 'ProofRequested',
-          stream: jobsStream(p.tenant),
-          tenant: p.tenant,
-          payload: {
-            jobId,
-            counterparty,
-            setId: b.setId,
-            setStream: set.stream,
-            root: set.root,
-            pepperVersion,
-            querySealed: sealer.seal(p.tenant, set.root, query),
-            queryTag: sealer.tag(p.tenant, set.root, query),
-            budgetMs,
-          },
-        };
-        // Read-your-writes: GET /v1/zk/jobs/:id right after this answer must find the job.
-        await ctx.settled(last(await ctx.ingest(p, [event], 'job')));
-        res.status(202).json({ jobId });
+        quota.take(p.tenant); // 429 with Retry-After over quota, before anything else
+        res.status(202).json(await requestJob(ctx, p, req.body, { sealer, budgetMs: opts.budgetMs }));
       }),
     );
-
     r.get(
       '/zk/jobs/:id',
       asyncRoute(async (req, res) => {
@@ -311,7 +114,6 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
         res.json(await jobView(ctx, sealer, principalOf(req).tenant, req.params.id));
       }),
     );
-
     r.get(
       '/zk/verification-keys/:circuit',
       asyncRoute(async (req, res) => {
@@ -327,21 +129,6 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
 }
 
 export const zkRoutes: RouteModule = makeZkRoutes();
-
-/** Demo: two tenants' sets and a few checks (leaves computed here as a client would). */
-async function zkDemo(api: DemoApi): Promise<string[]> {
-  const { leavesOf } = await import('../../../streams/zk/selector');
-  const pepper = 'de40a1b2c3d4e5f60718293a4b5c6d7e8f90de40a1b2c3d4e5f60718293a4b5c'; // the demo alliance's pepper (clients hold it, never the server)
-  const pepperVersion = (await api.request('GET', '/v1/zk/pepper')).body.version as number;
-  const selectors = Array.from({ length: 50 }, (_, i) => `customer-${i}@demo.example`);
-  const leaves = await leavesOf(selectors, pepper);
-  const set = await api.request('POST', '/v1/zk/sets', { setId: 'demo-customers', pepperVersion, leaves });
-  if (set.status !== 201) throw new Error(`demo set refused: ${JSON.stringify(set.body)}`);
-  const queries = await leavesOf(['customer-7@demo.example', 'stranger@elsewhere.example'], pepper);
-  const jobs = [];
-  for (const query of queries) jobs.push((await api.request('POST', '/v1/zk/jobs', { setId: 'demo-customers', query, pepperVersion })).body.jobId);
-  return [`ZK-TX: set demo-customers (${leaves.length} leaves, root ${String(set.body.root).slice(0, 12)}…), ${jobs.length} proof jobs (${jobs.join(', ')})`];
-}
 
 /**
  * capacity: batches in flight at once across the deployment (TRUST_ZK_CAPACITY; default this
