@@ -9,18 +9,20 @@
 import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { launchBrowser } from '../../test/support/browser';
 import { startTestService } from '../../connectors/http/testing';
 import { domains } from '../../connectors/registry';
 import { consoleDir } from '../../connectors/http/console';
 import { pcqBenchSet } from '../pcq/data';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const FIXTURES = arg('--fixtures', 1000);
-const RUNS = arg('--runs', 3);
+const args = new Command()
+  .option('--fixtures <n>', 'fixtures in the bench-pcq data set', Number, 1000)
+  .option('--runs <n>', 'loads per page (the median is reported)', Number, 3)
+  .parse(process.argv)
+  .opts<{ fixtures: number; runs: number }>();
+const FIXTURES = args.fixtures;
+const RUNS = args.runs;
 const TARGET_MS = 1000;
 
 const PAGES: { name: string; hash: string; ready: string }[] = [

@@ -7,6 +7,7 @@
  *   node -r ./test/support/swc-register.js bench/lac/run.ts [--quick]
  */
 import autocannon from 'autocannon';
+import { Command } from 'commander';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { timeBruteForce, timeDiff } from './semantic';
 import { DEMO_POLICY_V1, DEMO_POLICY_V1_1 } from '../../application/lac/demo';
 import { validatePolicy } from '../../streams/lac/model/validate';
 
-const quick = process.argv.includes('--quick');
+const { quick } = new Command().option('--quick', 'smaller samples (the CI bench-line check)', false).parse(process.argv).opts<{ quick: boolean }>();
 const corpusDir = join(__dirname, '..', '..', 'streams', 'lac', 'corpus');
 const policyText = readFileSync(join(corpusDir, 'policies', 'combo-enforce.yaml'), 'utf8');
 const policy = loadPolicyText(policyText).policy!;

@@ -9,14 +9,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { startPcqHarness } from '../../connectors/http/harness/pcq-harness';
 import { BENCH_RELEASES as RELEASES, BENCH_RUNTIMES as RUNTIMES, pcqBenchSet } from './data';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const FIXTURES = arg('--fixtures', 1000);
+const args = new Command().option('--fixtures <n>', 'fixtures in the data set', Number, 1000).parse(process.argv).opts<{ fixtures: number }>();
+const FIXTURES = args.fixtures;
 const BATCH = 500;
 
 /** The ceiling on this machine: raw better-sqlite3 inserts of as many JSON events (same file settings), batches of 500. */

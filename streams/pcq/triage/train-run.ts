@@ -6,19 +6,20 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { generateCorpus, labelIndex, split } from './corpus';
 import { featureVector } from './features';
 import { train, type Example } from './model';
 import { evaluate, formatEvaluation } from './evaluate';
 import { CORPUS_SEED, CORPUS_SIZE, SPLIT_SEED, TRAIN_SEED, overrideExamples } from './training-set';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-
-const version = arg('--version') ?? 'pcq-triage-v1';
-const overridesFile = arg('--overrides');
+const args = new Command()
+  .option('--version <name>', 'model version to write', 'pcq-triage-v1')
+  .option('--overrides <file>', 'people\'s label overrides (JSON lines) added to the training set')
+  .parse(process.argv)
+  .opts<{ version: string; overrides?: string }>();
+const version = args.version;
+const overridesFile = args.overrides;
 const corpus = generateCorpus(CORPUS_SIZE, CORPUS_SEED);
 const { train: trainSet, validation } = split(corpus, SPLIT_SEED);
 const toExample = (c: (typeof corpus)[number]): Example => ({ x: featureVector(c.features), y: labelIndex(c.label) });
