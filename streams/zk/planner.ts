@@ -111,145 +111,150 @@ const initial = (): PlannerState => ({
 
 const keyOfCheck = (tenant: string, root: string, tag: string) => `${tenant}|${root}|${tag}`;
 
+// The steps below change the state they are given: `handle` gives them its own copy.
+
+/** A tenant's token bucket, refilled to the planner's clock. */
+function refill(cfg: PlannerConfig, s: PlannerState, tenant: string) {
+  const b = (s.tokens[tenant] ??= { tokens: cfg.burst, atMs: s.nowMs });
+  b.tokens = Math.min(cfg.burst, b.tokens + ((s.nowMs - b.atMs) / 1000) * cfg.ratePerSec);
+  b.atMs = s.nowMs;
+  return b;
+}
+
+const plannedEvent = (tenant: string, p: BatchPlanned): EmittedEvent => ({
+  type: 'BatchPlanned',
+  stream: BATCHES_STREAM,
+  tenant,
+  payload: p,
+  idSuffix: p.batchId,
+});
+
+/** Dispatch one batch for `tenant` starting at queue index `headIdx`. */
+function dispatch(cfg: PlannerConfig, s: PlannerState, tenant: string, headIdx: number, reasons: string[], maxChecks: number): EmittedEvent {
+  const head = s.queue[headIdx];
+  const sameRoot = cfg.fifo ? [headIdx] : s.queue.map((q, i) => ({ q, i })).filter(({ q }) => q.tenant === tenant && q.root === head.root).map(({ i }) => i);
+  // head first, then the others in queue order
+  const roomy = (i: number) => cfg.batchBudgetMs <= 0 || s.queue[i].deadlineMs - s.nowMs >= cfg.batchBudgetMs;
+  const batchable = roomy(headIdx) ? sameRoot.filter((i) => i !== headIdx && roomy(i)) : [];
+  const picked = [headIdx, ...batchable].slice(0, Math.max(1, Math.min(cfg.k, maxChecks)));
+  const batched = !cfg.fifo && picked.length >= cfg.batchMin && cfg.batchMin <= cfg.k;
+  const chosen = batched ? picked : [headIdx];
+  const checks = chosen.map((i) => s.queue[i]);
+  s.queue = s.queue.filter((_, i) => !chosen.includes(i));
+  const batchId = `zkb-${++s.seq}`;
+  const circuit = batched ? 'batch4' : 'check';
+  const holders = cfg.holders[circuit];
+  const workerHint = holders.length ? holders[s.seq % holders.length] : null;
+  const jobs = checks.flatMap((c, check) => c.jobs.map((jobId) => ({ jobId, check })));
+  const dups = jobs.length - checks.length;
+  const allReasons = [...reasons];
+  if (batched) allReasons.push(`batched:${checks.length}_checks_one_root`);
+  else if (!cfg.fifo && picked.length > 1) allReasons.push(`single:${picked.length}_below_batch_min_${cfg.batchMin}`);
+  else if (!cfg.fifo && sameRoot.length > picked.length && cfg.batchMin <= cfg.k) allReasons.push(`single:budget_below_${cfg.batchBudgetMs}ms_for_a_batch`);
+  if (dups > 0) allReasons.push(`dedup_queued:${dups}`);
+  if (workerHint !== null) allReasons.push(`cache_hint:worker_${workerHint}_holds_${circuit}`);
+  s.inflight[batchId] = { setStream: head.setStream, root: head.root, keys: checks.map((c) => c.key) };
+  checks.forEach((c, check) => (s.inflightByKey[c.key] = { batchId, check }));
+  if (!cfg.fifo) {
+    refill(cfg, s, tenant).tokens -= checks.length;
+    s.deficit[tenant] = (s.deficit[tenant] ?? 0) - checks.length;
+  }
+  if (!s.queue.some((q) => q.tenant === tenant)) {
+    s.deficit[tenant] = 0;
+    delete s.flagged[tenant];
+  }
+  return plannedEvent(tenant, {
+    batchId,
+    tenant,
+    circuit,
+    root: head.root,
+    setStream: head.setStream,
+    cachedFrom: null,
+    checks: checks.map((c) => ({ queryTag: c.queryTag, querySealed: c.querySealed })),
+    jobs,
+    reasons: allReasons,
+    workerHint,
+    maxWaitMs: Math.max(0, Math.round(s.nowMs - Math.min(...checks.map((c) => c.requestedAtMs)))),
+  });
+}
+
+/** Dispatch while there is room in flight: deadlines first, then deficit round robin, then backfill. */
+function pump(cfg: PlannerConfig, s: PlannerState): EmittedEvent[] {
+  const out: EmittedEvent[] = [];
+  while (Object.keys(s.inflight).length < cfg.capacity && s.queue.length) {
+    if (cfg.fifo) {
+      out.push(dispatch(cfg, s, s.queue[0].tenant, 0, ['fifo'], 1));
+      continue;
+    }
+    // deadlines first (earliest deadline among the urgent)
+    let urgent = -1;
+    s.queue.forEach((q, i) => {
+      if (q.deadlineMs - s.nowMs <= cfg.urgentMs && (urgent < 0 || q.deadlineMs < s.queue[urgent].deadlineMs)) urgent = i;
+    });
+    if (urgent >= 0) {
+      const t = s.queue[urgent].tenant;
+      out.push(dispatch(cfg, s, t, urgent, [`deadline:${Math.round(s.queue[urgent].deadlineMs - s.nowMs)}ms_left`], cfg.k));
+      continue;
+    }
+    // deficit round robin over tenants with queued work and tokens
+    let served = false;
+    for (let step = 0; step < s.tenants.length * 2 && !served; step++) {
+      const t = s.tenants[s.rr % s.tenants.length];
+      const headIdx = s.queue.findIndex((q) => q.tenant === t);
+      if (headIdx >= 0 && refill(cfg, s, t).tokens >= 1) {
+        if ((s.deficit[t] ?? 0) < 1) s.deficit[t] = (s.deficit[t] ?? 0) + cfg.quantum;
+        const allowance = Math.min(Math.floor(s.deficit[t]), Math.floor(s.tokens[t].tokens));
+        out.push(dispatch(cfg, s, t, headIdx, [`drr:deficit_${s.deficit[t]}`], allowance));
+        served = true;
+        if ((s.deficit[t] ?? 0) < 1) s.rr = (s.rr + 1) % s.tenants.length;
+      } else {
+        s.rr = (s.rr + 1) % s.tenants.length;
+      }
+    }
+    if (!served) {
+      // everyone waiting is over quota: serve the oldest (work conserving), say so
+      const t = s.queue[0].tenant;
+      out.push(dispatch(cfg, s, t, 0, ['over_quota_backfill'], cfg.k));
+    }
+  }
+  return out;
+}
+
+/** Flag (once) a tenant whose oldest queued check waited past `starvationMs`. */
+function watchdog(cfg: PlannerConfig, s: PlannerState): EmittedEvent[] {
+  const out: EmittedEvent[] = [];
+  for (const t of s.tenants) {
+    const mine = s.queue.filter((q) => q.tenant === t);
+    if (!mine.length || s.flagged[t]) continue;
+    const waited = s.nowMs - Math.min(...mine.map((q) => q.requestedAtMs));
+    if (waited > cfg.starvationMs) {
+      s.flagged[t] = true;
+      out.push({ type: 'StarvationFlagged', stream: BATCHES_STREAM, tenant: t, payload: { tenant: t, waitedMs: Math.round(waited), queued: mine.length }, idSuffix: `starve-${t}` });
+    }
+  }
+  return out;
+}
+
+function remember(cfg: PlannerConfig, s: PlannerState, key: string, v: PlannerState['cache'][string]) {
+  delete s.cache[key];
+  s.cache[key] = v;
+  const keys = Object.keys(s.cache);
+  for (let i = 0; i < keys.length - cfg.cacheSize; i++) delete s.cache[keys[i]];
+}
+
+/** A batch's outcome: out of flight; a proof's checks go to the cache while their set's root stands. */
+function settle(cfg: PlannerConfig, s: PlannerState, batchId: string, ok: boolean) {
+  const b = s.inflight[batchId];
+  if (!b) return;
+  delete s.inflight[batchId];
+  b.keys.forEach((key, check) => {
+    if (s.inflightByKey[key]?.batchId === batchId) delete s.inflightByKey[key];
+    if (ok && !cfg.fifo && (s.setRoots[b.setStream] ?? b.root) === b.root) remember(cfg, s, key, { batchId, check, setStream: b.setStream, root: b.root });
+  });
+}
+
 export function makePlanner(overrides: Partial<PlannerConfig> = {}): ProcessorDefinition<PlannerState> {
   const cfg: PlannerConfig = { ...DEFAULT_PLANNER, ...overrides };
-
-  const refill = (s: PlannerState, tenant: string) => {
-    const b = (s.tokens[tenant] ??= { tokens: cfg.burst, atMs: s.nowMs });
-    b.tokens = Math.min(cfg.burst, b.tokens + ((s.nowMs - b.atMs) / 1000) * cfg.ratePerSec);
-    b.atMs = s.nowMs;
-    return b;
-  };
-
-  const plannedEvent = (tenant: string, p: BatchPlanned): EmittedEvent => ({
-    type: 'BatchPlanned',
-    stream: BATCHES_STREAM,
-    tenant,
-    payload: p,
-    idSuffix: p.batchId,
-  });
-
-  /** Dispatch one batch for `tenant` starting at queue index `headIdx`. */
-  const dispatch = (s: PlannerState, tenant: string, headIdx: number, reasons: string[], maxChecks: number): EmittedEvent => {
-    const head = s.queue[headIdx];
-    const sameRoot = cfg.fifo ? [headIdx] : s.queue.map((q, i) => ({ q, i })).filter(({ q }) => q.tenant === tenant && q.root === head.root).map(({ i }) => i);
-    // head first, then the others in queue order
-    const roomy = (i: number) => cfg.batchBudgetMs <= 0 || s.queue[i].deadlineMs - s.nowMs >= cfg.batchBudgetMs;
-    const batchable = roomy(headIdx) ? sameRoot.filter((i) => i !== headIdx && roomy(i)) : [];
-    const picked = [headIdx, ...batchable].slice(0, Math.max(1, Math.min(cfg.k, maxChecks)));
-    const batched = !cfg.fifo && picked.length >= cfg.batchMin && cfg.batchMin <= cfg.k;
-    const chosen = batched ? picked : [headIdx];
-    const checks = chosen.map((i) => s.queue[i]);
-    s.queue = s.queue.filter((_, i) => !chosen.includes(i));
-    const batchId = `zkb-${++s.seq}`;
-    const circuit = batched ? 'batch4' : 'check';
-    const holders = cfg.holders[circuit];
-    const workerHint = holders.length ? holders[s.seq % holders.length] : null;
-    const jobs = checks.flatMap((c, check) => c.jobs.map((jobId) => ({ jobId, check })));
-    const dups = jobs.length - checks.length;
-    const allReasons = [...reasons];
-    if (batched) allReasons.push(`batched:${checks.length}_checks_one_root`);
-    else if (!cfg.fifo && picked.length > 1) allReasons.push(`single:${picked.length}_below_batch_min_${cfg.batchMin}`);
-    else if (!cfg.fifo && sameRoot.length > picked.length && cfg.batchMin <= cfg.k) allReasons.push(`single:budget_below_${cfg.batchBudgetMs}ms_for_a_batch`);
-    if (dups > 0) allReasons.push(`dedup_queued:${dups}`);
-    if (workerHint !== null) allReasons.push(`cache_hint:worker_${workerHint}_holds_${circuit}`);
-    s.inflight[batchId] = { setStream: head.setStream, root: head.root, keys: checks.map((c) => c.key) };
-    checks.forEach((c, check) => (s.inflightByKey[c.key] = { batchId, check }));
-    if (!cfg.fifo) {
-      refill(s, tenant).tokens -= checks.length;
-      s.deficit[tenant] = (s.deficit[tenant] ?? 0) - checks.length;
-    }
-    if (!s.queue.some((q) => q.tenant === tenant)) {
-      s.deficit[tenant] = 0;
-      delete s.flagged[tenant];
-    }
-    return plannedEvent(tenant, {
-      batchId,
-      tenant,
-      circuit,
-      root: head.root,
-      setStream: head.setStream,
-      cachedFrom: null,
-      checks: checks.map((c) => ({ queryTag: c.queryTag, querySealed: c.querySealed })),
-      jobs,
-      reasons: allReasons,
-      workerHint,
-      maxWaitMs: Math.max(0, Math.round(s.nowMs - Math.min(...checks.map((c) => c.requestedAtMs)))),
-    });
-  };
-
-  const pump = (s: PlannerState): EmittedEvent[] => {
-    const out: EmittedEvent[] = [];
-    while (Object.keys(s.inflight).length < cfg.capacity && s.queue.length) {
-      if (cfg.fifo) {
-        out.push(dispatch(s, s.queue[0].tenant, 0, ['fifo'], 1));
-        continue;
-      }
-      // deadlines first (earliest deadline among the urgent)
-      let urgent = -1;
-      s.queue.forEach((q, i) => {
-        if (q.deadlineMs - s.nowMs <= cfg.urgentMs && (urgent < 0 || q.deadlineMs < s.queue[urgent].deadlineMs)) urgent = i;
-      });
-      if (urgent >= 0) {
-        const t = s.queue[urgent].tenant;
-        out.push(dispatch(s, t, urgent, [`deadline:${Math.round(s.queue[urgent].deadlineMs - s.nowMs)}ms_left`], cfg.k));
-        continue;
-      }
-      // deficit round robin over tenants with queued work and tokens
-      let served = false;
-      for (let step = 0; step < s.tenants.length * 2 && !served; step++) {
-        const t = s.tenants[s.rr % s.tenants.length];
-        const headIdx = s.queue.findIndex((q) => q.tenant === t);
-        if (headIdx >= 0 && refill(s, t).tokens >= 1) {
-          if ((s.deficit[t] ?? 0) < 1) s.deficit[t] = (s.deficit[t] ?? 0) + cfg.quantum;
-          const allowance = Math.min(Math.floor(s.deficit[t]), Math.floor(s.tokens[t].tokens));
-          out.push(dispatch(s, t, headIdx, [`drr:deficit_${s.deficit[t]}`], allowance));
-          served = true;
-          if ((s.deficit[t] ?? 0) < 1) s.rr = (s.rr + 1) % s.tenants.length;
-        } else {
-          s.rr = (s.rr + 1) % s.tenants.length;
-        }
-      }
-      if (!served) {
-        // everyone waiting is over quota: serve the oldest (work conserving), say so
-        const t = s.queue[0].tenant;
-        out.push(dispatch(s, t, 0, ['over_quota_backfill'], cfg.k));
-      }
-    }
-    return out;
-  };
-
-  const watchdog = (s: PlannerState): EmittedEvent[] => {
-    const out: EmittedEvent[] = [];
-    for (const t of s.tenants) {
-      const mine = s.queue.filter((q) => q.tenant === t);
-      if (!mine.length || s.flagged[t]) continue;
-      const waited = s.nowMs - Math.min(...mine.map((q) => q.requestedAtMs));
-      if (waited > cfg.starvationMs) {
-        s.flagged[t] = true;
-        out.push({ type: 'StarvationFlagged', stream: BATCHES_STREAM, tenant: t, payload: { tenant: t, waitedMs: Math.round(waited), queued: mine.length }, idSuffix: `starve-${t}` });
-      }
-    }
-    return out;
-  };
-
-  const remember = (s: PlannerState, key: string, v: PlannerState['cache'][string]) => {
-    delete s.cache[key];
-    s.cache[key] = v;
-    const keys = Object.keys(s.cache);
-    for (let i = 0; i < keys.length - cfg.cacheSize; i++) delete s.cache[keys[i]];
-  };
-
-  const settle = (s: PlannerState, batchId: string, ok: boolean) => {
-    const b = s.inflight[batchId];
-    if (!b) return;
-    delete s.inflight[batchId];
-    b.keys.forEach((key, check) => {
-      if (s.inflightByKey[key]?.batchId === batchId) delete s.inflightByKey[key];
-      if (ok && !cfg.fifo && (s.setRoots[b.setStream] ?? b.root) === b.root) remember(s, key, { batchId, check, setStream: b.setStream, root: b.root });
-    });
-  };
-
   return defineProcessor<PlannerState>({
     name: cfg.name,
     inputs: ['ProofRequested', 'ProofCompleted', 'ProofFailed', 'ZkSetCommitted'],
@@ -268,10 +273,10 @@ export function makePlanner(overrides: Partial<PlannerConfig> = {}): ProcessorDe
           return { state: s, emit };
         }
         case 'ProofCompleted':
-          settle(s, (event.payload as ProofCompleted).batchId, true);
+          settle(cfg, s, (event.payload as ProofCompleted).batchId, true);
           break;
         case 'ProofFailed':
-          settle(s, (event.payload as ProofFailed).batchId, false);
+          settle(cfg, s, (event.payload as ProofFailed).batchId, false);
           break;
         case 'ProofRequested': {
           const p = event.payload as ProofRequested;
@@ -305,7 +310,7 @@ export function makePlanner(overrides: Partial<PlannerConfig> = {}): ProcessorDe
           break;
         }
       }
-      emit.push(...pump(s), ...watchdog(s));
+      emit.push(...pump(cfg, s), ...watchdog(cfg, s));
       return { state: s, emit };
     },
   });
