@@ -1,6 +1,7 @@
 /** Configuration by environment, as DESIGN.md names it. One place reads process.env. */
 import { resolve } from 'node:path';
 import { ValidationError } from '../schemas/errors';
+import { zkProverDefaults } from '../streams/zk/prover-pool';
 
 export interface Config {
   port: number;
@@ -102,4 +103,43 @@ function modeOf(env: NodeJS.ProcessEnv, problems: { field: string; problem: stri
   if (alias === 'kafka') return 'distributed';
   if (alias !== 'embedded') problems.push({ field: 'TRUST_LOG', problem: `must be 'embedded' or 'kafka' (kafka = TRUST_MODE=distributed), got '${alias}'` });
   return 'embedded';
+}
+
+// ---- ZK-TX (the route module and the planner read these) -------------------------------------
+
+export interface ZkOptions {
+  /** Prover processes (TRUST_ZK_WORKERS; default: one per core with the native prover, 1 with snarkjs). 0: no prover in this instance. */
+  workers?: number;
+  retries?: number;
+  /** Per-tenant job admission (TRUST_ZK_QUOTA_RPS / TRUST_ZK_QUOTA_BURST, default 50/s, burst 200). */
+  quota?: { ratePerSec: number; burst: number };
+  /** Default latency budget of a job (ms). */
+  budgetMs?: number;
+  /** Which prover proves (TRUST_ZK_PROVER=native|snarkjs, below). */
+  prover?: ZkProverConfig;
+}
+
+export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<ZkOptions> {
+  const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
+  const prover = zkProverConfig(env);
+  const defaults = zkProverDefaults(prover.kind);
+  return {
+    workers: num(env.TRUST_ZK_WORKERS, defaults.workers),
+    retries: num(env.TRUST_ZK_RETRIES, 2),
+    quota: { ratePerSec: num(env.TRUST_ZK_QUOTA_RPS, 50), burst: num(env.TRUST_ZK_QUOTA_BURST, 200) },
+    budgetMs: num(env.TRUST_ZK_BUDGET_MS, 5000),
+    prover: { ...prover, threads: prover.threads ?? defaults.threads },
+  };
+}
+
+/**
+ * capacity: batches in flight at once across the deployment (TRUST_ZK_CAPACITY; default this
+ * instance's prover processes). In distributed mode set it to the deployment's prover processes
+ * (instances × TRUST_ZK_WORKERS), so every instance's idle provers find a batch to claim.
+ */
+export function zkPlannerOptions(env: NodeJS.ProcessEnv = process.env) {
+  const opts = zkOptionsFromEnv(env);
+  const defaults = zkProverDefaults(opts.prover.kind);
+  const capacity = Number(env.TRUST_ZK_CAPACITY) || Math.max(1, opts.workers);
+  return { capacity, batchMin: Number(env.TRUST_ZK_BATCH_MIN ?? defaults.batchMin) || 5, batchBudgetMs: defaults.batchBudgetMs };
 }

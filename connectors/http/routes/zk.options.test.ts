@@ -1,6 +1,6 @@
 /** What the ZK routes and prover worker take from the environment: the prover kind and its defaults (issue 15). */
 import { availableParallelism } from 'node:os';
-import { zkOptionsFromEnv } from './zk';
+import { zkOptionsFromEnv } from '../../config';
 
 test('the native prover by default: one single-threaded process per core', () => {
   const o = zkOptionsFromEnv({});

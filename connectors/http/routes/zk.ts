@@ -15,42 +15,16 @@ import { Router } from 'express';
 import { NotFoundError } from '../../../schemas/errors';
 import { isCircuitName, verificationKey } from '../../../streams/zk/artifacts';
 import { ZkProverService } from '../../../streams/zk/exchange';
-import { zkProverDefaults } from '../../../streams/zk/prover-pool';
 import { makePlanner } from '../../../streams/zk/planner';
 import { TenantQuota } from '../../../streams/zk/quota';
 import { TenantSealer } from '../../../streams/zk/sealing';
 import { currentPepper, projections as zkProjections } from '../../../projections/zk';
 import { zkDemo } from '../../../application/zk/demo';
 import { activatePepper, commitSet, jobView, requestJob, setView, waitForJob } from '../../../application/zk/zk-app';
-import { zkProverConfig, type ZkProverConfig } from '../../config';
+import { zkOptionsFromEnv, zkPlannerOptions, type ZkOptions } from '../../config';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
 import type { DomainModule, WorkerModule } from '../../registry';
-
-export interface ZkOptions {
-  /** Prover processes (TRUST_ZK_WORKERS; default: one per core with the native prover, 1 with snarkjs). 0: no prover in this instance. */
-  workers?: number;
-  retries?: number;
-  /** Per-tenant job admission (TRUST_ZK_QUOTA_RPS / TRUST_ZK_QUOTA_BURST, default 50/s, burst 200). */
-  quota?: { ratePerSec: number; burst: number };
-  /** Default latency budget of a job (ms). */
-  budgetMs?: number;
-  /** Which prover proves (TRUST_ZK_PROVER=native|snarkjs, read by connectors/config.ts). */
-  prover?: ZkProverConfig;
-}
-
-export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<ZkOptions> {
-  const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
-  const prover = zkProverConfig(env);
-  const defaults = zkProverDefaults(prover.kind);
-  return {
-    workers: num(env.TRUST_ZK_WORKERS, defaults.workers),
-    retries: num(env.TRUST_ZK_RETRIES, 2),
-    quota: { ratePerSec: num(env.TRUST_ZK_QUOTA_RPS, 50), burst: num(env.TRUST_ZK_QUOTA_BURST, 200) },
-    budgetMs: num(env.TRUST_ZK_BUDGET_MS, 5000),
-    prover: { ...prover, threads: prover.threads ?? defaults.threads },
-  };
-}
 
 /**
  * The prover of one instance, started and stopped with the service (a DomainModule worker). On the
@@ -130,23 +104,11 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
 
 export const zkRoutes: RouteModule = makeZkRoutes();
 
-/**
- * capacity: batches in flight at once across the deployment (TRUST_ZK_CAPACITY; default this
- * instance's prover processes). In distributed mode set it to the deployment's prover processes
- * (instances × TRUST_ZK_WORKERS), so every instance's idle provers find a batch to claim.
- */
-function plannerOptions() {
-  const opts = zkOptionsFromEnv();
-  const defaults = zkProverDefaults(opts.prover.kind);
-  const capacity = Number(process.env.TRUST_ZK_CAPACITY) || Math.max(1, opts.workers);
-  return { capacity, batchMin: Number(process.env.TRUST_ZK_BATCH_MIN ?? defaults.batchMin) || 5, batchBudgetMs: defaults.batchBudgetMs };
-}
-
 export const zkDomain: DomainModule = {
   name: 'zk',
   // batchMin: queued checks of one requester on one root that make a batch4 proof (TRUST_ZK_BATCH_MIN; by default 4 with the
   // native prover, for checks with 2 s of budget left, and 5 = never with snarkjs: measured, docs/zk.md)
-  processors: [makePlanner(plannerOptions())],
+  processors: [makePlanner(zkPlannerOptions())],
   projections: zkProjections,
   routes: [zkRoutes],
   workers: [zkProverWorker()],
