@@ -95,62 +95,52 @@ export class PgReadModels extends PgQueries implements ReadModelStore {
   }
 
   async snapshot<T>(work: (q: ReadModelQueries) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw asTransient(err, 'reading the read models');
-    }
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const out = await work(new PgQueries(client));
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', 'reading the read models', (client) => work(new PgQueries(client)));
   }
 
   async transaction<T>(work: (tx: ReadModelTx) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', 'updating the read models', (client) => {
+      const q = new PgQueries(client);
+      return work({
+        get: (sql, params) => q.get(sql, params),
+        all: (sql, params) => q.all(sql, params),
+        rows: (sql, params) => q.rows(sql, params),
+        run: (sql, params) => q.run(sql, params),
+        exec: async (ddl) => void (await q.run(toPgDdl(ddl))),
+        lock: async (key) => void (await q.run('SELECT pg_advisory_xact_lock(hashtext(?))', [key])),
+        async savepoint(inner) {
+          const name = `sp${++savepoints}`;
+          await q.run(`SAVEPOINT ${name}`);
+          try {
+            const out = await inner();
+            await q.run(`RELEASE SAVEPOINT ${name}`);
+            return out;
+          } catch (err) {
+            await q.run(`ROLLBACK TO SAVEPOINT ${name}`);
+            throw err;
+          }
+        },
+      });
+    });
+  }
+
+  /** One pooled connection, `begin` … COMMIT around `work`, ROLLBACK if it throws. */
+  private async inTransaction<T>(begin: string, what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (err) {
-      throw asTransient(err, 'updating the read models');
+      throw asTransient(err, what);
     }
-    const q = new PgQueries(client);
-    const tx: ReadModelTx = {
-      get: (sql, params) => q.get(sql, params),
-      all: (sql, params) => q.all(sql, params),
-      rows: (sql, params) => q.rows(sql, params),
-      run: (sql, params) => q.run(sql, params),
-      exec: async (ddl) => void (await q.run(toPgDdl(ddl))),
-      lock: async (key) => void (await q.run('SELECT pg_advisory_xact_lock(hashtext(?))', [key])),
-      async savepoint(inner) {
-        const name = `sp${++savepoints}`;
-        await q.run(`SAVEPOINT ${name}`);
-        try {
-          const out = await inner();
-          await q.run(`RELEASE SAVEPOINT ${name}`);
-          return out;
-        } catch (err) {
-          await q.run(`ROLLBACK TO SAVEPOINT ${name}`);
-          throw err;
-        }
-      },
-    };
     let broken: unknown;
     try {
-      await q.run('BEGIN');
-      const out = await work(tx);
-      await q.run('COMMIT');
+      await client.query(begin);
+      const out = await work(client);
+      await client.query('COMMIT');
       return out;
     } catch (err) {
       await client.query('ROLLBACK').catch((e) => (broken = e));
-      throw err;
+      throw asTransient(err, what);
     } finally {
       // A client whose connection failed goes away instead of back to the pool.
       client.release(broken instanceof Error ? broken : undefined);

@@ -93,9 +93,8 @@ describeDistributed('ZK provers on two instances, batches claimed in PostgreSQL'
     for (const e of envs) rmSync(e.TRUST_DATA_DIR!, { recursive: true, force: true });
   });
 
-  test('every batch is proved once, and both instances prove', async () => {
-    const jobs: string[] = [];
-    for (let n = 0; n < 16; n++) jobs.push(await submit(n % 2, n));
+  /** Waits for every job, then: one batch per job, each started, completed and never failed exactly once; its claims. */
+  const everyBatchProvedOnce = async (jobs: string[]) => {
     await eventually(() => allDone(jobs), (ok) => ok, 120_000);
     const batches = await batchesOf(jobs);
     expect(batches).toHaveLength(jobs.length);
@@ -103,7 +102,13 @@ describeDistributed('ZK provers on two instances, batches claimed in PostgreSQL'
     expect(o.started).toEqual(batches.map(() => 1));
     expect(o.completed).toEqual(batches.map(() => 1));
     expect(o.failed).toEqual(batches.map(() => 0));
-    const rows = await claims(batches);
+    return { batches, rows: await claims(batches) };
+  };
+
+  test('every batch is proved once, and both instances prove', async () => {
+    const jobs: string[] = [];
+    for (let n = 0; n < 16; n++) jobs.push(await submit(n % 2, n));
+    const { batches, rows } = await everyBatchProvedOnce(jobs);
     expect(rows).toHaveLength(batches.length);
     for (const r of rows) expect({ attempt: r.attempt, finished: r.finished }).toEqual({ attempt: 1, finished: true });
     const by = [0, 1].map((i) => rows.filter((r) => instanceOf(r.claimant) === i).length);
@@ -137,14 +142,7 @@ describeDistributed('ZK provers on two instances, batches claimed in PostgreSQL'
     const orphans = (await claims(plannedSoFar)).filter((r) => r.claimant === victimClaimant && !r.finished).map((r) => r.batch_id).filter((b) => afterKill.completed[plannedSoFar.indexOf(b)] === 0 && afterKill.failed[plannedSoFar.indexOf(b)] === 0);
     expect(orphans.length).toBeGreaterThan(0);
 
-    await eventually(() => allDone(jobs), (ok) => ok, 120_000);
-    const batches = await batchesOf(jobs);
-    expect(batches).toHaveLength(jobs.length);
-    const o = await outcomesFor(batches);
-    expect(o.started).toEqual(batches.map(() => 1));
-    expect(o.completed).toEqual(batches.map(() => 1));
-    expect(o.failed).toEqual(batches.map(() => 0));
-    const rows = await claims(batches);
+    const { batches, rows } = await everyBatchProvedOnce(jobs);
     for (const b of orphans) {
       const r = rows.find((x) => x.batch_id === b)!;
       expect({ by: instanceOf(r.claimant), attempt: r.attempt, finished: r.finished }).toEqual({ by: survivor, attempt: 2, finished: true });
