@@ -22,7 +22,12 @@ function tree(files: Record<string, string>): string {
 }
 
 const check = (dir: string) =>
-  spawnSync(depcruise, ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'schemas', 'streams', 'application', 'connectors'], { cwd: dir, encoding: 'utf8' });
+  spawnSync(depcruise, ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'schemas', 'streams', 'application', 'connectors'], {
+    cwd: dir,
+    encoding: 'utf8',
+    // CI runs with FORCE_COLOR set; the assertions read plain text.
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
 
 const clean = {
   'schemas/errors.ts': 'export class TrustError extends Error {}\n',
