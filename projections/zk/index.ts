@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS zk_jobs (
   pepper_version INTEGER NOT NULL, query_sealed TEXT NOT NULL, status TEXT NOT NULL, batch_id TEXT, check_index INTEGER,
   reasons TEXT, requested_at TEXT NOT NULL, planned_at TEXT);
 CREATE INDEX IF NOT EXISTS zk_jobs_batch ON zk_jobs (batch_id);
+CREATE INDEX IF NOT EXISTS zk_jobs_by_tenant ON zk_jobs (tenant, requested_at, job_id); -- GET /v1/zk/jobs pages
 CREATE TABLE IF NOT EXISTS zk_batches (
   batch_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, circuit TEXT NOT NULL, root TEXT NOT NULL, cached_from TEXT,
   checks TEXT NOT NULL, status TEXT NOT NULL, proof TEXT, "overlaps" TEXT, -- quoted: OVERLAPS is an SQL operator (reserved in PostgreSQL)

@@ -352,6 +352,15 @@ export interface Tolerance {
   abs: null | number;
 }
 
+/** Authoring telemetry: an author opened a policy editor (e.g. the console's New policy page) and began an authoring session; time-to-author counts from here (POST /v1/lac/sessions). */
+export interface PolicyAuthoringOpened {
+  /** the session the author's drafts, previews and promotion carry (X-Lac-Session) */
+  sessionId: string;
+  author: string;
+  /** what opened the session, e.g. console */
+  client: string;
+}
+
 /** Authoring telemetry: the first draft of an authoring session. */
 export interface PolicyAuthoringStarted {
   sessionId: string;
@@ -635,6 +644,7 @@ export interface EventPayloads {
   BlastRadiusComputed: BlastRadiusComputed;
   DeadLettered: DeadLettered;
   FixtureRegistered: FixtureRegistered;
+  PolicyAuthoringOpened: PolicyAuthoringOpened;
   PolicyAuthoringStarted: PolicyAuthoringStarted;
   PolicyDrafted: PolicyDrafted;
   PolicyPreviewed: PolicyPreviewed;
