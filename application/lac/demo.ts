@@ -33,6 +33,8 @@ export async function lacDemo(api: DemoApiLike): Promise<string[]> {
     return res.body;
   };
   const v1 = DEMO_POLICY_V1;
+  // An author opening the editor (the console's time-to-author telemetry) who then left without saving.
+  await must('POST', '/v1/lac/sessions', { sessionId: 'demo-editor-opened', client: 'demo' }, [201]);
   await must('POST', '/v1/lac/policies', v1, [201]);
   await must('POST', '/v1/lac/policies/analytics-access/versions/1.0.0/promote', undefined, [200, 409]);
   const people = [

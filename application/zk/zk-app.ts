@@ -12,6 +12,8 @@ import type { TenantSealer } from '../../streams/zk/sealing';
 import { hasher } from '../../streams/zk/selector';
 import { DEPTH, LowLeafTree } from '../../streams/zk/tree';
 import { batchOf, currentPepper, jobOf, setOf, type BatchRow } from '../../projections/zk';
+import { listJobs, listSets } from '../../projections/zk/lists';
+import type { PageRequest } from '../../projections/paging';
 import type { Principal, ServiceContext } from '../context';
 import { MAX_PEPPER_VERSION, objectBody, parseJobRequest, parseSetCommit } from './intake';
 
@@ -104,10 +106,10 @@ export async function requestJob(ctx: ServiceContext, p: Principal, raw: unknown
   return { jobId };
 }
 
-/** A job as GET /v1/zk/jobs/:id shows it (also used by the SDK tests). */
-export async function jobView(ctx: ServiceContext, sealer: TenantSealer, tenant: string, jobId: string) {
+/** A job as GET /v1/zk/jobs/:id shows it (also used by the SDK tests); `tenant` null: any tenant's (auditors, admins). */
+export async function jobView(ctx: ServiceContext, sealer: TenantSealer, tenant: string | null, jobId: string) {
   const job = await jobOf(ctx.readModels, jobId);
-  if (!job || job.tenant !== tenant) throw new NotFoundError('job', jobId);
+  if (!job || (tenant !== null && job.tenant !== tenant)) throw new NotFoundError('job', jobId);
   const batch: BatchRow | undefined = job.batch_id ? await batchOf(ctx.readModels, job.batch_id) : undefined;
   let result: Record<string, unknown> | null = null;
   if (batch && batch.status === 'done' && batch.proof && batch.overlaps && job.check_index !== null) {
@@ -150,14 +152,25 @@ export async function jobView(ctx: ServiceContext, sealer: TenantSealer, tenant:
   };
 }
 
+/** The caller's own jobs and sets: lists newest first / by id, a page at a time. */
+export async function jobsPage(ctx: ServiceContext, tenant: string, page: PageRequest) {
+  await ctx.settled(await ctx.log.head());
+  return listJobs(ctx.readModels, tenant, page);
+}
+
+export async function setsPage(ctx: ServiceContext, tenant: string, page: PageRequest) {
+  await ctx.settled(await ctx.log.head());
+  return listSets(ctx.readModels, tenant, await currentPepper(ctx.readModels), page);
+}
+
 /** ?wait=true: answer once the job is done or failed (or after `timeoutMs`), driven by log events, not polling. */
-export async function waitForJob(ctx: ServiceContext, tenant: string, jobId: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForJob(ctx: ServiceContext, tenant: string | null, jobId: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const head = await ctx.log.head();
     await ctx.settled(head, Math.max(1, until - Date.now()));
     const job = await jobOf(ctx.readModels, jobId);
-    if (!job || job.tenant !== tenant || job.status === 'done' || job.status === 'failed') return;
+    if (!job || (tenant !== null && job.tenant !== tenant) || job.status === 'done' || job.status === 'failed') return;
     if ((await ctx.log.head()) > head) continue;
     const next = ctx.log.subscribe(head + 1, { types: ['BatchPlanned', 'ProofCompleted', 'ProofFailed'] });
     await firstValueFrom(next.pipe(timeout({ first: Math.max(1, until - Date.now()), with: () => of(null) }))).catch(() => null);

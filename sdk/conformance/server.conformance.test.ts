@@ -154,6 +154,19 @@ test('LAC: bundles, draft, decide, preview, promote, previews, analytics', async
   expect((await call('POST', '/v1/lac/policies/nope/versions/9.9.9/preview', producer, {})).status).toBe(404);
   expect((await call('GET', '/v1/lac/analytics', producer)).status).toBe(200);
   expect((await call('GET', '/v1/lac/analytics?from=yesterday', producer)).status).toBe(400);
+  // The Studio's lists and the editor's telemetry.
+  const session = await call('POST', '/v1/lac/sessions', producer, { sessionId: 'conf-session', client: 'conformance' });
+  expect([session.status, session.body.duplicate]).toEqual([201, false]);
+  expect((await call('POST', '/v1/lac/sessions', producer, { sessionId: 'conf-session' })).body.duplicate).toBe(true);
+  expect((await call('POST', '/v1/lac/sessions', producer, { client: 'Not A Name' }, { expectInvalid: true })).status).toBe(400);
+  const list = await call('GET', '/v1/lac/policies?limit=1', producer);
+  expect(list.status).toBe(200);
+  expect(list.body.items.map((p: Json) => [p.policyId, p.activeVersion])).toEqual([['conf-gate', '1.1.0']]);
+  expect((await call('GET', '/v1/lac/policies?limit=0', producer, undefined, { expectInvalid: true })).status).toBe(400);
+  expect((await call('GET', '/v1/lac/policies?tenant=globex', producer)).status).toBe(403);
+  const one = await call('GET', '/v1/lac/policies/conf-gate', producer);
+  expect(one.body.versions.map((v: Json) => v.state)).toEqual(['invalid', 'promoted', 'promoted']); // 0.1.0 was drafted invalid
+  expect((await call('GET', '/v1/lac/policies/nope', producer)).status).toBe(404);
 });
 
 test('ops: SLO report for auditors and admins', async () => {
@@ -196,6 +209,9 @@ test('ZK: sets, jobs, verification keys (when the routes are mounted)', async ()
   expect(set.status).toBe(201);
   expect((await call('GET', '/v1/zk/sets/conf-set', producer)).status).toBe(200);
   expect((await call('GET', '/v1/zk/sets/nope', producer)).status).toBe(404);
+  const sets = await call('GET', '/v1/zk/sets?limit=10', producer);
+  expect(sets.body.items.map((x: Json) => x.setId)).toEqual(['conf-set']);
+  expect((await call('GET', '/v1/zk/sets?cursor=nope', producer, undefined, { expectInvalid: true })).status).toBe(400);
   expect((await call('POST', '/v1/zk/sets', producer, { setId: 'conf-set2', pepperVersion: 7, leaves: uniq })).status).toBe(409);
   expect((await call('POST', '/v1/zk/pepper', producer, { version: 2 })).status).toBe(403);
   expect((await call('POST', '/v1/zk/sets', producer, { setId: 'conf-bad', pepperVersion: 1, leaves: ['not-a-number'] }, { expectInvalid: true })).status).toBe(400);
@@ -211,6 +227,9 @@ test('ZK: sets, jobs, verification keys (when the routes are mounted)', async ()
     if (!['done', 'failed'].includes(status)) await new Promise((r) => setTimeout(r, 250));
   }
   expect((await call('GET', '/v1/zk/jobs/nope', other)).status).toBe(404);
+  const jobs = await call('GET', '/v1/zk/jobs', other);
+  expect(jobs.body.items.map((x: Json) => [x.jobId, x.status, x.overlap])).toEqual([[job.body.jobId, 'done', true]]);
+  expect((await call('GET', '/v1/zk/jobs', producer)).body.items).toEqual([]);
   const j = await call('GET', `/v1/zk/jobs/${job.body.jobId}`, other);
   expect(j.body.status).toBe('done');
   expect((await call('GET', `/v1/zk/verification-keys/${j.body.result.circuit}`, other)).status).toBe(200);

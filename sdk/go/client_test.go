@@ -247,6 +247,23 @@ func TestLivePcqAndLac(t *testing.T) {
 		t.Fatal(promoted)
 	}
 	must(c.GetLacAnalytics(ctx, "", ""))
+	page := must(c.ListLacPolicies(ctx, PageQuery{Limit: 1}))
+	if items := page["items"].([]any); len(items) != 1 || items[0].(map[string]any)["policyId"] != "go-gate" || page["nextCursor"] != nil {
+		t.Fatal(page)
+	}
+	if gate := must(c.GetLacPolicy(ctx, "go-gate", "")); gate["activeVersion"] != "1.1.0" || len(gate["versions"].([]any)) != 2 {
+		t.Fatal(gate)
+	}
+	opened := must(c.OpenLacAuthoringSession(ctx, AuthoringSession{Client: "sdk-go", Author: "go"}))
+	if opened["author"] != "go" || opened["duplicate"] != false {
+		t.Fatal(opened)
+	}
+	if again := must(c.OpenLacAuthoringSession(ctx, AuthoringSession{SessionID: opened["sessionId"].(string)})); again["duplicate"] != true {
+		t.Fatal(again)
+	}
+	if _, err := c.GetLacPolicy(ctx, "nope", ""); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
 	if _, err := c.GetSloReport(ctx, ""); !errors.Is(err, ErrForbidden) {
 		t.Fatal(err)
 	}
@@ -328,6 +345,17 @@ func TestLiveZkSetJobWaitVerify(t *testing.T) {
 		t.Fatal("forged proof verified")
 	}
 	if _, err := owner.GetProofJob(ctx, job["jobId"].(string)); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	jobs, err := partner.ListProofJobs(ctx, PageQuery{})
+	if items, _ := jobs["items"].([]any); err != nil || len(items) != 1 || items[0].(map[string]any)["jobId"] != job["jobId"] || items[0].(map[string]any)["overlap"] != true {
+		t.Fatal(jobs, err)
+	}
+	sets, err := owner.ListSets(ctx, PageQuery{Limit: 5})
+	if items, _ := sets["items"].([]any); err != nil || len(items) != 1 || items[0].(map[string]any)["setId"] != "go-set" {
+		t.Fatal(sets, err)
+	}
+	if _, err := partner.ListSets(ctx, PageQuery{Tenant: "acme"}); !errors.Is(err, ErrForbidden) {
 		t.Fatal(err)
 	}
 }

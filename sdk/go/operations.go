@@ -260,6 +260,52 @@ func (c *Client) GetLacAnalytics(ctx context.Context, from, to string) (JSON, er
 	return c.get(ctx, "/v1/lac/analytics", q("from", from, "to", to))
 }
 
+// PageQuery asks for a page of a list: Limit items (0: the server's default, 50) after Cursor
+// (the previous page's nextCursor, "" for the first page); auditors and admins may name another Tenant.
+type PageQuery struct {
+	Limit  int
+	Cursor string
+	Tenant string
+}
+
+func (p PageQuery) values() url.Values {
+	limit := ""
+	if p.Limit > 0 {
+		limit = strconv.Itoa(p.Limit)
+	}
+	return q("limit", limit, "cursor", p.Cursor, "tenant", p.Tenant)
+}
+
+// ListLacPolicies returns a page of the tenant's policies with their versions' states ({items, nextCursor}).
+func (c *Client) ListLacPolicies(ctx context.Context, page PageQuery) (JSON, error) {
+	return c.get(ctx, "/v1/lac/policies", page.values())
+}
+
+// GetLacPolicy returns one policy: versions with state and document, the active version, its newest changes ("" tenant: the caller's).
+func (c *Client) GetLacPolicy(ctx context.Context, policyID, tenant string) (JSON, error) {
+	return c.get(ctx, "/v1/lac/policies/"+seg(policyID), q("tenant", tenant))
+}
+
+// AuthoringSession opens a time-to-author session: SessionID ("" for a new one), Client (e.g. "console"), Author ("" for the key id).
+type AuthoringSession struct {
+	SessionID string `json:"sessionId,omitempty"`
+	Client    string `json:"client,omitempty"`
+	Author    string `json:"-"`
+}
+
+// OpenLacAuthoringSession records that an author opened an editor; send the answer's sessionId as the drafts' Session.
+func (c *Client) OpenLacAuthoringSession(ctx context.Context, s AuthoringSession, opts ...WriteOptions) (JSON, error) {
+	o := wo(opts)
+	if s.Author != "" {
+		h := map[string]string{"X-Lac-Author": s.Author}
+		for k, v := range o.Headers {
+			h[k] = v
+		}
+		o.Headers = h
+	}
+	return c.post(ctx, "/v1/lac/sessions", nil, s, o)
+}
+
 // ---- ops ----
 
 // GetSloReport returns error budgets and burn rates ("" for every SLO).
@@ -311,6 +357,16 @@ func (c *Client) CommitSet(ctx context.Context, setID string, pepperVersion int,
 // GetSet returns one of the caller's sets.
 func (c *Client) GetSet(ctx context.Context, setID string) (JSON, error) {
 	return c.get(ctx, "/v1/zk/sets/"+seg(setID), nil)
+}
+
+// ListSets returns a page of the tenant's committed sets ({items, nextCursor}).
+func (c *Client) ListSets(ctx context.Context, page PageQuery) (JSON, error) {
+	return c.get(ctx, "/v1/zk/sets", page.values())
+}
+
+// ListProofJobs returns a page of the tenant's proof jobs, newest first, with status, latency and answer (GetProofJob has the proof).
+func (c *Client) ListProofJobs(ctx context.Context, page PageQuery) (JSON, error) {
+	return c.get(ctx, "/v1/zk/jobs", page.values())
 }
 
 // ProofJobRequest asks whether Query (a leaf from LeafOf) is in Counterparty's set.

@@ -1,13 +1,16 @@
 /**
  * LAC HTTP routes (mounted under /v1):
  *   GET  /lac/bundles                                      the bundle catalog (params schemas, codes, messages)
+ *   GET  /lac/policies                                     the tenant's policies, a page at a time (?limit=&cursor=; auditors, admins: ?tenant=)
+ *   GET  /lac/policies/:id                                 one policy: versions with state and document, history
  *   POST /lac/policies                                     body = the policy document (JSON, or YAML as text/yaml)
+ *   POST /lac/sessions                                     {sessionId?, client?}: an author opened an editor (time-to-author telemetry)
  *   POST /lac/decide                                       {policy, request} → {decision, reasons, obligations, policy}
  *   POST /lac/policies/:id/versions/:version/preview       blast radius of a version against the active one
  *   POST /lac/policies/:id/versions/:version/promote       low risk promotes; otherwise 409 with the preview unless acknowledged
  *   GET  /lac/previews/:previewId                          a recorded preview
  *   POST /lac/diff                                         {from, to} → the semantic diff of two versions (ids, {id, version} or documents); records nothing
- *   GET  /lac/analytics                                    author analytics (?from=&to= ISO dates)
+ *   GET  /lac/analytics                                    author analytics with their breakdown by week, author and bundle (?from=&to= ISO dates)
  * The author's locale comes from Accept-Language (en, fr); the author and the session from
  * `X-Lac-Author` (default: the API key id) and `X-Lac-Session`.
  */
@@ -17,8 +20,11 @@ import { BUNDLES, ENGINE_CODES, paramsJsonSchema } from '../../../streams/lac/bu
 import { LacService, type Caller } from '../../../application/lac/lac-service';
 import { localeOf } from '../../../streams/lac/model/i18n';
 import { parsePolicyText } from '../../../streams/lac/model/parse';
-import { authorAnalytics } from '../../../projections/lac/analytics';
 import { storedPreview } from '../../../projections/lac/policies';
+import { pageRequest } from '../../../projections/paging';
+import { analyticsView, policiesPage, policyView } from '../../../application/lac/queries';
+import { openAuthoringSession } from '../../../application/lac/sessions';
+import { readTenantOf } from '../read-tenant';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule } from '../context';
 import type { DomainModule } from '../../registry';
@@ -73,6 +79,18 @@ export const lacRoutes: RouteModule = (ctx) => {
       engineCodes: Object.fromEntries(Object.entries(ENGINE_CODES).map(([code, m]) => [code, m[locale]])),
     });
   });
+
+  router.get('/lac/policies', asyncRoute(async (req, res) => void res.json(await policiesPage(ctx, readTenantOf(req), pageRequest(req.query, 1)))));
+  router.get('/lac/policies/:id', asyncRoute(async (req, res) => void res.json(await policyView(ctx, readTenantOf(req), req.params.id))));
+
+  router.post(
+    '/lac/sessions',
+    asyncRoute(async (req, res) => {
+      const c = callerOf(req);
+      mustWrite(c);
+      res.status(201).json(await openAuthoringSession(ctx, c.principal, c.author, req.body));
+    }),
+  );
 
   router.post(
     '/lac/policies',
@@ -139,7 +157,9 @@ export const lacRoutes: RouteModule = (ctx) => {
     '/lac/previews/:previewId',
     asyncRoute(async (req, res) => {
       const p = await storedPreview(ctx.readModels, req.params.previewId);
-      if (!p || p.tenant !== principalOf(req).tenant) throw new NotFoundError('preview', req.params.previewId);
+      const principal = principalOf(req);
+      // Producers see their own tenant's previews; auditors and admins read any tenant's (as GET /v1/events).
+      if (!p || (principal.role === 'producer' && p.tenant !== principal.tenant)) throw new NotFoundError('preview', req.params.previewId);
       res.json({ status: p.status, computedAt: p.computedAt, ...p.body });
     }),
   );
@@ -149,8 +169,7 @@ export const lacRoutes: RouteModule = (ctx) => {
     asyncRoute(async (req, res) => {
       const fromMs = isoParam(req, 'from');
       const toMs = isoParam(req, 'to');
-      await ctx.settled(await ctx.log.head());
-      res.json(await authorAnalytics(ctx.readModels, principalOf(req).tenant, { fromMs, toMs }));
+      res.json(await analyticsView(ctx, readTenantOf(req), { fromMs, toMs }));
     }),
   );
 

@@ -1,9 +1,11 @@
 /**
  * ZK-TX HTTP surface (mounted under /v1, after auth):
  *   POST /zk/sets                      {setId, pepperVersion, leaves} → 201 {setId, root, size, pepperVersion}
+ *   GET  /zk/sets                      the tenant's committed sets (?limit=&cursor=; auditors, admins: ?tenant=)
  *   GET  /zk/sets/:setId               own sets only
  *   POST /zk/jobs                      {counterparty?, setId, query, pepperVersion, budgetMs?} → 202 {jobId}   (429 + Retry-After over quota)
- *   GET  /zk/jobs/:id                  {jobId, status, result, timings, reasons} — own jobs only (404 for others')
+ *   GET  /zk/jobs                      the tenant's proof jobs, newest first, with status, latency and answer (?limit=&cursor=; auditors, admins: ?tenant=)
+ *   GET  /zk/jobs/:id                  {jobId, status, result, timings, reasons} — a producer's own jobs only (404 for others')
  *   GET  /zk/verification-keys/:circuit  the snarkjs verification key (x-vk-hash: its sha256)
  *   GET  /zk/pepper                    {version}
  *   POST /zk/pepper                    admin: {version} activates a new pepper version (sets must be re-committed)
@@ -20,10 +22,15 @@ import { TenantQuota } from '../../../streams/zk/quota';
 import { TenantSealer } from '../../../streams/zk/sealing';
 import { currentPepper, projections as zkProjections } from '../../../projections/zk';
 import { zkDemo } from '../../../application/zk/demo';
-import { activatePepper, commitSet, jobView, requestJob, setView, waitForJob } from '../../../application/zk/zk-app';
+import { activatePepper, commitSet, jobsPage, jobView, requestJob, setsPage, setView, waitForJob } from '../../../application/zk/zk-app';
+import { pageRequest } from '../../../projections/paging';
 import { zkOptionsFromEnv, zkPlannerOptions, type ZkOptions } from '../../config';
 import { asyncRoute, principalOf } from '../async-route';
-import type { RouteModule, ServiceContext } from '../context';
+import type { Principal, RouteModule, ServiceContext } from '../context';
+import { readTenantOf } from '../read-tenant';
+
+/** Producers read their own jobs by id; auditors and admins any tenant's (null). */
+const jobTenant = (p: Principal) => (p.role === 'producer' ? p.tenant : null);
 import type { DomainModule, WorkerModule } from '../../registry';
 
 /**
@@ -72,6 +79,8 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
     r.get('/zk/pepper', asyncRoute(async (_req, res) => void res.json({ version: await currentPepper(ctx.readModels) })));
     r.post('/zk/pepper', asyncRoute(async (req, res) => void res.status(201).json(await activatePepper(ctx, principalOf(req), req.body))));
     r.post('/zk/sets', asyncRoute(async (req, res) => void res.status(201).json(await commitSet(ctx, principalOf(req), req.body))));
+    r.get('/zk/sets', asyncRoute(async (req, res) => void res.json(await setsPage(ctx, readTenantOf(req), pageRequest(req.query, 1)))));
+    r.get('/zk/jobs', asyncRoute(async (req, res) => void res.json(await jobsPage(ctx, readTenantOf(req), pageRequest(req.query, 2)))));
     r.get('/zk/sets/:setId', asyncRoute(async (req, res) => void res.json(await setView(ctx, principalOf(req), req.params.setId))));
     r.post(
       '/zk/jobs',
@@ -84,8 +93,9 @@ export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
     r.get(
       '/zk/jobs/:id',
       asyncRoute(async (req, res) => {
-        if (req.query.wait === 'true') await waitForJob(ctx, principalOf(req).tenant, req.params.id);
-        res.json(await jobView(ctx, sealer, principalOf(req).tenant, req.params.id));
+        const tenant = jobTenant(principalOf(req));
+        if (req.query.wait === 'true') await waitForJob(ctx, tenant, req.params.id);
+        res.json(await jobView(ctx, sealer, tenant, req.params.id));
       }),
     );
     r.get(

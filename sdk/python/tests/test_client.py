@@ -138,6 +138,17 @@ def test_live_pcq_and_lac(live):
         promoted = c.promote_lac_policy_version("py-gate", "1.1.0", {"by": "ana", "reason": "reviewed the blast radius", "previewId": e.details["preview"]["previewId"]})
     assert promoted["promoted"] is True
     assert isinstance(c.get_lac_analytics()["drafts"], int)
+    page = c.list_lac_policies(limit=1)
+    assert [p["policyId"] for p in page["items"]] == ["py-gate"] and page["nextCursor"] is None
+    gate = c.get_lac_policy("py-gate")
+    assert gate["activeVersion"] == "1.1.0" and [v["state"] for v in gate["versions"]] == ["promoted", "promoted"]
+    opened = c.open_lac_authoring_session(client="sdk-py", author="py")
+    assert opened["author"] == "py" and opened["duplicate"] is False
+    assert c.open_lac_authoring_session(session_id=opened["sessionId"])["duplicate"] is True
+    with pytest.raises(tf.ValidationFailedError):
+        c.list_lac_policies(limit=0)
+    with pytest.raises(tf.NotFoundError):
+        c.get_lac_policy("nope")
     with pytest.raises(tf.ForbiddenError):
         c.get_slo_report()
     assert "slos" in tf.TrustClient(live["url"], api_key=live["admin"]).get_slo_report()
@@ -181,3 +192,7 @@ def test_live_zk_set_job_wait_verify(live):
     assert partner.verify_proof(forged) is False
     with pytest.raises(tf.NotFoundError):
         owner.get_proof_job(job["jobId"])
+    assert [(j["jobId"], j["status"], j["overlap"]) for j in partner.list_proof_jobs()["items"]] == [(job["jobId"], "done", True)]
+    assert [s["setId"] for s in owner.list_sets(limit=5)["items"]] == ["py-set"]
+    with pytest.raises(tf.ForbiddenError):
+        partner.list_sets(tenant="acme")

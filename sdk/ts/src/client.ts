@@ -69,6 +69,13 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(t) ? undefined : Math.max(0, (t - now) / 1000);
 }
 
+/** A page of a list: `limit` items (1–200, default 50) after `cursor` (the previous page's nextCursor); auditors and admins may name another `tenant`. */
+export type PageQuery = {
+  limit?: number;
+  cursor?: string;
+  tenant?: string;
+};
+
 export class TrustClient {
   readonly baseUrl: string;
   readonly apiKey?: string;
@@ -239,6 +246,18 @@ export class TrustClient {
   getLacAnalytics(query: { from?: string; to?: string } = {}): Promise<Json> {
     return this.request('GET', '/v1/lac/analytics', { query });
   }
+  /** The tenant's policies with their versions' states, a page at a time: pass `nextCursor` back as `cursor`. */
+  listLacPolicies(query: PageQuery = {}): Promise<{ items: Json[]; nextCursor: string | null }> {
+    return this.request('GET', '/v1/lac/policies', { query });
+  }
+  /** One policy: versions with state and document, the active version, its newest changes. */
+  getLacPolicy(policyId: string, query: { tenant?: string } = {}): Promise<Json> {
+    return this.request('GET', `/v1/lac/policies/${encodeURIComponent(policyId)}`, { query });
+  }
+  /** Time-to-author telemetry: an author opened an editor. Send the answer's sessionId as `session` on the drafts that follow. */
+  openLacAuthoringSession(session: { sessionId?: string; client?: string } = {}, opts: RequestOptions & { author?: string } = {}): Promise<{ sessionId: string; author: string; openedAt: string; duplicate: boolean }> {
+    return this.request('POST', '/v1/lac/sessions', { body: session, idempotencyKey: opts.idempotencyKey, headers: { ...opts.headers, ...(opts.author ? { 'x-lac-author': opts.author } : {}) } });
+  }
 
   // ---- ops ----
   getSloReport(query: { slo?: string } = {}): Promise<Json> {
@@ -271,6 +290,14 @@ export class TrustClient {
   /** Ask whether `query` (a leaf computed with leafOf) is in the counterparty's set; answered by a proof. */
   submitProofJob(job: { counterparty?: string; setId: string; query: string; pepperVersion: number; budgetMs?: number }, opts: RequestOptions = {}): Promise<{ jobId: string; [k: string]: unknown }> {
     return this.request('POST', '/v1/zk/jobs', { body: job, ...opts });
+  }
+  /** The tenant's committed sets, a page at a time. */
+  listSets(query: PageQuery = {}): Promise<{ items: Json[]; nextCursor: string | null }> {
+    return this.request('GET', '/v1/zk/sets', { query });
+  }
+  /** The tenant's proof jobs, newest first, with status, latency and answer (no proofs: getProofJob has them). */
+  listProofJobs(query: PageQuery = {}): Promise<{ items: Json[]; nextCursor: string | null }> {
+    return this.request('GET', '/v1/zk/jobs', { query });
   }
   getProofJob(jobId: string): Promise<ZkJob> {
     return this.request('GET', `/v1/zk/jobs/${encodeURIComponent(jobId)}`);

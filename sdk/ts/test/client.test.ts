@@ -73,6 +73,17 @@ describe('against a live service', () => {
       expect(promoted.promoted).toBe(true);
     } else expect(blocked.promoted).toBe(true);
     expect(typeof (await client.getLacAnalytics()).drafts).toBe('number');
+    // The Studio's lists: a page of one, then the rest by cursor; one policy in full; the editor's telemetry.
+    const first = await client.listLacPolicies({ limit: 1 });
+    expect(first.items.map((p) => p.policyId)).toEqual(['ts-gate']);
+    expect(first.nextCursor).toBeNull();
+    const gate = await client.getLacPolicy('ts-gate');
+    expect([gate.activeVersion, gate.versions.map((v: { state: string }) => v.state)]).toEqual(['1.1.0', ['promoted', 'promoted']]);
+    const opened = await client.openLacAuthoringSession({ client: 'sdk-ts' }, { author: 'ts' });
+    expect(opened).toMatchObject({ author: 'ts', duplicate: false });
+    expect((await client.openLacAuthoringSession({ sessionId: opened.sessionId })).duplicate).toBe(true);
+    await expect(client.listLacPolicies({ limit: 0 })).rejects.toBeInstanceOf(ValidationFailedError);
+    await expect(client.getLacPolicy('nope')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   test('alerts: the webhook records an occurrence once, the on-call acknowledges it once', async () => {
@@ -115,6 +126,9 @@ describe('ZK-TX against a live service', () => {
     const forged = { ...job, result: { ...job.result!, publicSignals: ['0', ...job.result!.publicSignals.slice(1)] } };
     expect(await partner.verifyProof(forged)).toBe(false);
     await expect(owner.getProofJob(jobId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await partner.listProofJobs()).items.map((j) => [j.jobId, j.status, j.overlap])).toEqual([[jobId, 'done', true]]);
+    expect((await owner.listSets({ limit: 5 })).items.map((s) => s.setId)).toEqual(['ts-set']);
+    await expect(partner.listSets({ tenant: 'acme' })).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 

@@ -220,6 +220,20 @@ class TrustClient:
     def get_lac_analytics(self, *, from_: Optional[str] = None, to: Optional[str] = None) -> Json:
         return self.request("GET", "/v1/lac/analytics", query={"from": from_, "to": to})
 
+    def list_lac_policies(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, tenant: Optional[str] = None) -> Json:
+        """The tenant's policies with their versions' states, a page at a time: pass ``nextCursor`` back as ``cursor``."""
+        return self.request("GET", "/v1/lac/policies", query={"limit": limit, "cursor": cursor, "tenant": tenant})
+
+    def get_lac_policy(self, policy_id: str, *, tenant: Optional[str] = None) -> Json:
+        """One policy: versions with state and document, the active version, its newest changes."""
+        return self.request("GET", f"/v1/lac/policies/{_seg(policy_id)}", query={"tenant": tenant})
+
+    def open_lac_authoring_session(self, *, session_id: Optional[str] = None, client: Optional[str] = None, author: Optional[str] = None,
+                                   idempotency_key: Optional[str] = None) -> Json:
+        """Time-to-author telemetry: an author opened an editor. Send the answer's sessionId as ``session`` on the drafts that follow."""
+        body = {k: v for k, v in {"sessionId": session_id, "client": client}.items() if v is not None}
+        return self.request("POST", "/v1/lac/sessions", body=body, headers={"x-lac-author": author} if author else None, idempotency_key=idempotency_key)
+
     # ---- ops ----
     def get_slo_report(self, *, slo: Optional[str] = None) -> Json:
         return self.request("GET", "/v1/ops/slo", query={"slo": slo})
@@ -247,6 +261,14 @@ class TrustClient:
 
     def get_set(self, set_id: str) -> Json:
         return self.request("GET", f"/v1/zk/sets/{_seg(set_id)}")
+
+    def list_sets(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, tenant: Optional[str] = None) -> Json:
+        """The tenant's committed sets, a page at a time."""
+        return self.request("GET", "/v1/zk/sets", query={"limit": limit, "cursor": cursor, "tenant": tenant})
+
+    def list_proof_jobs(self, *, limit: Optional[int] = None, cursor: Optional[str] = None, tenant: Optional[str] = None) -> Json:
+        """The tenant's proof jobs, newest first, with status, latency and answer (no proofs: get_proof_job has them)."""
+        return self.request("GET", "/v1/zk/jobs", query={"limit": limit, "cursor": cursor, "tenant": tenant})
 
     def submit_proof_job(self, set_id: str, query: str, pepper_version: int, *, counterparty: Optional[str] = None,
                          budget_ms: Optional[int] = None, idempotency_key: Optional[str] = None) -> Json:
