@@ -13,6 +13,7 @@ import { lacDomain } from './http/routes/lac';
 import { opsDomain } from './http/routes/ops';
 import { pcqDomain } from './http/routes/pcq';
 import { zkDomain } from './http/routes/zk';
+import { runbookPages } from './http/pages/runbook-pages';
 
 export interface DomainModule {
   name: string;
@@ -33,6 +34,7 @@ export const backbone: DomainModule = {
   processors: [],
   projections: backboneProjections,
   routes: [],
+  pages: [() => runbookPages()],
   async demo(api) {
     const notes = ['release 1.7 rollout started', 'gpu fleet drained for driver upgrade', 'release 1.7 signed off'].map((text, i) => ({
       id: `demo-note-${i + 1}`,
