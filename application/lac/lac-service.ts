@@ -141,29 +141,26 @@ export class LacService {
 
   // ---- decide -------------------------------------------------------------------------------
 
-  async decide(c: Caller, body: unknown): Promise<DecideResponse> {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be an object {policy, request}' }]);
-    const { policy: ref, request: rawRequest } = body as { policy?: unknown; request?: unknown };
-    const n = normaliseRequest(rawRequest, 'request');
+  /** POST /v1/lac/decide: the body's shape was checked against the spec at the HTTP edge (LacDecideRequest). */
+  async decide(c: Caller, body: { policy: PolicyRef; request: unknown }): Promise<DecideResponse> {
+    // The engine reads the request as it reads any caller's: own properties only, fail closed.
+    const n = normaliseRequest(body.request, 'request');
     if (!n.ok) throw new ValidationError(n.problems);
     const tenant = c.principal.tenant;
+    const ref = body.policy;
     let engine: DecisionEngine;
     let record = true;
     if (typeof ref === 'string') {
       const active = await activeVersion(this.ctx.readModels, tenant, ref);
       if (!active) throw new ValidationError([{ field: 'policy', problem: `policy '${ref}' has no promoted version; promote one, or name a version {id, version}` }]);
       engine = await this.engineFor(tenant, ref, active);
-    } else if (ref && typeof ref === 'object' && !Array.isArray(ref) && Object.keys(ref).length === 2 && 'id' in ref && 'version' in ref) {
-      const { id, version } = ref as { id: unknown; version: unknown };
-      if (typeof id !== 'string' || typeof version !== 'string') throw new ValidationError([{ field: 'policy', problem: 'a policy reference is {id: string, version: string}' }]);
-      engine = await this.engineFor(tenant, id, version);
-    } else if (ref && typeof ref === 'object' && !Array.isArray(ref)) {
+    } else if (isVersionRef(ref)) {
+      engine = await this.engineFor(tenant, ref.id, ref.version);
+    } else {
       const { policy, problems } = validatePolicy(ref, c.locale);
       if (!policy) throw new ValidationError(fieldProblems(problems, 'policy.'));
       engine = compilePolicy(policy);
       record = false; // an inline document's decisions are not history
-    } else {
-      throw new ValidationError([{ field: 'policy', problem: "must be a policy id, {id, version}, or a whole policy document" }]);
     }
     const response = engine.decide(n.request, c.locale);
     if (record) {
@@ -183,8 +180,8 @@ export class LacService {
   // ---- preview ------------------------------------------------------------------------------
 
   async preview(c: Caller, policyId: string, version: string, opts: { windowDays?: number } = {}): Promise<BlastRadiusPayload> {
+    // 1 to 366 days over HTTP (the spec, checked at the edge).
     const windowDays = opts.windowDays ?? DEFAULT_WINDOW_DAYS;
-    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 366) throw new ValidationError([{ field: 'windowDays', problem: 'must be a whole number of days between 1 and 366' }]);
     const tenant = c.principal.tenant;
     return handleCommand(this.policyStream(c.principal, policyId, true), async (state) => {
       const { documentHash } = requireValidVersion(state, policyId, version);
@@ -240,32 +237,24 @@ export class LacService {
    * POST /v1/lac/diff {from, to}: each side a policy id (its active version), {id, version} (a stored
    * version) or a whole policy document. Nothing is recorded: this is the authors' and CI's question.
    */
-  async diff(c: Caller, body: unknown): Promise<{ from: { id: string; version: string }; to: { id: string; version: string } } & SemanticDiff> {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be an object {from, to}' }]);
-    const b = body as Record<string, unknown>;
+  async diff(c: Caller, body: { from: PolicyRef; to: PolicyRef }): Promise<{ from: { id: string; version: string }; to: { id: string; version: string } } & SemanticDiff> {
     const problems: { field: string; problem: string; code?: string }[] = [];
-    for (const k of Object.keys(b)) if (k !== 'from' && k !== 'to') problems.push({ field: k, problem: 'is not part of a diff request {from, to}' });
+    const tenant = c.principal.tenant;
+    // The forms were checked at the HTTP edge (LacDiffSide); what a schema cannot say: the policy or version exists.
     const side = async (field: 'from' | 'to'): Promise<DecisionEngine | undefined> => {
-      const ref = b[field];
-      const tenant = c.principal.tenant;
-      if (ref === undefined || ref === null) return void problems.push({ field, problem: 'is required: a policy id, {id, version}, or a whole policy document' });
+      const ref = body[field];
       if (typeof ref === 'string') {
-        const active = POLICY_ID.test(ref) ? await activeVersion(this.ctx.readModels, tenant, ref) : null;
-        if (!active) return void problems.push({ field, problem: `policy '${ref.slice(0, 64)}' has no promoted version; name a version {id, version} or send a document` });
+        const active = await activeVersion(this.ctx.readModels, tenant, ref);
+        if (!active) return void problems.push({ field, problem: `policy '${ref}' has no promoted version; name a version {id, version} or send a document` });
         return await this.engineFor(tenant, ref, active);
       }
-      if (typeof ref === 'object' && !Array.isArray(ref) && Object.keys(ref).length === 2 && 'id' in ref && 'version' in ref) {
-        const { id, version } = ref as { id: unknown; version: unknown };
-        if (typeof id !== 'string' || typeof version !== 'string' || !POLICY_ID.test(id) || version.length > 64) return void problems.push({ field, problem: 'a policy reference is {id: string, version: string}' });
-        if (!(await storedVersion(this.ctx.readModels, tenant, id, version))) return void problems.push({ field, problem: `policy '${id}' has no version ${version}` });
-        return await this.engineFor(tenant, id, version);
+      if (isVersionRef(ref)) {
+        if (!(await storedVersion(this.ctx.readModels, tenant, ref.id, ref.version))) return void problems.push({ field, problem: `policy '${ref.id}' has no version ${ref.version}` });
+        return await this.engineFor(tenant, ref.id, ref.version);
       }
-      if (typeof ref === 'object' && !Array.isArray(ref)) {
-        const { policy, problems: found } = validatePolicy(ref, c.locale);
-        if (!policy) return void problems.push(...fieldProblems(found, `${field}.`));
-        return compilePolicy(policy);
-      }
-      return void problems.push({ field, problem: 'must be a policy id, {id, version}, or a whole policy document' });
+      const { policy, problems: found } = validatePolicy(ref, c.locale);
+      if (!policy) return void problems.push(...fieldProblems(found, `${field}.`));
+      return compilePolicy(policy);
     };
     const from = await side('from');
     const to = await side('to');
@@ -275,8 +264,9 @@ export class LacService {
 
   // ---- promote ------------------------------------------------------------------------------
 
-  async promote(c: Caller, policyId: string, version: string, body: unknown): Promise<PromoteResult> {
-    const ack = parseAck(body);
+  /** The acknowledgment's form (by, a reason of 10 characters, previewId) was checked at the HTTP edge (LacAcknowledgment). */
+  async promote(c: Caller, policyId: string, version: string, body: Acknowledgment | Record<string, never> | undefined): Promise<PromoteResult> {
+    const ack = body && 'previewId' in body ? (body as Acknowledgment) : undefined;
     const tenant = c.principal.tenant;
     const by = ack?.by ?? c.author;
     const sessionId = c.sessionId ?? `${c.author}:${policyId}@${version}`;
@@ -330,19 +320,10 @@ function fieldProblems(problems: readonly PolicyProblem[], prefix = ''): { field
   return problems.map((p) => ({ field: `${prefix}${p.path}`, problem: p.message, code: p.code }));
 }
 
-function parseAck(body: unknown): { by: string; reason: string; previewId: string } | undefined {
-  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return undefined;
-  if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be empty or an acknowledgment {by, reason, previewId}' }]);
-  const b = body as Record<string, unknown>;
-  const problems: { field: string; problem: string }[] = [];
-  for (const k of Object.keys(b)) if (!['by', 'reason', 'previewId'].includes(k)) problems.push({ field: k, problem: 'is not part of an acknowledgment {by, reason, previewId}' });
-  const text = (k: string, min: number) => {
-    const v = b[k];
-    if (typeof v !== 'string' || v.trim().length < min || v.length > 2000) problems.push({ field: k, problem: `is required: a string of at least ${min} characters` });
-  };
-  text('by', 1);
-  text('reason', 10);
-  text('previewId', 1);
-  if (problems.length) throw new ValidationError(problems);
-  return { by: b.by as string, reason: b.reason as string, previewId: b.previewId as string };
-}
+type Acknowledgment = { by: string; reason: string; previewId: string };
+
+/** A policy id (its active version), {id, version}, or a whole policy document. */
+export type PolicyRef = string | { id: string; version: string } | Record<string, unknown>;
+
+const isVersionRef = (ref: PolicyRef): ref is { id: string; version: string } =>
+  typeof ref === 'object' && Object.keys(ref).length === 2 && typeof ref.id === 'string' && typeof ref.version === 'string';

@@ -15,7 +15,7 @@ import { batchOf, currentPepper, jobOf, setOf, type BatchRow } from '../../proje
 import { listJobs, listSets } from '../../projections/zk/lists';
 import type { PageRequest } from '../../projections/paging';
 import type { Principal, ServiceContext } from '../context';
-import { MAX_PEPPER_VERSION, objectBody, parseJobRequest, parseSetCommit } from './intake';
+import { checkSetCommit, jobRequest, type JobBody, type PepperActivation, type SetCommit } from './intake';
 
 export const setStream = (tenant: string, setId: string) => `zk-set:${tenant}:${setId}`;
 export const jobsStream = (tenant: string) => `zk-jobs:${tenant}`;
@@ -35,21 +35,18 @@ async function staleCheck(ctx: ServiceContext, version: number, field = 'pepperV
 }
 
 /** An admin activates a new pepper version (every set must then be re-committed under it). */
-export async function activatePepper(ctx: ServiceContext, p: Principal, raw: unknown): Promise<{ version: number; previous: number }> {
+export async function activatePepper(ctx: ServiceContext, p: Principal, b: PepperActivation): Promise<{ version: number; previous: number }> {
   if (p.role !== 'admin') throw new AuthError('FORBIDDEN', 'only an admin key may activate a pepper version');
-  const b = objectBody(raw);
   const current = await currentPepper(ctx.readModels);
-  if (!Number.isSafeInteger(b.version) || (b.version as number) <= current || (b.version as number) > MAX_PEPPER_VERSION) {
-    throw new ValidationError([{ field: 'version', problem: `must be an integer above the current version ${current}, at most ${MAX_PEPPER_VERSION}` }]);
-  }
+  if (b.version <= current) throw new ValidationError([{ field: 'version', problem: `must be above the current version ${current}` }]);
   const rs = await ctx.ingest(p, [{ type: 'ZkPepperActivated', stream: 'zk-pepper', tenant: p.tenant, payload: { version: b.version, previous: current } }], 'pepper');
   await ctx.settled(last(rs));
-  return { version: b.version as number, previous: current };
+  return { version: b.version, previous: current };
 }
 
 /** Commit a tenant's set: the low-leaf tree of its leaves, its root on the set's stream. */
-export async function commitSet(ctx: ServiceContext, p: Principal, raw: unknown) {
-  const c = parseSetCommit(raw);
+export async function commitSet(ctx: ServiceContext, p: Principal, body: SetCommit) {
+  const c = checkSetCommit(body);
   await staleCheck(ctx, c.pepperVersion);
   const leaves = [...new Set(c.leaves)].map(BigInt).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const tree = LowLeafTree.build(leaves, await hasher());
@@ -71,8 +68,8 @@ export async function setView(ctx: ServiceContext, p: Principal, setId: string) 
 }
 
 /** Request a proof job against a counterparty's committed set; the query is sealed for the planner and provers. */
-export async function requestJob(ctx: ServiceContext, p: Principal, raw: unknown, opts: { sealer: TenantSealer; budgetMs: number }): Promise<{ jobId: string }> {
-  const j = parseJobRequest(raw, p.tenant, opts.budgetMs);
+export async function requestJob(ctx: ServiceContext, p: Principal, body: JobBody, opts: { sealer: TenantSealer; budgetMs: number }): Promise<{ jobId: string }> {
+  const j = jobRequest(body, p.tenant, opts.budgetMs);
   await staleCheck(ctx, j.pepperVersion);
   const set = await setOf(ctx.readModels, j.counterparty, j.setId);
   if (!set) throw new NotFoundError('set', `${j.counterparty}/${j.setId}`);

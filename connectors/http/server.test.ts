@@ -75,12 +75,12 @@ describe('HTTP service (embedded log)', () => {
     const cases: [unknown, number, string, RegExp][] = [
       ['{"type": ', 400, 'VALIDATION_FAILED', /body: is not valid JSON/],
       [{ ...note('x'), type: 'NoSuchEvent' }, 422, 'UNKNOWN_EVENT_TYPE', /event\.type: unknown event type 'NoSuchEvent'/],
-      [{ ...note('x'), stream: undefined }, 400, 'VALIDATION_FAILED', /event\.stream: is required/],
-      [{ ...note('x'), expectedVersion: -1 }, 400, 'VALIDATION_FAILED', /event\.expectedVersion/],
-      [{ ...note('x'), occurredAt: 'yesterday' }, 400, 'VALIDATION_FAILED', /event\.occurredAt: must be an ISO-8601/],
-      [{ ...note('x'), colour: 'red' }, 400, 'VALIDATION_FAILED', /event\.colour: is not an event field/],
-      [{ events: [] }, 400, 'VALIDATION_FAILED', /events: must hold at least one event/],
-      [[1, 2], 400, 'VALIDATION_FAILED', /event: must be an event object|event\[0\]/],
+      [{ ...note('x'), stream: undefined }, 400, 'VALIDATION_FAILED', /stream: is required/],
+      [{ ...note('x'), expectedVersion: -1 }, 400, 'VALIDATION_FAILED', /expectedVersion: must be an integer from 0/],
+      [{ ...note('x'), occurredAt: 'yesterday' }, 400, 'VALIDATION_FAILED', /occurredAt: must be an ISO-8601/],
+      [{ ...note('x'), colour: 'red' }, 400, 'VALIDATION_FAILED', /colour: is not a field here; allowed: id, type, stream/],
+      [{ events: [] }, 400, 'VALIDATION_FAILED', /events: must hold at least 1 item/],
+      [[1, 2], 400, 'VALIDATION_FAILED', /body: must be an object, not an array/],
       [{ type: 'TenantKeyIssued', stream: 's', payload: { tenant: 'acme', keyId: 'k', role: 'admin', keyHash: 'h' } }, 422, 'SCHEMA_VIOLATION', /recorded by the service itself/],
     ];
     for (const [body, status, code, message] of cases) {

@@ -12,6 +12,7 @@ import { consoleRoutes } from './console';
 import { httpMetrics } from './metrics';
 import { FaultInjector, faultRoutes } from './fault-injection';
 import { eventRoutes } from './routes/events';
+import { apiRouter } from './api-router';
 
 let defaultMetricsOn = false;
 
@@ -63,10 +64,7 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
     app.use('/chaos', faultRoutes(injector, auth));
     app.use(injector.middleware);
   }
-  const v1 = express.Router();
-  v1.use(auth);
-  v1.use(eventRoutes(service.ctx));
-  for (const mod of opts.routes ?? allRoutes()) v1.use(mod(service.ctx));
+  const v1 = apiRouter(service.ctx, auth, [eventRoutes, ...(opts.routes ?? allRoutes())]);
 
   // Pages show tenant data too: the same keys as the API, from the header or the login cookie.
   app.use('/ui', loginRoutes(check));

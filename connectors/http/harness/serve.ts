@@ -3,6 +3,7 @@
  * a bearer-token → principal table, with the house error middleware, on a free port.
  */
 import express, { type Router } from 'express';
+import { apiRouter } from '../api-router';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callApi, type ApiResponse } from '../client';
@@ -24,10 +25,7 @@ export async function serveHarness(ctx: ServiceContext, opts: { routes: ((ctx: S
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb', strict: false }));
   const auth = keyTableAuth(keys);
   for (const page of opts.pages ?? []) app.use('/ui', auth, page(ctx));
-  const v1 = express.Router();
-  v1.use(auth);
-  for (const r of opts.routes) v1.use(r(ctx));
-  app.use('/v1', v1);
+  app.use('/v1', apiRouter(ctx, auth, opts.routes));
   app.use(notFound);
   app.use(errorHandler);
   const server: Server = await new Promise((resolve) => {

@@ -90,13 +90,16 @@ describe('LAC semantic diff over HTTP', () => {
   test('bad diff input is a 400 naming the field', async () => {
     const missing = await h.request('POST', '/v1/lac/diff', key, { from: capped });
     expect(missing.status).toBe(400);
-    expect(missing.body.details.problems).toEqual([{ field: 'to', problem: expect.stringContaining('is required') }]);
+    expect(missing.body.details.problems).toEqual([{ field: 'to', problem: 'is required', code: 'REQUIRED' }]);
     const invalid = await h.request('POST', '/v1/lac/diff', key, { from: capped, to: { ...capped, bundles: [{ ref: 'graph.hop-cap@^1', params: { maxHops: -1 } }] } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.details.problems[0]).toMatchObject({ field: 'to.bundles[0].params.maxHops', code: 'TOO_SMALL' });
-    const unknown = await h.request('POST', '/v1/lac/diff', key, { from: 'nope', to: { id: 'graph-access', version: '7.0.0' }, extra: 1 });
+    const extra = await h.request('POST', '/v1/lac/diff', key, { from: 'nope', to: { id: 'graph-access', version: '7.0.0' }, extra: 1 });
+    expect(extra.status).toBe(400);
+    expect(extra.body.details.problems).toEqual([{ field: 'extra', problem: expect.stringContaining('from, to'), code: 'UNKNOWN_FIELD' }]);
+    const unknown = await h.request('POST', '/v1/lac/diff', key, { from: 'nope', to: { id: 'graph-access', version: '7.0.0' } });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.details.problems.map((p: { field: string }) => p.field)).toEqual(['extra', 'from', 'to']);
+    expect(unknown.body.details.problems.map((p: { field: string }) => p.field)).toEqual(['from', 'to']);
     expect((await h.request('POST', '/v1/lac/diff', key, [1, 2])).status).toBe(400);
   });
 });

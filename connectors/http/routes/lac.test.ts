@@ -68,7 +68,10 @@ describe('LAC routes end to end', () => {
   test('a malformed decide request is a 400 naming the field', async () => {
     const res = await h.request('POST', '/v1/lac/decide', key, { policy: v1, request: { ...request(), action: 'EXPORT' } });
     expect(res.status).toBe(400);
-    expect(res.body.details.problems).toEqual([{ field: 'request.action', problem: 'must be one of query, traverse, export (exactly, lower case)' }]);
+    expect(res.body.details.problems).toEqual([{ field: 'request.action', problem: 'must be one of query, traverse, export, not "EXPORT"', code: 'BAD_ENUM' }]);
+    // In the author's locale, as the policy validator's problems are.
+    const fr = await h.request('POST', '/v1/lac/decide', key, { policy: v1, request: { ...request(), action: 'EXPORT' } }, { 'accept-language': 'fr' });
+    expect(fr.body.details.problems).toEqual([{ field: 'request.action', problem: `doit valoir l'une des valeurs query, traverse, export, et non "EXPORT"`, code: 'BAD_ENUM' }]);
   });
 
   test('the first promotion has no history: low risk, promoted without acknowledgment; decisions are recorded', async () => {

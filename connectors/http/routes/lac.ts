@@ -128,9 +128,7 @@ export const lacRoutes: RouteModule = (ctx) => {
     asyncRoute(async (req, res) => {
       const c = callerOf(req);
       mustWrite(c);
-      const body = (req.body ?? {}) as { windowDays?: unknown };
-      if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: 'must be empty or {windowDays}' }]);
-      const windowDays = body.windowDays === undefined ? undefined : (body.windowDays as number);
+      const { windowDays } = (req.body ?? {}) as { windowDays?: number };
       res.status(201).json(await service.preview(c, req.params.id, req.params.version, { windowDays }));
     }),
   );

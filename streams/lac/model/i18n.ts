@@ -23,6 +23,8 @@ export const VALIDATION_MESSAGES = {
   DUPLICATE_BUNDLE: { en: '{bundle} is already used at {other}; use it once with all its params', fr: '{bundle} est déjà utilisé en {other} ; utilisez-le une seule fois avec tous ses paramètres' },
   UNKNOWN_PARAM: { en: '{bundle} has no param of this name; its params are {allowed}', fr: "{bundle} n'a pas de paramètre de ce nom ; ses paramètres sont {allowed}" },
   TOO_SMALL: { en: 'must be at least {min}', fr: 'doit valoir au moins {min}' },
+  TOO_LARGE: { en: 'must be at most {max}', fr: 'doit valoir au plus {max}' },
+  BAD_FORMAT: { en: "'{value}' does not have the expected form ({pattern})", fr: "'{value}' n'a pas la forme attendue ({pattern})" },
   TOO_LONG: { en: 'holds {actual} items or characters; at most {max}', fr: 'contient {actual} éléments ou caractères ; au plus {max}' },
   EMPTY: { en: 'must not be empty', fr: 'ne doit pas être vide' },
   UNKNOWN_PATH: { en: "'{value}' is not a request path; known paths: {allowed}", fr: "'{value}' n'est pas un chemin de requête ; chemins connus : {allowed}" },
