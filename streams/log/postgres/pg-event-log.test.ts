@@ -117,6 +117,21 @@ if (url) {
       expect(await log.readStream(`${s}-c`)).toHaveLength(1);
       await log.close();
     });
+
+    test('strings that look like SQL are stored verbatim: the group commit inlines values as escaped literals', async () => {
+      const log = await PgEventLog.open({ connectionString: url });
+      const hostile = [`${run}-it's`, `${run}-back\\slash\\'`, `${run}-"quoted", {braces}`, `${run}-'); DROP TABLE events; --`, `${run}-$1 $15 E'\\x00'`, `${run}-ends in $v`, `${run}-$v$ and $v0$ inside`];
+      const appended = await Promise.all(hostile.map((s, i) => log.append([ev(s, `key ${s}`, { tenant: `t'${i}\\`, correlationId: `c"${s}` })])));
+      for (const [i, s] of hostile.entries()) {
+        const [stored] = await log.readStream(s);
+        expect(stored).toMatchObject({ id: appended[i][0].id, stream: s, tenant: `t'${i}\\`, correlationId: `c"${s}`, payload: { keyId: `key ${s}` } });
+      }
+      const verifier = new ChainVerifier();
+      for (const s of hostile) for (const e of await log.readStored({ stream: s })) verifier.check(e);
+      expect(verifier.verified).toBe(hostile.length);
+      expect(verifier.breaks).toEqual([]);
+      await log.close();
+    });
   });
 } else {
   test.skip('EventLog contract on PostgreSQL (set DATABASE_URL, e.g. via make test-distributed)', () => undefined);

@@ -188,8 +188,7 @@ export class PgEventLog implements EventLog {
     try {
       for (const exact of [false, true]) {
         try {
-          const { outcomes, head, heads } = await this.commitPlans(client, group, exact, true);
-          await client.query('COMMIT');
+          const { outcomes, head, heads } = await this.commitPlans(client, group, exact, { begin: true, commit: true });
           this.headCache.committed(head, heads);
           return { outcomes, head };
         } catch (err) {
@@ -204,27 +203,33 @@ export class PgEventLog implements EventLog {
   }
 
   /**
-   * Inside an open transaction: lock the head, plan every request against the stream heads and
-   * stored ids, insert the accepted rows, move the head and notify. A request that conflicts comes
-   * back as its error and leaves no row behind. `exact`: look every id and head up in the store
-   * (always so within a caller's transaction, which cannot be redone here).
+   * Lock the head, plan every request against the stream heads and stored ids, insert the accepted
+   * rows, move the head and notify. A request that conflicts comes back as its error and leaves no
+   * row behind. `exact`: look every id and head up in the store (always so within a caller's
+   * transaction, which cannot be redone here); else the heads come from this instance's cache.
+   * `begin`/`commit`: open and close the transaction here (a group commit; BEGIN goes in the lock's
+   * message); else the caller's transaction is already open and stays open.
    */
   private async commitPlans(
     client: pg.PoolClient | pg.Client,
     group: readonly Pick<PendingAppend, 'events'>[],
     exact: boolean,
-    begin = false,
+    own: { begin: boolean; commit: boolean } = { begin: false, commit: false },
   ): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number; heads: Map<string, StreamHead> }> {
     const all = group.flatMap((g) => g.events);
-    const head = await lockHead(client, begin);
     const streams = [...new Set(all.map((p) => p.event.stream))];
+    let head: number;
     let ids: Map<string, KnownEvent>;
     let heads: Map<string, StreamHead>;
     if (exact) {
+      head = await lockHead(client, own.begin);
       ({ ids, heads } = await lookupKnown(client, [...new Set(all.map((p) => p.id))], streams));
     } else {
-      const { known, missing } = await this.headCache.resolve(client, head, streams);
-      heads = missing.length ? new Map([...known, ...(await lookupKnown(client, [], missing)).heads]) : known;
+      // The cache's path opens the transaction itself, in the lock's message.
+      if (!own.begin) throw new Error('the optimistic append path runs in a transaction of its own');
+      const resolved = await this.headCache.lockAndResolve(client, streams);
+      head = resolved.head;
+      heads = resolved.missing.length ? new Map([...resolved.known, ...(await lookupKnown(client, [], resolved.missing)).heads]) : resolved.known;
       ids = new Map();
     }
     const view = { position: head, heads, ids };
@@ -245,6 +250,7 @@ export class PgEventLog implements EventLog {
     // A version conflict may be a retry of an event already stored (a duplicate, not a conflict): only the exact path can tell.
     if (!exact && outcomes.some((o) => o instanceof VersionConflictError)) throw new RedoExact();
     if (rows.length) await insertRows(client, rows, { head: view.position, channel: HEAD_CHANNEL });
+    if (own.commit) await client.query('COMMIT');
     return { outcomes, head: view.position, heads };
   }
 

@@ -3,41 +3,56 @@
  * is valid at one log head. An appender that holds the head lock and finds the head where the cache
  * was last exact needs no lookup for the streams it knows; if other instances wrote since, only the
  * events after that position are read (a range of the primary key) to bring it up to date.
+ *
+ * `lockAndResolve` takes the head lock and asks both questions in the same message (BEGIN, the
+ * lock, the events since the cache was exact, the heads of the streams it does not know), so a
+ * group commit waits one round trip, not three, before it can plan.
  */
 import type pg from 'pg';
 import type { StreamHead } from './append-plan';
+import { lastOfStreamsInlined } from './statements';
 
 /** Past this many foreign events, reading them costs more than looking the streams up: start over. */
 const MAX_CATCH_UP = 20_000;
 const MAX_STREAMS = 200_000;
+const LOCK_HEAD = 'SELECT position FROM log_head FOR UPDATE';
+
+type Client = pg.PoolClient | pg.Client;
+type Row = [string, number, string];
 
 export class StreamHeadCache {
   private readonly heads = new Map<string, StreamHead>();
   /** The log head at which every entry is exact; -1 when nothing is known. */
   private at = -1;
 
-  /** Under the head lock, at log head `head`: the cached heads of `streams`, and those it cannot answer. */
-  async resolve(client: pg.PoolClient | pg.Client, head: number, streams: readonly string[]): Promise<{ known: Map<string, StreamHead>; missing: string[] }> {
-    if (this.at !== head) {
-      if (this.at < 0 || head - this.at > MAX_CATCH_UP || head < this.at) this.heads.clear();
-      else {
-        const res = await client.query({
-          text: `SELECT DISTINCT ON (stream) stream, stream_version, hash FROM events WHERE position > $1 AND position <= $2 ORDER BY stream, stream_version DESC`,
-          values: [this.at, head],
-          rowMode: 'array',
-        });
-        for (const r of res.rows) this.heads.set(r[0], { version: r[1], hash: r[2] });
-      }
-      this.at = head;
-    }
+  /**
+   * BEGIN and take the head lock; the log head, the heads of `streams` it knows and the streams it
+   * cannot answer (none have events; or, after more foreign events than it reads, those to look up).
+   */
+  async lockAndResolve(client: Client, streams: readonly string[]): Promise<{ head: number; known: Map<string, StreamHead>; missing: string[] }> {
+    const unknown = streams.filter((s) => !this.heads.has(s));
+    const catchUp = this.at >= 0;
+    const statements = ['BEGIN', LOCK_HEAD];
+    // Statements after the lock see everything committed before it was granted (READ COMMITTED: a snapshot per statement).
+    if (catchUp) statements.push(`SELECT DISTINCT ON (stream) stream, stream_version, hash FROM events WHERE position > ${this.at} AND position <= ${this.at + MAX_CATCH_UP} ORDER BY stream, stream_version DESC`);
+    if (unknown.length) statements.push(lastOfStreamsInlined(unknown));
+    const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult[];
+    const head = Number(results[1].rows[0].position);
+    const rowsOf = (r: pg.QueryResult | undefined): Row[] => (r ? r.rows.map((x) => [x.stream, x.stream_version, x.hash]) : []);
+    if (!catchUp || head < this.at || head - this.at > MAX_CATCH_UP) this.heads.clear();
+    else if (head !== this.at) this.learn(rowsOf(results[2]));
+    this.learn(rowsOf(results[catchUp ? 3 : 2]));
+    // Looked up and not found: no events yet; answer them without asking again.
+    const looked = new Set(unknown);
+    this.at = head;
     const known = new Map<string, StreamHead>();
     const missing: string[] = [];
     for (const s of streams) {
       const h = this.heads.get(s);
       if (h) known.set(s, h);
-      else missing.push(s);
+      else if (!looked.has(s)) missing.push(s);
     }
-    return { known, missing };
+    return { head, known, missing };
   }
 
   /** After a commit that moved the log to `head`: the heads it wrote (and the lookups it made) are exact there. */
@@ -50,5 +65,9 @@ export class StreamHeadCache {
   invalidate(): void {
     this.heads.clear();
     this.at = -1;
+  }
+
+  private learn(rows: readonly Row[]): void {
+    for (const [stream, version, hash] of rows) this.heads.set(stream, { version, hash });
   }
 }
