@@ -97,3 +97,36 @@ export async function eventsOf<P = any>(tenant: string, types: string[], max = 2
 }
 
 export const canWrite = (s: Session) => s.role !== 'auditor';
+
+/** Auditors and admins may read any tenant (the API's ?tenant=); producers only their own. */
+export const mayReadOtherTenants = (s: Session) => s.role !== 'producer';
+
+const READ_TENANT = 'tf-read-tenant';
+/** The tenant the pages show: the signed-in tenant, or the one an auditor or admin switched to (this tab only). */
+export function readTenant(s: Session): string {
+  return (mayReadOtherTenants(s) && sessionStorage.getItem(READ_TENANT)) || s.tenant;
+}
+export function switchReadTenant(s: Session, tenant: string): void {
+  if (!mayReadOtherTenants(s) || !tenant || tenant === s.tenant) sessionStorage.removeItem(READ_TENANT);
+  else sessionStorage.setItem(READ_TENANT, tenant);
+}
+/** `?tenant=` for a list or a read when another tenant is being read, else nothing. */
+export const tenantQuery = (s: Session, sep: '?' | '&' = '?') => (readTenant(s) === s.tenant ? '' : `${sep}tenant=${encodeURIComponent(readTenant(s))}`);
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Every item of a paged list endpoint (limit + cursor), up to `max`. */
+export async function allPages<T>(path: string, max = 2000): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: Page<T> = await api<Page<T>>('GET', `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && out.length < max);
+  return out;
+}

@@ -1,6 +1,6 @@
 /** The console's shell: session, header (tenant, role, locale, sign out), navigation and a hash router. */
 import { useEffect, useState } from 'preact/hooks';
-import { loadSession, logout, setLocale, currentLocale, type Session } from './api';
+import { loadSession, logout, mayReadOtherTenants, readTenant, setLocale, currentLocale, switchReadTenant, type Session } from './api';
 import { ErrorBox, Loading } from './ui';
 import { Home } from './pages/home';
 import { PcqWorkbench } from './pages/pcq';
@@ -34,6 +34,7 @@ export function App() {
   const [error, setError] = useState<unknown>();
   const [route, setRoute] = useState(parseHash(location.hash));
   const [locale, setLoc] = useState(currentLocale());
+  const [, setReading] = useState('');
   useEffect(() => {
     loadSession().then((s) => {
       if (!s) location.assign('/ui/login?next=%2Fui%2F');
@@ -73,6 +74,7 @@ export function App() {
         <div class="who" data-testid="who">
           <span>tenant <strong data-testid="tenant">{session.tenant}</strong></span>
           <span>role <strong data-testid="role">{session.role}</strong></span>
+          {mayReadOtherTenants(session) && <TenantSwitch session={session} onSwitch={setReading} />}
           <label>
             <span class="sr-only">Language</span>
             <select value={locale} onChange={(e) => changeLocale((e.target as HTMLSelectElement).value)} aria-label="Language of messages">
@@ -87,6 +89,31 @@ export function App() {
         <Page route={route} session={session} locale={locale} />
       </main>
     </div>
+  );
+}
+
+/**
+ * Auditors and admins read every tenant (the API's ?tenant=, as on GET /v1/events): the Studio,
+ * analytics and ZK-TX pages then show the tenant named here, in this tab only. Producers read their own.
+ */
+function TenantSwitch({ session, onSwitch }: { session: Session; onSwitch: (tenant: string) => void }) {
+  const [value, setValue] = useState(readTenant(session));
+  const reading = readTenant(session);
+  return (
+    <form
+      class="tenant-switch"
+      aria-label="Tenant to read"
+      onSubmit={(e) => {
+        e.preventDefault();
+        switchReadTenant(session, value.trim());
+        onSwitch(readTenant(session));
+      }}
+    >
+      <label for="read-tenant">reading</label>
+      <input id="read-tenant" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} maxLength={128} data-testid="read-tenant-input" />
+      <button type="submit" data-testid="read-tenant-go">Read</button>
+      {reading !== session.tenant && <strong data-testid="read-tenant">reading {reading}</strong>}
+    </form>
   );
 }
 

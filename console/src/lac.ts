@@ -1,10 +1,11 @@
-/** LAC policies as the console sees them: folded from the tenant's policy events (GET /v1/events). */
-import { eventsOf, type LogEvent } from './api';
+/** LAC policies as the console sees them: the API's policy list read model (GET /v1/lac/policies, /policies/:id). */
+import { allPages, api, tenantQuery, type Session } from './api';
 
 export type VersionState = 'draft' | 'invalid' | 'validated' | 'previewed' | 'blocked' | 'promoted';
 
 export interface PolicyVersion {
   version: string;
+  /** The version's document as JSON text ('' in the list, which carries no documents). */
   document: string;
   documentHash: string;
   origin: string;
@@ -28,59 +29,43 @@ export interface PolicySummary {
   id: string;
   versions: PolicyVersion[];
   active: string | null;
+  lastChange: { at: string; who: string; what: string };
+  /** Newest first (the detail only). */
   history: HistoryEntry[];
 }
 
-export const POLICY_EVENTS = ['PolicyDrafted', 'PolicyValidated', 'BlastRadiusComputed', 'PromotionBlocked', 'PromotionAcknowledged', 'PolicyPromoted'];
+interface ApiVersion {
+  version: string; state: VersionState; origin: string; author: string; draftedAt: string; documentHash: string; problems: number;
+  lastPreviewId: string | null; riskLevel: string | null; document?: unknown; problemDetails?: PolicyVersion['problems'];
+}
+interface ApiPolicy { policyId: string; activeVersion: string | null; lastChange: PolicySummary['lastChange']; versions: ApiVersion[]; history?: HistoryEntry[] }
 
-const semverKey = (v: string) => v.split(/[.-]/).map((p) => (/^\d+$/.test(p) ? p.padStart(8, '0') : p)).join('.');
+const toSummary = (p: ApiPolicy): PolicySummary => ({
+  id: p.policyId,
+  active: p.activeVersion,
+  lastChange: p.lastChange,
+  history: p.history ?? [],
+  versions: p.versions.map((v) => ({
+    version: v.version, state: v.state, origin: v.origin, author: v.author, draftedAt: v.draftedAt, documentHash: v.documentHash,
+    lastPreviewId: v.lastPreviewId, riskLevel: v.riskLevel,
+    document: v.document === undefined || v.document === null ? '' : JSON.stringify(v.document),
+    problems: v.problemDetails ?? [],
+  })),
+});
 
-export function foldPolicies(events: LogEvent[]): Map<string, PolicySummary> {
-  const out = new Map<string, PolicySummary>();
-  for (const e of events) {
-    const p = e.payload;
-    const id = p.policyId as string;
-    const s = out.get(id) ?? { id, versions: [], active: null, history: [] };
-    out.set(id, s);
-    let v = s.versions.find((x) => x.version === p.version);
-    const who = p.by ?? p.author ?? '';
-    switch (e.type) {
-      case 'PolicyDrafted':
-        if (!v) s.versions.push((v = { version: p.version, document: '', documentHash: '', origin: '', author: '', draftedAt: '', state: 'draft', problems: [], lastPreviewId: null, riskLevel: null }));
-        Object.assign(v, { document: p.document, documentHash: p.documentHash, origin: p.origin, author: p.author, draftedAt: e.occurredAt, state: 'draft', problems: [] });
-        s.history.push({ at: e.occurredAt, type: e.type, version: p.version, who, what: `drafted (${p.origin})` });
-        break;
-      case 'PolicyValidated':
-        if (v && v.documentHash === p.documentHash) {
-          v.state = p.valid ? 'validated' : 'invalid';
-          v.problems = p.problems;
-        }
-        s.history.push({ at: e.occurredAt, type: e.type, version: p.version, who: '', what: p.valid ? 'valid' : `${p.problems.length} problem(s)` });
-        break;
-      case 'BlastRadiusComputed':
-        if (v) Object.assign(v, { state: v.state === 'promoted' ? 'promoted' : 'previewed', lastPreviewId: p.previewId, riskLevel: p.riskLevel });
-        s.history.push({ at: e.occurredAt, type: e.type, version: p.version, who: '', what: `previewed: risk ${p.riskLevel} (${p.riskScore})` });
-        break;
-      case 'PromotionBlocked':
-        if (v && v.state !== 'promoted') v.state = 'blocked';
-        s.history.push({ at: e.occurredAt, type: e.type, version: p.version, who, what: `promotion blocked (${p.reason}, risk ${p.riskLevel})` });
-        break;
-      case 'PromotionAcknowledged':
-        s.history.push({ at: e.occurredAt, type: e.type, version: p.version, who, what: `acknowledged risk ${p.riskLevel}: “${p.reason}”` });
-        break;
-      case 'PolicyPromoted':
-        if (v) v.state = 'promoted';
-        s.active = p.version;
-        s.history.push({ at: e.occurredAt, type: e.type, version: p.version, who, what: `promoted${p.previousVersion ? ` over ${p.previousVersion}` : ''}${p.acknowledged ? ' (acknowledged)' : ''}` });
-        break;
-    }
-  }
-  for (const s of out.values()) s.versions.sort((a, b) => (semverKey(a.version) < semverKey(b.version) ? -1 : 1));
-  return out;
+/** The read tenant's policies, every page. */
+export async function loadPolicies(session: Session): Promise<PolicySummary[]> {
+  return (await allPages<ApiPolicy>(`/v1/lac/policies${tenantQuery(session)}`)).map(toSummary);
 }
 
-export async function loadPolicies(tenant: string): Promise<Map<string, PolicySummary>> {
-  return foldPolicies(await eventsOf(tenant, POLICY_EVENTS));
+/** One policy in full (documents and history), or null when the tenant has none by that id. */
+export async function loadPolicy(session: Session, policyId: string): Promise<PolicySummary | null> {
+  try {
+    return toSummary(await api<ApiPolicy>('GET', `/v1/lac/policies/${encodeURIComponent(policyId)}${tenantQuery(session)}`));
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return null;
+    throw e;
+  }
 }
 
 /** One authoring session per policy in this tab: drafts, previews and the promotion share it (time-to-author). */
@@ -91,6 +76,13 @@ export function authoringSession(policyId: string, fresh = false): string {
     id = `console-${policyId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     sessionStorage.setItem(k, id);
   }
+  return id;
+}
+
+/** The editor opened: a new authoring session, recorded (POST /v1/lac/sessions) so time-to-author counts from now. */
+export async function openAuthoringSession(): Promise<string> {
+  const id = authoringSession('new', true);
+  await api('POST', '/v1/lac/sessions', { sessionId: id, client: 'console' });
   return id;
 }
 

@@ -162,10 +162,29 @@ test('1. an author builds a policy from two bundles, fixes a validation error, t
     expect.arrayContaining(['PromotionAcknowledged 1.2.0', 'PolicyPromoted 1.2.0']),
   );
 
-  await open(page, '#/analytics', '[data-testid=per-author]', 'analytics');
-  await expect(page.getByTestId('ttp').innerText()).resolves.not.toMatch(/^—/);
+  // The editor's opening was recorded (time-to-author telemetry) and the session's drafts carry it.
+  const opened = await svc.request('GET', '/v1/events?type=PolicyAuthoringOpened,PolicyAuthoringStarted', author);
+  const consoleSession = opened.body.events.find((e: { type: string; payload: { client?: string } }) => e.type === 'PolicyAuthoringOpened' && e.payload.client === 'console').payload.sessionId;
+  expect(opened.body.events.map((e: { type: string; payload: { sessionId: string } }) => `${e.type} ${e.payload.sessionId}`)).toContain(`PolicyAuthoringStarted ${consoleSession}`);
+
+  // The analytics come from the server's projection (lac-author-activity): this author's session,
+  // opened → valid draft, counted per week, per author and per bundle.
   const keyId = /^tf_([0-9a-f]{12})_/.exec(author)![1];
-  await expect(page.getByTestId('per-author').innerText()).resolves.toContain(keyId);
+  const served = (await svc.request('GET', '/v1/lac/analytics', author)).body;
+  const mine = served.authors.find((a: { author: string }) => a.author === keyId);
+  expect(mine).toMatchObject({ opened: 1, sessions: 1, newPolicies: 0, authored: 1, acknowledged: 1, promotions: 1 });
+  expect(mine.blocked).toBeGreaterThanOrEqual(2); // the 409 and the stale acknowledgment
+  expect(mine.validationErrors).toBeGreaterThanOrEqual(1);
+  expect(mine.medianMinutesToAuthor).toBeGreaterThan(0);
+  expect(served.timeToAuthor.sessions).toBeGreaterThanOrEqual(1);
+  expect(served.bundles.map((b: { bundle: string }) => b.bundle)).toEqual(expect.arrayContaining(['residency.region-lock', 'tenant.isolation']));
+  await open(page, '#/analytics', '[data-testid=per-author]', 'analytics');
+  await expect(page.getByTestId('tta').innerText()).resolves.not.toMatch(/^—/);
+  await expect(page.getByTestId('ttp').innerText()).resolves.not.toMatch(/^—/);
+  const authorRow = page.locator('[data-testid=per-author] tr', { hasText: keyId });
+  await expect(authorRow.locator('td').nth(1).innerText()).resolves.not.toBe('—'); // time to author
+  await expect(page.getByTestId('per-bundle').innerText()).resolves.toContain('residency.region-lock');
+  expect(await page.locator('[data-testid=per-week] tbody tr').count()).toBeGreaterThan(0);
   await shot(page, 'j1-08-analytics.png');
   await page.context().close();
 });
@@ -213,22 +232,35 @@ test('2. a release owner filters anomalies, opens a cluster, overrides a label w
   await page.context().close();
 });
 
-test('3. a partner submits a proof job through the API, watches it complete in the console and verifies it in the browser', async () => {
+test('3. a partner submits a proof job from the console, watches it complete through the list endpoint and verifies it in the browser', async () => {
   const partner = await svc.keyFor('partner', 'producer');
-  const pepperVersion = (await svc.request('GET', '/v1/zk/pepper', partner)).body.version;
+  // The leaf is computed where the identifier lives (the SDK's leavesOf): the console never sees the raw identifier.
   const [query] = await leavesOf(['customer-7@demo.example'], DEMO_PEPPER);
-  const submitted = await svc.request('POST', '/v1/zk/jobs', partner, { counterparty: 'demo', setId: 'demo-customers', query, pepperVersion });
-  expect(submitted.status).toBe(202);
-  const jobId = submitted.body.jobId as string;
 
   const page = await signIn(partner);
-  await open(page, '#/zk', `[data-job="${jobId}"]`, 'zk');
-  await shot(page, 'j3-01-job-listed.png');
+  await open(page, '#/zk', '[data-testid=submit-job]', 'zk');
   // Another tenant's sets never show: the partner committed none.
   await expect(page.locator('#sets').innerText()).resolves.toContain('No set committed by this tenant');
+  // A set that does not exist: the API's 404 is shown, nothing is submitted.
+  await page.getByTestId('zk-counterparty').fill('demo');
+  await page.getByTestId('zk-set').fill('no-such-set');
+  await page.getByTestId('zk-query').fill(query);
+  await page.getByTestId('zk-submit').click();
+  await page.locator('#submit .error').filter({ hasText: '404' }).waitFor();
+  await page.getByTestId('zk-set').fill('demo-customers');
+  await page.getByTestId('zk-submit').click();
+  await page.getByTestId('zk-submitted').waitFor();
+  const jobId = /zkj-[\w-]+/.exec(await page.getByTestId('zk-submitted').innerText())![0];
+  await page.locator(`[data-job="${jobId}"]`).waitFor();
+  await axe(page, 'zk (submitted)');
+  await shot(page, 'j3-01-job-submitted.png');
   const row = page.locator(`[data-job="${jobId}"]`);
   await page.locator(`[data-job="${jobId}"][data-status=done]`).waitFor({ timeout: 120_000 });
   await expect(row.getByTestId('job-result').innerText()).resolves.toBe('in the set');
+  await expect(row.getByTestId('job-latency').innerText()).resolves.toMatch(/^\d+ ms/);
+  // The page read it from the list endpoint, which the partner's SDK sees the same way.
+  const listed = (await svc.request('GET', '/v1/zk/jobs', partner)).body.items;
+  expect(listed.map((j: { jobId: string; status: string; overlap: boolean }) => [j.jobId, j.status, j.overlap])).toEqual([[jobId, 'done', true]]);
   await row.getByTestId('verify').click();
   await row.getByTestId('verdict').filter({ hasText: '✓ proof valid' }).waitFor({ timeout: 60_000 });
   await axe(page, 'zk (verified)');
@@ -260,7 +292,35 @@ test('4. an auditor reads every page; every button that changes something is abs
   expect(await page.getByTestId('override-open').count()).toBe(0);
   await shot(page, 'j4-03-pcq.png');
   await open(page, '#/zk', '[data-testid=jobs]', 'zk (auditor)');
+  expect(await page.getByTestId('submit-job').count()).toBe(0);
   await shot(page, 'j4-04-zk.png');
+  // Each anomaly's runbook is a link to its page.
+  await open(page, '#/pcq', '[data-testid=cluster]', 'pcq (auditor, runbook)');
+  await page.locator('[data-testid=cluster] button.cluster-head').first().click();
+  const firstAnomaly = page.getByTestId('anomaly').first();
+  await firstAnomaly.locator('summary').click();
+  const runbook = firstAnomaly.getByTestId('runbook');
+  const runbookPath = await runbook.innerText();
+  expect(runbookPath).toMatch(/^docs\/runbooks\/\w+\.md$/);
+  await runbook.click();
+  await page.waitForURL(/\/ui\/runbooks\/\w+$/);
+  await expect(page.locator('h1').innerText()).resolves.toContain('Runbook');
+  await axe(page, 'runbook page');
+  await shot(page, 'j4-05-runbook.png');
+  await page.goto(`${svc.url}/ui/`);
+  await page.getByTestId('tenant').waitFor();
+  // Auditors read every tenant: the tenant switch shows the partner's proof job (journey 3), read-only.
+  await page.getByTestId('read-tenant-input').fill('partner');
+  await page.getByTestId('read-tenant-go').click();
+  await page.getByTestId('read-tenant').filter({ hasText: 'reading partner' }).waitFor();
+  await open(page, '#/zk', '[data-testid=jobs] [data-status=done]', 'zk (auditor reading partner)');
+  expect(await page.getByTestId('submit-job').count()).toBe(0);
+  await shot(page, 'j4-06-tenant-switch.png');
+  await open(page, '#/studio', 'text=No policy yet.', 'studio (auditor reading partner)');
+  await page.getByTestId('read-tenant-input').fill('demo');
+  await page.getByTestId('read-tenant-go').click();
+  await open(page, '#/studio', '[data-testid=policies]', 'studio (auditor back on demo)');
+  expect(await page.getByTestId('read-tenant').count()).toBe(0);
   // The existing pages are in reach from the console.
   await page.goto(`${svc.url}/ui/ops/slo`);
   await page.locator('h1').first().waitFor();

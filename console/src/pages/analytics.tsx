@@ -1,189 +1,150 @@
 /**
- * Author analytics: the service's aggregates (GET /v1/lac/analytics: time-to-author, share of new
- * policies from bundles against KR2.1's target) and, folded here from the Studio's events, the same
- * figures per week and per author.
+ * Author analytics, all from the service (GET /v1/lac/analytics): the totals, time-to-author against
+ * KR2.1 (median under 6 minutes, at least 60% of new policies from bundles) and, from the
+ * lac-author-activity read model, the same figures per ISO week, per author and per bundle.
  */
-import { api, eventsOf, type LogEvent, type Session } from '../api';
+import { api, readTenant, tenantQuery, type Session } from '../api';
 import { Badge, ChartBox, ErrorBox, Loading, PALETTE, Section, pct, useAsync } from '../ui';
 
-interface Aggregates {
+interface Activity {
+  opened: number;
+  sessions: number;
+  newPolicies: number;
+  newPoliciesFromBundles: number;
+  bundleShare: number | null;
+  drafts: number;
+  validationErrors: number;
+  previews: number;
+  blocked: number;
+  acknowledged: number;
+  promotions: number;
+  authored: number;
+  medianMinutesToAuthor: number | null;
+  medianMinutesToPromotion: number | null;
+}
+
+interface Analytics {
   sessions: number;
   drafts: number;
   medianMinutesToValid: number | null;
   medianMinutesToPromotion: number | null;
   validationErrors: number;
-  errorsByCode: Record<string, number>;
   previews: number;
   promotions: number;
   blockedPromotions: number;
   newPolicies: number;
-  newPoliciesFromBundles: number;
   bundleShare: number | null;
   bundleShareTarget: number;
   meetsBundleShareTarget: boolean;
-}
-
-const TIME_TARGET_MIN = 6;
-const EVENTS = ['PolicyAuthoringStarted', 'PolicyDrafted', 'PolicyValidated', 'PolicyValidationFailed', 'PolicyPreviewed', 'PromotionBlocked', 'PromotionAcknowledged', 'PolicyPromoted'];
-
-const median = (xs: number[]) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-/** Monday (UTC) of the week of an ISO time, as YYYY-MM-DD. */
-const weekOf = (iso: string) => {
-  const d = new Date(iso);
-  d.setUTCHours(0, 0, 0, 0);
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return d.toISOString().slice(0, 10);
-};
-
-interface Week { week: string; errors: number; previews: number; promotions: number; blocked: number; acknowledged: number; started: number; fromBundles: number }
-
-export function fold(events: LogEvent[]) {
-  const weeks = new Map<string, Week>();
-  const firstDraft = new Map<string, { at: number; author: string; bundles: string[] }>();
-  const authorMinutes = new Map<string, number[]>();
-  const bundleMinutes = new Map<string, number[]>();
-  for (const e of events) {
-    const w = weeks.get(weekOf(e.occurredAt)) ?? { week: weekOf(e.occurredAt), errors: 0, previews: 0, promotions: 0, blocked: 0, acknowledged: 0, started: 0, fromBundles: 0 };
-    weeks.set(w.week, w);
-    const p = e.payload;
-    const key = `${p.policyId}@${p.version}`;
-    switch (e.type) {
-      case 'PolicyAuthoringStarted':
-        if (p.newPolicy) {
-          w.started++;
-          if (p.origin === 'bundle') w.fromBundles++;
-        }
-        break;
-      case 'PolicyDrafted':
-        if (!firstDraft.has(key)) {
-          let bundles: string[] = [];
-          try {
-            bundles = (JSON.parse(p.document).bundles ?? []).map((b: { ref: string }) => String(b.ref).split('@')[0]);
-          } catch {
-            /* kept as recorded */
-          }
-          firstDraft.set(key, { at: Date.parse(e.occurredAt), author: p.author, bundles });
-        }
-        break;
-      case 'PolicyValidationFailed':
-        w.errors += p.errorCount;
-        break;
-      case 'PolicyPreviewed':
-        w.previews++;
-        break;
-      case 'PromotionBlocked':
-        w.blocked++;
-        break;
-      case 'PromotionAcknowledged':
-        w.acknowledged++;
-        break;
-      case 'PolicyPromoted': {
-        w.promotions++;
-        const d = firstDraft.get(key);
-        if (d) {
-          const min = (Date.parse(e.occurredAt) - d.at) / 60000;
-          authorMinutes.set(d.author, [...(authorMinutes.get(d.author) ?? []), min]);
-          for (const b of d.bundles) bundleMinutes.set(b, [...(bundleMinutes.get(b) ?? []), min]);
-        }
-        break;
-      }
-    }
-  }
-  const med = (m: Map<string, number[]>) => [...m.entries()].map(([name, xs]) => ({ name, median: median(xs)!, n: xs.length })).sort((a, b) => a.name.localeCompare(b.name));
-  return { weeks: [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)), perAuthor: med(authorMinutes), perBundle: med(bundleMinutes) };
+  timeToAuthor: { medianMinutes: number | null; sessions: number; targetMinutes: number; meetsTarget: boolean };
+  weeks: ({ week: string } & Activity)[];
+  authors: ({ author: string } & Activity)[];
+  bundles: ({ bundle: string } & Activity)[];
 }
 
 const minutes = (x: number | null) => (x === null ? '—' : x < 1 ? `${Math.round(x * 60)} s` : `${x.toFixed(1)} min`);
 
+function ActivityTable({ rows, label, testid }: { rows: ({ name: string } & Activity)[]; label: string; testid: string }) {
+  return (
+    <table data-testid={testid}>
+      <thead>
+        <tr>
+          <th scope="col">{label}</th><th scope="col">Sessions</th><th scope="col">Time to author</th><th scope="col">Time to promotion</th>
+          <th scope="col">Errors</th><th scope="col">Previews</th><th scope="col">Blocked</th><th scope="col">Acknowledged</th><th scope="col">Promoted</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            <th scope="row">{r.name}</th>
+            <td>{r.sessions}{r.opened > r.sessions ? <span class="muted"> (+{r.opened - r.sessions} opened)</span> : null}</td>
+            <td>{minutes(r.medianMinutesToAuthor)}</td>
+            <td>{minutes(r.medianMinutesToPromotion)}</td>
+            <td>{r.validationErrors}</td>
+            <td>{r.previews}</td>
+            <td>{r.blocked}</td>
+            <td>{r.acknowledged}</td>
+            <td>{r.promotions}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Analytics({ session }: { session: Session }) {
-  const agg = useAsync(() => api<Aggregates>('GET', '/v1/lac/analytics'), []);
-  const detail = useAsync(async () => fold(await eventsOf(session.tenant, EVENTS)), [session.tenant]);
+  const a = useAsync(() => api<Analytics>('GET', `/v1/lac/analytics${tenantQuery(session)}`), [readTenant(session)]);
+  if (a.loading && !a.data) return <><h1>Author analytics</h1><Loading what="analytics" /></>;
+  if (a.error) return <><h1>Author analytics</h1><ErrorBox error={a.error} /></>;
+  const d = a.data!;
+  const weeks = d.weeks;
   return (
     <>
       <h1>Author analytics</h1>
-      <Section title="Time to author and bundle share" id="kr">
-        {agg.loading && <Loading what="analytics" />}
-        <ErrorBox error={agg.error} />
-        {agg.data && (
-          <dl class="figures" data-testid="aggregates">
-            <div><dt>median time to a valid draft</dt><dd data-testid="ttv">{minutes(agg.data.medianMinutesToValid)}</dd></div>
-            <div>
-              <dt>median time to promotion</dt>
-              <dd data-testid="ttp">
-                {minutes(agg.data.medianMinutesToPromotion)}{' '}
-                {agg.data.medianMinutesToPromotion !== null && (agg.data.medianMinutesToPromotion < TIME_TARGET_MIN ? <Badge kind="ok">&lt; {TIME_TARGET_MIN} min</Badge> : <Badge kind="bad">≥ {TIME_TARGET_MIN} min</Badge>)}
-              </dd>
-            </div>
-            <div>
-              <dt>new policies from bundles</dt>
-              <dd data-testid="bundle-share">
-                {pct(agg.data.bundleShare, 0)} of {agg.data.newPolicies}{' '}
-                <Badge kind={agg.data.meetsBundleShareTarget ? 'ok' : 'bad'}>target ≥ {pct(agg.data.bundleShareTarget, 0)}</Badge>
-              </dd>
-            </div>
-            <div><dt>sessions · drafts</dt><dd>{agg.data.sessions} · {agg.data.drafts}</dd></div>
-            <div><dt>validation errors</dt><dd>{agg.data.validationErrors}</dd></div>
-            <div><dt>previews · promotions · blocked</dt><dd>{agg.data.previews} · {agg.data.promotions} · {agg.data.blockedPromotions}</dd></div>
-          </dl>
-        )}
+      <Section title="Time to author and bundle share (KR2.1)" id="kr">
+        <dl class="figures" data-testid="aggregates">
+          <div>
+            <dt>median time to author (editor opened → valid draft)</dt>
+            <dd data-testid="tta">
+              {minutes(d.timeToAuthor.medianMinutes)}{' '}
+              {d.timeToAuthor.medianMinutes !== null && <Badge kind={d.timeToAuthor.meetsTarget ? 'ok' : 'bad'}>{d.timeToAuthor.meetsTarget ? '<' : '≥'} {d.timeToAuthor.targetMinutes} min</Badge>}
+              <div class="muted">{d.timeToAuthor.sessions} session(s)</div>
+            </dd>
+          </div>
+          <div><dt>median time to promotion (first draft → promoted)</dt><dd data-testid="ttp">{minutes(d.medianMinutesToPromotion)}</dd></div>
+          <div>
+            <dt>new policies from bundles</dt>
+            <dd data-testid="bundle-share">
+              {pct(d.bundleShare, 0)} of {d.newPolicies} <Badge kind={d.meetsBundleShareTarget ? 'ok' : 'bad'}>target ≥ {pct(d.bundleShareTarget, 0)}</Badge>
+            </dd>
+          </div>
+          <div><dt>sessions · drafts</dt><dd>{d.sessions} · {d.drafts}</dd></div>
+          <div><dt>validation errors</dt><dd>{d.validationErrors}</dd></div>
+          <div><dt>previews · promotions · blocked</dt><dd>{d.previews} · {d.promotions} · {d.blockedPromotions}</dd></div>
+        </dl>
       </Section>
-      {detail.loading && <Loading what="weekly figures" />}
-      <ErrorBox error={detail.error} />
-      {detail.data && (
-        <>
-          <Section title="By week" id="weeks">
-            <div class="two">
-              <ChartBox
-                label={`Per week: ${detail.data.weeks.map((w) => `${w.week} ${w.errors} errors, ${w.previews} previews, ${w.promotions} promotions, ${w.blocked} blocked, ${w.acknowledged} acknowledged`).join('; ')}`}
-                config={{
-                  type: 'bar',
-                  data: {
-                    labels: detail.data.weeks.map((w) => w.week),
-                    datasets: [
-                      { label: 'validation errors', data: detail.data.weeks.map((w) => w.errors), backgroundColor: PALETTE.red },
-                      { label: 'previews', data: detail.data.weeks.map((w) => w.previews), backgroundColor: PALETTE.blue },
-                      { label: 'promotions', data: detail.data.weeks.map((w) => w.promotions), backgroundColor: PALETTE.green },
-                      { label: 'blocked', data: detail.data.weeks.map((w) => w.blocked), backgroundColor: PALETTE.amber },
-                      { label: 'acknowledged', data: detail.data.weeks.map((w) => w.acknowledged), backgroundColor: PALETTE.purple },
-                    ],
-                  },
-                }}
-              />
-              <ChartBox
-                label={`Share of new policies from bundles per week: ${detail.data.weeks.map((w) => `${w.week} ${w.fromBundles}/${w.started}`).join('; ')}`}
-                config={{
-                  type: 'line',
-                  data: {
-                    labels: detail.data.weeks.map((w) => w.week),
-                    datasets: [
-                      { label: '% of new policies from bundles', data: detail.data.weeks.map((w) => (w.started ? (100 * w.fromBundles) / w.started : null)), borderColor: PALETTE.blue, backgroundColor: PALETTE.blue },
-                      { label: 'target', data: detail.data.weeks.map(() => 60), borderColor: PALETTE.grey, pointRadius: 0 },
-                    ],
-                  },
-                  options: { scales: { y: { min: 0, max: 100 } } },
-                }}
-              />
-            </div>
-          </Section>
-          <Section title="Time to promotion per author and per bundle" id="per">
-            <div class="two">
-              <table data-testid="per-author">
-                <thead><tr><th scope="col">Author</th><th scope="col">Median</th><th scope="col">Versions</th></tr></thead>
-                <tbody>{detail.data.perAuthor.map((r) => <tr><th scope="row">{r.name}</th><td>{minutes(r.median)}</td><td>{r.n}</td></tr>)}</tbody>
-              </table>
-              <table data-testid="per-bundle">
-                <thead><tr><th scope="col">Bundle</th><th scope="col">Median</th><th scope="col">Versions</th></tr></thead>
-                <tbody>{detail.data.perBundle.map((r) => <tr><th scope="row">{r.name}</th><td>{minutes(r.median)}</td><td>{r.n}</td></tr>)}</tbody>
-              </table>
-            </div>
-          </Section>
-        </>
-      )}
+      <Section title="By week" id="weeks">
+        <div class="two">
+          <ChartBox
+            label={`Per week: ${weeks.map((w) => `${w.week} ${w.validationErrors} errors, ${w.previews} previews, ${w.promotions} promotions, ${w.blocked} blocked, ${w.acknowledged} acknowledged`).join('; ')}`}
+            config={{
+              type: 'bar',
+              data: {
+                labels: weeks.map((w) => w.week),
+                datasets: [
+                  { label: 'validation errors', data: weeks.map((w) => w.validationErrors), backgroundColor: PALETTE.red },
+                  { label: 'previews', data: weeks.map((w) => w.previews), backgroundColor: PALETTE.blue },
+                  { label: 'promotions', data: weeks.map((w) => w.promotions), backgroundColor: PALETTE.green },
+                  { label: 'blocked', data: weeks.map((w) => w.blocked), backgroundColor: PALETTE.amber },
+                  { label: 'acknowledged', data: weeks.map((w) => w.acknowledged), backgroundColor: PALETTE.purple },
+                ],
+              },
+            }}
+          />
+          <ChartBox
+            label={`Per week, share of new policies from bundles and median minutes to author: ${weeks.map((w) => `${w.week} ${w.newPoliciesFromBundles}/${w.newPolicies}, ${minutes(w.medianMinutesToAuthor)}`).join('; ')}`}
+            config={{
+              type: 'line',
+              data: {
+                labels: weeks.map((w) => w.week),
+                datasets: [
+                  { label: '% of new policies from bundles', data: weeks.map((w) => (w.bundleShare === null ? null : 100 * w.bundleShare)), borderColor: PALETTE.blue, backgroundColor: PALETTE.blue, yAxisID: 'y' },
+                  { label: 'bundle target %', data: weeks.map(() => 100 * d.bundleShareTarget), borderColor: PALETTE.grey, pointRadius: 0, yAxisID: 'y' },
+                  { label: 'median minutes to author', data: weeks.map((w) => w.medianMinutesToAuthor), borderColor: PALETTE.purple, backgroundColor: PALETTE.purple, yAxisID: 'minutes' },
+                ],
+              },
+              options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } }, minutes: { position: 'right', min: 0, title: { display: true, text: 'minutes' } } } },
+            }}
+          />
+        </div>
+        <ActivityTable rows={weeks.map((w) => ({ ...w, name: w.week }))} label="Week" testid="per-week" />
+      </Section>
+      <Section title="Per author" id="authors">
+        <ActivityTable rows={d.authors.map((r) => ({ ...r, name: r.author }))} label="Author" testid="per-author" />
+      </Section>
+      <Section title="Per bundle" id="bundles">
+        <ActivityTable rows={d.bundles.map((r) => ({ ...r, name: r.bundle }))} label="Bundle" testid="per-bundle" />
+      </Section>
     </>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, canWrite, type FieldProblem, type Session } from '../api';
 import { href } from '../app';
-import { authoringSession, SAMPLE_REQUEST } from '../lac';
+import { openAuthoringSession, SAMPLE_REQUEST } from '../lac';
 import { ErrorBox, Loading, Section, useAsync } from '../ui';
 
 interface JsonSchema { type?: string; items?: { type?: string; enum?: string[] }; minimum?: number; default?: unknown; description?: string; additionalProperties?: unknown }
@@ -56,6 +56,11 @@ export function NewPolicy({ session, locale }: { session: Session; locale: strin
   const [checking, setChecking] = useState(false);
   // Every change and every save takes a number; only the newest one's answer is shown.
   const seq = useRef(0);
+  // Opening the editor starts an authoring session, recorded by the API: time-to-author counts from here.
+  const [sessionId, setSessionId] = useState<string>();
+  useEffect(() => {
+    if (canWrite(session)) openAuthoringSession().then(setSessionId, setError);
+  }, [session.tenant]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Live validation: the document is checked as it is edited by deciding the sample request with it
   // inline (POST /v1/lac/decide records nothing for an inline document); its problems come back
@@ -134,10 +139,13 @@ export function NewPolicy({ session, locale }: { session: Session; locale: strin
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api<{ policyId: string; version: string }>('POST', '/v1/lac/policies', document(), { headers: { 'x-lac-session': authoringSession(meta.id || 'new') } });
+      const sid = sessionId ?? (await openAuthoringSession());
+      setSessionId(sid);
+      const r = await api<{ policyId: string; version: string }>('POST', '/v1/lac/policies', document(), { headers: { 'x-lac-session': sid } });
       if (mine === seq.current) setProblems([]);
       setSaved(r);
-      sessionStorage.setItem(`tf-lac-session:${r.policyId}`, authoringSession(meta.id || 'new'));
+      // The Studio's preview and promotion of this policy carry the same session.
+      sessionStorage.setItem(`tf-lac-session:${r.policyId}`, sid);
     } catch (err) {
       setSaved(null);
       if (err instanceof ApiError && err.problems.length) {

@@ -41,6 +41,9 @@ const timelineAnchor = (a: Anomaly) => {
 };
 const clusterKey = (label: string, inputs: string[]) => JSON.stringify([label, inputs]);
 
+/** docs/runbooks/<name>.md → its page (/ui/runbooks/<name>), served behind the same keys. */
+const runbookHref = (path: string) => `/ui/runbooks/${encodeURIComponent(path.replace(/^.*\//, '').replace(/\.md$/, ''))}`;
+
 export function PcqWorkbench({ session, route }: { session: Session; route: Route }) {
   const releases = useAsync(async () => {
     const tagged = await eventsOf<{ release: string; taggedAt: string }>(session.tenant, ['ReleaseTagged']);
@@ -250,7 +253,7 @@ function AnomalyItem({ anomaly: a, session, onChanged }: { anomaly: Anomaly; ses
         <p>
           {a.runbook && (
             <>
-              Runbook: <code>{a.runbook}</code> ·{' '}
+              Runbook: <a href={runbookHref(a.runbook)} data-testid="runbook">{a.runbook}</a> ·{' '}
             </>
           )}
           <a href={`/ui/pcq/timeline#${encodeURIComponent(timelineAnchor(a))}`}>{a.fixtureId} on the release timeline</a>

@@ -1,18 +1,19 @@
 /**
- * LAC Studio: policies and their versions with state and history; for one version its document,
+ * LAC Studio: policies and their versions with state and history (GET /v1/lac/policies, the policy
+ * list read model); for one version its document,
  * the blast-radius preview with acknowledgment and promotion, the decision tester (this version
  * and the active one side by side) and the semantic diff between two versions.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiError, canWrite, type Session } from '../api';
+import { api, ApiError, canWrite, readTenant, type Session } from '../api';
 import { href } from '../app';
-import { authoringSession, loadPolicies, SAMPLE_REQUEST, type PolicySummary, type PolicyVersion } from '../lac';
+import { authoringSession, loadPolicies, loadPolicy, SAMPLE_REQUEST, type PolicySummary, type PolicyVersion } from '../lac';
 import { Badge, ChartBox, ErrorBox, Loading, PALETTE, Section, useAsync, when } from '../ui';
 
 const STATE_KIND: Record<string, string> = { draft: 'grey', invalid: 'bad', validated: 'ok', previewed: 'info', blocked: 'warn', promoted: 'ok' };
 
 export function StudioPolicies({ session }: { session: Session }) {
-  const policies = useAsync(() => loadPolicies(session.tenant), [session.tenant]);
+  const policies = useAsync(() => loadPolicies(session), [readTenant(session)]);
   return (
     <>
       <h1>LAC Studio</h1>
@@ -24,14 +25,14 @@ export function StudioPolicies({ session }: { session: Session }) {
       <Section title="Policies" id="policies">
         {policies.loading && <Loading what="policies" />}
         <ErrorBox error={policies.error} />
-        {policies.data && policies.data.size === 0 && <p>No policy yet.</p>}
-        {policies.data && policies.data.size > 0 && (
+        {policies.data && policies.data.length === 0 && <p>No policy yet.</p>}
+        {policies.data && policies.data.length > 0 && (
           <table data-testid="policies">
             <thead><tr><th scope="col">Policy</th><th scope="col">Active</th><th scope="col">Latest version</th><th scope="col">State</th><th scope="col">Last change</th></tr></thead>
             <tbody>
-              {[...policies.data.values()].map((p) => {
+              {policies.data.map((p) => {
                 const latest = p.versions[p.versions.length - 1];
-                const last = p.history[p.history.length - 1];
+                const last = p.lastChange;
                 return (
                   <tr>
                     <th scope="row"><a href={href('studio', p.id)}>{p.id}</a></th>
@@ -51,11 +52,11 @@ export function StudioPolicies({ session }: { session: Session }) {
 }
 
 export function StudioPolicy({ session, policyId, version }: { session: Session; policyId: string; version?: string }) {
-  const policies = useAsync(() => loadPolicies(session.tenant), [session.tenant, policyId]);
-  if (policies.loading && !policies.data) return <Loading what={policyId} />;
-  if (policies.error) return <ErrorBox error={policies.error} />;
-  const p = policies.data!.get(policyId);
-  if (!p) return <p>No policy <code>{policyId}</code> in tenant {session.tenant}. <a href="#/studio">All policies</a></p>;
+  const policy = useAsync(() => loadPolicy(session, policyId), [readTenant(session), policyId]);
+  if (policy.loading && policy.data === undefined) return <Loading what={policyId} />;
+  if (policy.error) return <ErrorBox error={policy.error} />;
+  const p = policy.data;
+  if (!p) return <p>No policy <code>{policyId}</code> in tenant {readTenant(session)}. <a href="#/studio">All policies</a></p>;
   const v = p.versions.find((x) => x.version === version) ?? p.versions[p.versions.length - 1];
   return (
     <>
@@ -84,7 +85,7 @@ export function StudioPolicy({ session, policyId, version }: { session: Session;
         </Section>
         <Section title="History" id="history">
           <ol class="history" reversed>
-            {p.history.slice(-12).reverse().map((h) => (
+            {p.history.slice(0, 12).map((h) => (
               <li>
                 <span class="muted">{when(h.at)}</span> <strong>{h.version}</strong> {h.what}
                 {h.who && <> by {h.who}</>}
@@ -102,7 +103,7 @@ export function StudioPolicy({ session, policyId, version }: { session: Session;
           </ul>
         </Section>
       )}
-      <PreviewPanel session={session} policy={p} version={v} onChanged={policies.reload} />
+      <PreviewPanel session={session} policy={p} version={v} onChanged={policy.reload} />
       <Tester session={session} policy={p} version={v} />
       <DiffPanel policy={p} version={v} />
       <Section title="Document" id="document">
@@ -168,7 +169,7 @@ function PreviewPanel({ session, policy, version, onChanged }: { session: Sessio
     if (!shown || version.state === 'promoted') return false;
     const after = await api<{ events: { type: string; payload: { policyId?: string; version?: string } }[] }>(
       'GET',
-      `/v1/events?tenant=${encodeURIComponent(session.tenant)}&type=AccessDecided,PolicyPromoted,PolicyDrafted&from=${shown.asOfPosition + 1}&limit=1000`,
+      `/v1/events?tenant=${encodeURIComponent(readTenant(session))}&type=AccessDecided,PolicyPromoted,PolicyDrafted&from=${shown.asOfPosition + 1}&limit=1000`,
     );
     return after.events.some((e) => e.payload.policyId === policy.id && (e.type !== 'PolicyDrafted' || e.payload.version === version.version));
   }, [shown?.previewId, version.state]);
