@@ -336,7 +336,8 @@ test('4. an auditor reads every page; every button that changes something is abs
       fetch(`/ui/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'x-csrf-token': token } : {}) }, body: JSON.stringify(body) }).then((r) => r.status);
     return {
       draft: await post('/lac/policies', { id: 'x', version: '1.0.0', mode: 'enforce', default: 'deny', bundles: [] }, csrf),
-      promote: await post('/lac/policies/analytics-access/versions/1.1.0/promote', {}, csrf),
+      // A well-formed acknowledgment, so what refuses it is the role, not the body's validation.
+      promote: await post('/lac/policies/analytics-access/versions/1.1.0/promote', { by: 'an auditor', reason: 'trying to promote as an auditor', previewId: 'pv-any' }, csrf),
       override: await post(`/pcq/anomalies/${encodeURIComponent(anomalyId)}/label`, { label: 'infra_flake', by: 'a', reason: 'b' }, csrf),
       event: await post('/events', { type: 'AnnotationAdded', stream: 'notes', payload: { subject: 's', text: 't', author: 'a' } }, csrf),
     };
