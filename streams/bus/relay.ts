@@ -18,16 +18,18 @@
  * flight and never writes a retried batch twice. A round that fails (a broker away longer than the
  * producer's message timeout, a fatal producer error) waits for every record in flight to settle,
  * drops the producer, and everything from the unchanged checkpoint is sent again by a new one.
+ *
+ * Rounds are read from the store and encoded on a worker thread by default (relay-reader.ts):
+ * reading and encoding a round costs about as much of a thread as producing it, so on one thread
+ * the two took turns; on two they overlap.
  */
 import type pg from 'pg';
 import type { Catalog } from '../../schemas/catalog';
-import { kafkaClient, relayProducer, type Kafka, type Message, type Producer } from '../log/kafka/client';
-import type { StoredEvent } from '../log/hash-chain';
-import { recordsOf } from '../log/kafka/records';
+import { kafkaClient, relayProducer, type Kafka, type Producer } from '../log/kafka/client';
 import { ensureTopics, topicConfigs } from '../log/kafka/topics';
-import { RegistryWire } from '../log/kafka/wire';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
 import { LeasedLoop } from '../runtime/postgres/leased-loop';
+import { inThreadReader, ThreadReader, type PreparedRound, type RelayReader } from './relay-reader';
 
 export interface RelayOptions {
   brokers: string[];
@@ -38,6 +40,8 @@ export interface RelayOptions {
   batchSize?: number;
   /** Rounds sent before the oldest must be acknowledged (default IN_FLIGHT). */
   inFlight?: number;
+  /** Read and encode rounds on a worker thread (default true; false: on the relay's own thread). */
+  readerThread?: boolean;
 }
 
 export const relayCheckpoint = (prefix: string) => `relay:${prefix}`;
@@ -54,19 +58,12 @@ const IN_FLIGHT = 2;
 /** Rounds per call of the leased loop (it looks at its lease and at stop() between calls). */
 const ROUNDS_PER_CALL = 10;
 
-interface PreparedRound {
-  records: { topic: string; messages: Message[] }[];
-  /** Position of its last event: the checkpoint once Kafka acknowledged it. */
-  last: number;
-  count: number;
-}
-
 export class KafkaRelay extends LeasedLoop {
   private kafka: Kafka | undefined;
   /** The next round, read and encoded while the current one was being acknowledged. */
   private ahead: { from: number; round: Promise<PreparedRound | undefined> } | undefined;
   private producer: Producer | undefined;
-  private readonly wire: RegistryWire | undefined;
+  private reader: RelayReader | undefined;
 
   constructor(
     private readonly log: PgEventLog,
@@ -74,7 +71,6 @@ export class KafkaRelay extends LeasedLoop {
     private readonly opts: RelayOptions,
   ) {
     super(relayCheckpoint(opts.prefix), log.connectionString, log.changes$, { idleMs: 1000 });
-    this.wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, cat, log.codec) : undefined;
   }
 
   /** Create the catalog topics that are missing, connect the producer, start relaying (or standing by). */
@@ -89,6 +85,8 @@ export class KafkaRelay extends LeasedLoop {
     }
     await this.dropProducer(); // a connect that failed half-way is redone whole
     await this.producerReady();
+    const { log, cat, opts } = this;
+    this.reader ??= opts.readerThread === false ? inThreadReader({ log, cat, registryUrl: opts.registryUrl, prefix: opts.prefix }) : new ThreadReader({ connectionString: log.connectionString, registryUrl: opts.registryUrl, prefix: opts.prefix });
     this.start();
   }
 
@@ -157,18 +155,15 @@ export class KafkaRelay extends LeasedLoop {
   }
 
   /** The records of the events from `from` on (one round's worth), or undefined when there are none yet. */
-  private async prepare(from: number): Promise<PreparedRound | undefined> {
-    const events = await this.log.readStored({ from, limit: this.opts.batchSize ?? 2000 });
-    if (events.length === 0) return undefined;
-    const topicOf = (e: StoredEvent) => this.cat.entries.get(e.type)!.topic;
-    const wire = this.wire;
-    if (wire) await wire.prepare(events.map(topicOf));
-    const value = wire ? (e: StoredEvent, topic: string) => wire.encodeSync(topic, e.type, e.payloadBytes) : (e: StoredEvent) => e.payloadBytes;
-    return { records: recordsOf(events, topicOf, value, this.opts.prefix), last: events[events.length - 1].position, count: events.length };
+  private prepare(from: number): Promise<PreparedRound | undefined> {
+    return this.reader!.read(from, this.opts.batchSize ?? 2000);
   }
 
   override async stop(): Promise<void> {
     await super.stop();
     await this.dropProducer();
+    const reader = this.reader;
+    this.reader = undefined;
+    await reader?.close();
   }
 }

@@ -1,13 +1,15 @@
 /**
  * A schema-registry outage under the running ingest bridge (the registry's JVM frozen with SIGSTOP,
  * so its state survives, then resumed): the bridge waits the outage out on its batch, reports it,
- * and stores the partner's record once afterwards; the record is never dead-lettered.
+ * and stores the partner's record once afterwards; the record is never dead-lettered. The relay
+ * (whose reader thread asks the registry for schema ids) waits it out the same way.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
 import { catalog } from '../../schemas/catalog';
 import { storeTarget } from '../../streams/bus/ingest-target';
+import { KafkaRelay } from '../../streams/bus/relay';
 import { plainProducer } from '../../streams/log/kafka/client';
 import { ensureTopics, topicConfigs } from '../../streams/log/kafka/topics';
 import { groupKafka } from '../kafka/env';
@@ -64,6 +66,32 @@ d('schema registry outage under the ingest bridge', () => {
     } finally {
       if (!resumed) process.kill(registryPid, 'SIGCONT');
       await bridge.stop();
+      await log.close();
+    }
+  }, 180_000);
+
+  test('the relay waits for the registry: its reader thread reports the outage as transient, and every event is relayed after', async () => {
+    const log = await PgEventLog.open({ connectionString: databaseUrl });
+    const [appended] = await log.append([{ type: 'AnnotationAdded', stream: uniqueName('relay-outage'), tenant: 'acme', payload: { subject: 'fixture-1', text: 'relayed after an outage', author: 'ci', tags: [] } }]);
+    const registryPid = Number(readFileSync(join(runDir!, 'registry.pid'), 'utf8'));
+    // A new deployment prefix: a relay with no schema ids cached, starting from position 1.
+    const relay = new KafkaRelay(log, catalog(), { brokers: kafkaBrokers, registryUrl, prefix: uniqueName('trust.relay-outage') });
+    process.kill(registryPid, 'SIGSTOP');
+    let resumed = false;
+    try {
+      const relayed = firstValueFrom(relay.progress$.pipe(filter((p) => p >= appended.position)));
+      await relay.connect();
+      const outage = await eventually(async () => relay.lastError, (e) => e !== undefined, 60_000);
+      expect(String(outage)).toMatch(/TransientError: schema registry .*unavailable/);
+      expect(relay.progress$.value).toBeLessThan(appended.position);
+      process.kill(registryPid, 'SIGCONT');
+      resumed = true;
+      await relayed;
+      // The round that relayed it clears the error when it returns.
+      expect(await eventually(async () => relay.lastError, (e) => e === undefined, 30_000)).toBeUndefined();
+    } finally {
+      if (!resumed) process.kill(registryPid, 'SIGCONT');
+      await relay.stop();
       await log.close();
     }
   }, 180_000);
