@@ -1,7 +1,7 @@
 /** The configuration module: TRUST_ZK_PROVER and friends (issue 15). */
 import { resolve } from 'node:path';
-import { ValidationError } from '../schemas/errors';
-import { loadConfig, zkProverConfig } from './config';
+import { PreconditionError, ValidationError } from '../schemas/errors';
+import { apiClientDefaults, kafkaJournalOptions, loadConfig, zkProverConfig } from './config';
 
 describe('TRUST_ZK_PROVER', () => {
   it('defaults to the native prover, one thread unless told, the binary make builds', () => {
@@ -27,5 +27,37 @@ describe('TRUST_ZK_PROVER', () => {
     expect(problems({ TRUST_ZK_PROVER: 'rapidsnark' }).map((p) => p.field)).toEqual(['TRUST_ZK_PROVER']);
     expect(problems({ TRUST_ZK_PROVER_THREADS: '0' }).map((p) => p.field)).toEqual(['TRUST_ZK_PROVER_THREADS']);
     expect(problems({ TRUST_ZK_PROVER_THREADS: 'many' }).map((p) => p.field)).toEqual(['TRUST_ZK_PROVER_THREADS']);
+  });
+});
+
+describe('kafkaJournalOptions (the v1.1 journal to export)', () => {
+  test('given brokers and a prefix, then the options carry them', () => {
+    expect(kafkaJournalOptions({ KAFKA_BROKERS: 'a:9092, b:9093', TRUST_KAFKA_PREFIX: 'trust.v11' })).toEqual({ brokers: ['a:9092', 'b:9093'], prefix: 'trust.v11' });
+  });
+  test('without KAFKA_BROKERS it says what to set', () => {
+    expect(() => kafkaJournalOptions({})).toThrow(PreconditionError);
+    expect(() => kafkaJournalOptions({})).toThrow(/KAFKA_BROKERS/);
+  });
+  test('a broker without a port is named', () => {
+    expect(() => kafkaJournalOptions({ KAFKA_BROKERS: 'localhost' })).toThrow(/localhost/);
+  });
+  test('without a prefix the v1.1 default applies', () => {
+    expect(kafkaJournalOptions({ KAFKA_BROKERS: 'a:1' }).prefix).toBeUndefined();
+  });
+});
+
+describe('what the rest of the code is given instead of reading the environment', () => {
+  test('the SLO sample interval, the Kafka log level and the file overrides, with their defaults', () => {
+    const c = loadConfig({ TRUST_SLO_SAMPLE_SECONDS: '5', TRUST_KAFKA_LOG: 'warn', TRUST_SLO_FILE: '/etc/trust/slo.yaml', LAC_COST_MODEL: 'cost.json' });
+    expect(c).toMatchObject({ sloSampleIntervalMs: 5000, kafkaLogLevel: 'warn', paths: { sloFile: '/etc/trust/slo.yaml', lacCostModel: resolve('cost.json') } });
+    expect(loadConfig({})).toMatchObject({ sloSampleIntervalMs: 60000, kafkaLogLevel: 'error', paths: {} });
+  });
+  test('a bad interval or log level is named', () => {
+    expect(() => loadConfig({ TRUST_SLO_SAMPLE_SECONDS: '0' })).toThrow(/TRUST_SLO_SAMPLE_SECONDS/);
+    expect(() => loadConfig({ TRUST_KAFKA_LOG: 'loud' })).toThrow(/TRUST_KAFKA_LOG/);
+  });
+  test("the CLI's API defaults", () => {
+    expect(apiClientDefaults({ PORT: '9000' })).toEqual({ url: 'http://127.0.0.1:9000', key: undefined });
+    expect(apiClientDefaults({ TRUST_URL: 'https://trust.example', TRUST_API_KEY: 'k' })).toEqual({ url: 'https://trust.example', key: 'k' });
   });
 });

@@ -1,6 +1,11 @@
-/** Configuration by environment, as DESIGN.md names it. One place reads process.env. */
+/**
+ * Configuration by environment, as DESIGN.md names it. The one module that reads process.env
+ * (test/config/one-env-reader.test.ts keeps it so): everything else is given its values.
+ */
 import { resolve } from 'node:path';
-import { ValidationError } from '../schemas/errors';
+import { PreconditionError, ValidationError } from '../schemas/errors';
+import type { LogLevelName } from '../streams/log/kafka/client';
+import type { JournalOptions } from '../streams/log/kafka/journal-reader';
 import { zkProverDefaults } from '../streams/zk/prover-pool';
 
 export interface Config {
@@ -29,7 +34,31 @@ export interface Config {
    * (TRUST_ZK_CLAIM_LEASE_MS, default 15000): a crashed instance's batches are taken over after it.
    */
   zkClaimLeaseMs?: number;
+  /** How often the service records its own SLIs as SloSampled events (TRUST_SLO_SAMPLE_SECONDS, default 60). */
+  sloSampleIntervalMs: number;
+  /** What the Kafka clients log (TRUST_KAFKA_LOG: nothing, error, warn, info, debug; default error). */
+  kafkaLogLevel: LogLevelName;
+  paths: PathOverrides;
 }
+
+/** Files and folders a deployment may keep elsewhere; each defaults to this checkout's own. */
+export interface PathOverrides {
+  /** TRUST_SLO_FILE: the SLO spec (default infra/slo.yaml). */
+  sloFile?: string;
+  /** TRUST_CONSOLE_DIR: the built console (default console/dist). */
+  consoleDir?: string;
+  /** TRUST_ZK_ARTIFACTS: the circuits' proving and verification keys (default streams/zk/circuits/build). */
+  zkArtifactsDir?: string;
+  /** LAC_COST_MODEL: the blast radius's cost model (default streams/lac/cost-model.json). */
+  lacCostModel?: string;
+}
+
+export function pathOverrides(env: NodeJS.ProcessEnv = process.env): PathOverrides {
+  const path = (v: string | undefined) => (v ? resolve(v) : undefined);
+  return { sloFile: path(env.TRUST_SLO_FILE), consoleDir: path(env.TRUST_CONSOLE_DIR), zkArtifactsDir: path(env.TRUST_ZK_ARTIFACTS), lacCostModel: path(env.LAC_COST_MODEL) };
+}
+
+const KAFKA_LOG_LEVELS: readonly LogLevelName[] = ['nothing', 'error', 'warn', 'info', 'debug'];
 
 export interface ZkProverConfig {
   /** `native` (default): the arkworks prover of native/zk-prover; `snarkjs`: the reference prover. */
@@ -64,6 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) problems.push({ field: 'TRUST_MAX_BODY_BYTES', problem: 'must be a positive integer' });
   const faultInjection = env.TRUST_FAULT_INJECTION ?? '0';
   if (faultInjection !== '0' && faultInjection !== '1') problems.push({ field: 'TRUST_FAULT_INJECTION', problem: `must be 0 or 1, got '${faultInjection}'` });
+  const sloSampleSeconds = Number(env.TRUST_SLO_SAMPLE_SECONDS || 60);
+  if (!Number.isFinite(sloSampleSeconds) || sloSampleSeconds <= 0) problems.push({ field: 'TRUST_SLO_SAMPLE_SECONDS', problem: 'must be a positive number of seconds' });
+  const kafkaLogLevel = (env.TRUST_KAFKA_LOG || 'error') as LogLevelName;
+  if (!KAFKA_LOG_LEVELS.includes(kafkaLogLevel)) problems.push({ field: 'TRUST_KAFKA_LOG', problem: `must be one of ${KAFKA_LOG_LEVELS.join(', ')}` });
   const zkClaimLeaseMs = Number(env.TRUST_ZK_CLAIM_LEASE_MS || 15_000);
   if (!Number.isInteger(zkClaimLeaseMs) || zkClaimLeaseMs < 100) problems.push({ field: 'TRUST_ZK_CLAIM_LEASE_MS', problem: 'must be a whole number of milliseconds, at least 100' });
   if (logMode === 'distributed') {
@@ -86,7 +119,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     faultInjection: faultInjection === '1',
     zkProver: zkProverConfig(env),
     zkClaimLeaseMs,
+    sloSampleIntervalMs: sloSampleSeconds * 1000,
+    kafkaLogLevel,
+    paths: pathOverrides(env),
   };
+}
+
+/** TRUST_ZK_SECRET: the exchange secret (hex) sealing the tenants' queries; absent, a secret kept in the data directory. */
+export const zkSecretHex = (env: NodeJS.ProcessEnv = process.env): string | undefined => env.TRUST_ZK_SECRET || undefined;
+
+/** SMTP_URL: where `trust lac report` sends its e-mail (absent: the .eml is written, nothing sent). */
+export const smtpUrl = (env: NodeJS.ProcessEnv = process.env): string | undefined => env.SMTP_URL || undefined;
+
+/** What CLI commands that call the HTTP API default to: TRUST_URL (or this host's PORT) and TRUST_API_KEY. */
+export function apiClientDefaults(env: NodeJS.ProcessEnv = process.env): { url: string; key: string | undefined } {
+  return { url: env.TRUST_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`, key: env.TRUST_API_KEY || undefined };
+}
+
+/**
+ * Where a v1.1 deployment's Kafka journal is (`trust events export --kafka-journal`):
+ *   KAFKA_BROKERS          host:port[,host:port...] (required)
+ *   TRUST_KAFKA_PREFIX     the v1.1 deployment's topic prefix (default trust.log)
+ */
+export function kafkaJournalOptions(env: NodeJS.ProcessEnv = process.env): JournalOptions {
+  const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0) {
+    throw new PreconditionError('reading a Kafka journal needs KAFKA_BROKERS (e.g. 127.0.0.1:9092)');
+  }
+  const bad = brokers.filter((b) => !/^[^:\s]+:\d+$/.test(b));
+  if (bad.length) throw new PreconditionError(`KAFKA_BROKERS: expected host:port entries, got ${bad.join(', ')}`, { brokers: bad });
+  return { brokers, prefix: env.TRUST_KAFKA_PREFIX || undefined, logLevel: (env.TRUST_KAFKA_LOG as LogLevelName | undefined) || undefined };
 }
 
 /**
@@ -117,9 +179,13 @@ export interface ZkOptions {
   budgetMs?: number;
   /** Which prover proves (TRUST_ZK_PROVER=native|snarkjs, below). */
   prover?: ZkProverConfig;
+  /** TRUST_ZK_ARTIFACTS, when the keys are not this checkout's. */
+  artifacts?: string;
+  /** TRUST_ZK_SECRET (hex), when the exchange secret is not the data directory's. */
+  secretHex?: string;
 }
 
-export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<ZkOptions> {
+export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required<Omit<ZkOptions, 'artifacts' | 'secretHex'>> & Pick<ZkOptions, 'artifacts' | 'secretHex'> {
   const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
   const prover = zkProverConfig(env);
   const defaults = zkProverDefaults(prover.kind);
@@ -129,6 +195,8 @@ export function zkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Required
     quota: { ratePerSec: num(env.TRUST_ZK_QUOTA_RPS, 50), burst: num(env.TRUST_ZK_QUOTA_BURST, 200) },
     budgetMs: num(env.TRUST_ZK_BUDGET_MS, 5000),
     prover: { ...prover, threads: prover.threads ?? defaults.threads },
+    artifacts: pathOverrides(env).zkArtifactsDir,
+    secretHex: zkSecretHex(env),
   };
 }
 

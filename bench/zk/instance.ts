@@ -25,7 +25,7 @@ async function main() {
   const proverWorker: WorkerModule = (ctx) => ({
     name: 'zk.prover', // the name distributed mode runs on every instance, claiming batches
     async start() {
-      prover = new ZkProverService(ctx.log, TenantSealer.fromDataDir(ctx.dataDir), { workers, retries: 2, prover: 'native', threads: 1, preload: ['check'] });
+      prover = new ZkProverService(ctx.log, TenantSealer.fromDataDir(ctx.dataDir, process.env.TRUST_ZK_SECRET), { workers, retries: 2, prover: 'native', threads: 1, preload: ['check'] });
       await prover.start();
       void prover.warm.then(() => console.log('warm'));
     },

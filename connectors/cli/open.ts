@@ -1,7 +1,6 @@
 /** How CLI commands reach the data: the same files the service uses, from the same configuration. */
 import { mkdirSync } from 'node:fs';
-import { loadConfig, type Config } from '../config';
-import { kafkaOptionsFromEnv } from '../../streams/log/kafka/from-env';
+import { kafkaJournalOptions, loadConfig, type Config } from '../config';
 import { readJournal } from '../../streams/log/kafka/journal-reader';
 import { PgEventLog } from '../../streams/log/postgres/pg-event-log';
 import type { EventLog } from '../../streams/log/port';
@@ -11,7 +10,7 @@ import type { ReadModelStore } from '../../projections/store/port';
 import { PgReadModels } from '../../projections/store/postgres-store';
 
 export function cliConfig(): Config {
-  return loadConfig(process.env);
+  return loadConfig();
 }
 
 export function openLog(config: Config = cliConfig()): SqliteEventLog {
@@ -38,7 +37,7 @@ export async function openHistory(config: Config = cliConfig()): Promise<SqliteE
  * (the journal's own reader): what `trust events export --kafka-journal` exports.
  */
 export async function openJournalCopy(): Promise<SqliteEventLog> {
-  const opts = kafkaOptionsFromEnv(process.env);
+  const opts = kafkaJournalOptions();
   const copy = new SqliteEventLog({ path: ':memory:' });
   try {
     await readJournal(opts, (events) => copy.db.transaction(() => events.forEach((e) => copy.insertStored(e)))());

@@ -49,7 +49,7 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   mkdirSync(config.dataDir, { recursive: true });
   const log = await PgEventLog.open({ connectionString: config.databaseUrl, readOnly: opts.readOnly });
   const readModels = PgReadModels.open({ connectionString: config.databaseUrl });
-  const kafka = config.kafkaBrokers.length ? kafkaClient({ brokers: config.kafkaBrokers, clientId: `${config.kafkaPrefix}.processors` }) : undefined;
+  const kafka = config.kafkaBrokers.length ? kafkaClient({ brokers: config.kafkaBrokers, clientId: `${config.kafkaPrefix}.processors`, logLevel: config.kafkaLogLevel }) : undefined;
   const wire = config.schemaRegistryUrl ? new RegistryWire(config.schemaRegistryUrl, catalog(), log.codec) : undefined;
   const decode = async (type: string, schemaVersion: number, value: Buffer) => (await decodeCatalogValue(wire, log.codec, type, schemaVersion, value)).payload;
   // State per stream (the topics' partition key): a consumer group over the catalog topics, spread
@@ -63,10 +63,10 @@ export async function openDistributedService(config: Config, opts: DistributedOp
   const projections = opts.readOnly ? [] : (opts.projections ?? allProjections()).map((d) => new ProjectionRunner(readModels, log, d));
   const relay = opts.readOnly || config.kafkaBrokers.length === 0
     ? undefined
-    : new KafkaRelay(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix });
+    : new KafkaRelay(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix, logLevel: config.kafkaLogLevel });
 
   // Records partners publish straight onto the producer-writable topics: every instance is in the bridge's group.
-  const bridge = relay ? new KafkaIngestBridge(storeTarget(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix })) : undefined;
+  const bridge = relay ? new KafkaIngestBridge(storeTarget(log, catalog(), { brokers: config.kafkaBrokers, registryUrl: config.schemaRegistryUrl, prefix: config.kafkaPrefix, logLevel: config.kafkaLogLevel })) : undefined;
 
   let bus: BackgroundStart | undefined;
   const groupRunners = processors.filter((p): p is PgGroupRunner<unknown> => p instanceof PgGroupRunner);

@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { AuthError } from '../../schemas/errors';
 import type { Principal } from './context';
 import { SESSION_COOKIE, pageAuthorization } from './page-session';
+import { pathOverrides } from '../config';
 
 export const CSRF_COOKIE = 'tf_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -39,8 +40,8 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 /** The built app: console/dist under the package root (the same from sources and from dist/). */
-export function consoleDir(): string {
-  if (process.env.TRUST_CONSOLE_DIR) return process.env.TRUST_CONSOLE_DIR;
+export function consoleDir(override: string | undefined = pathOverrides().consoleDir): string {
+  if (override) return override;
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return join(dir, 'console', 'dist');

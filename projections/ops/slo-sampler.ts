@@ -30,10 +30,8 @@ export interface SloSampler {
   stop(): Promise<void>;
 }
 
-export const defaultSampleIntervalMs = (): number => {
-  const s = Number(process.env.TRUST_SLO_SAMPLE_SECONDS ?? 60);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 60000;
-};
+/** One sample a minute unless told (TRUST_SLO_SAMPLE_SECONDS, read by connectors/config.ts). */
+export const DEFAULT_SAMPLE_INTERVAL_MS = 60_000;
 
 export function startSloSampler(log: Pick<EventLog, 'append'>, spec: SloSpec, opts: SloSamplerOptions = {}): SloSampler {
   const now = opts.now ?? Date.now;
@@ -70,7 +68,7 @@ export function startSloSampler(log: Pick<EventLog, 'append'>, spec: SloSpec, op
 
   const timer = setInterval(() => {
     sample().catch((err) => console.error(`trust: SLO sample not recorded: ${(err as Error).message}`));
-  }, opts.intervalMs ?? defaultSampleIntervalMs());
+  }, opts.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS);
   timer.unref();
 
   return {

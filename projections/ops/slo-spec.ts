@@ -227,9 +227,9 @@ export function validateSloSpec(doc: unknown): SloSpec {
 
 export const parseSloSpec = (text: string): SloSpec => validateSloSpec(parse(text));
 
-/** infra/slo.yaml of this checkout (from the sources or from dist/), or TRUST_SLO_FILE. */
-export function sloSpecPath(): string {
-  if (process.env.TRUST_SLO_FILE) return process.env.TRUST_SLO_FILE;
+/** infra/slo.yaml of this checkout (from the sources or from dist/), unless the deployment names another (TRUST_SLO_FILE). */
+export function sloSpecPath(override?: string): string {
+  if (override) return override;
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const candidate = join(dir, 'infra', 'slo.yaml');
     if (existsSync(candidate)) return candidate;

@@ -5,15 +5,15 @@
  * exactly-once in effect, by idempotency rather than by one transaction spanning both systems.
  */
 import type { Catalog } from '../../schemas/catalog';
-import { kafkaClient } from '../log/kafka/client';
+import { kafkaClient, type LogLevelName } from '../log/kafka/client';
 import { RegistryWire, decodeCatalogValue } from '../log/kafka/wire';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
 import type { IngestTarget } from '../runtime/kafka/ingest-bridge';
 
-export function storeTarget(log: PgEventLog, cat: Catalog, opts: { brokers: string[]; registryUrl?: string; prefix: string }): IngestTarget {
+export function storeTarget(log: PgEventLog, cat: Catalog, opts: { brokers: string[]; registryUrl?: string; prefix: string; logLevel?: LogLevelName }): IngestTarget {
   const wire = opts.registryUrl ? new RegistryWire(opts.registryUrl, cat, log.codec) : undefined;
   return {
-    kafka: kafkaClient({ brokers: opts.brokers, clientId: `${opts.prefix}.ingest` }),
+    kafka: kafkaClient({ brokers: opts.brokers, clientId: `${opts.prefix}.ingest`, logLevel: opts.logLevel }),
     prefix: opts.prefix,
     cat,
     codec: log.codec,

@@ -25,7 +25,7 @@
  */
 import type pg from 'pg';
 import type { Catalog } from '../../schemas/catalog';
-import { kafkaClient, relayProducer, type Kafka, type Producer } from '../log/kafka/client';
+import { kafkaClient, relayProducer, type Kafka, type LogLevelName, type Producer } from '../log/kafka/client';
 import { ensureTopics, topicConfigs } from '../log/kafka/topics';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
 import { LeasedLoop } from '../runtime/postgres/leased-loop';
@@ -42,6 +42,7 @@ export interface RelayOptions {
   inFlight?: number;
   /** Read and encode rounds on a worker thread (default true; false: on the relay's own thread). */
   readerThread?: boolean;
+  logLevel?: LogLevelName;
 }
 
 export const relayCheckpoint = (prefix: string) => `relay:${prefix}`;
@@ -75,7 +76,7 @@ export class KafkaRelay extends LeasedLoop {
 
   /** Create the catalog topics that are missing, connect the producer, start relaying (or standing by). */
   async connect(): Promise<void> {
-    const kafka = (this.kafka ??= kafkaClient({ brokers: this.opts.brokers, clientId: `${this.opts.prefix}.relay` }));
+    const kafka = (this.kafka ??= kafkaClient({ brokers: this.opts.brokers, clientId: `${this.opts.prefix}.relay`, logLevel: this.opts.logLevel }));
     const admin = kafka.admin();
     await admin.connect();
     try {

@@ -25,9 +25,21 @@ export const CIRCUITS: Record<CircuitName, CircuitInfo> = {
 
 export const isCircuitName = (s: unknown): s is CircuitName => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CIRCUITS, s);
 
-/** Finds streams/zk/circuits/build from the sources or from dist/. */
+let deploymentDir: string | undefined;
+
+/**
+ * The deployment's keys, when they are not this checkout's (TRUST_ZK_ARTIFACTS, read by
+ * connectors/config.ts): set once at start-up by the ZK module, and handed to prover children.
+ */
+export function useArtifactsDir(dir: string | undefined): void {
+  if (dir === deploymentDir) return;
+  deploymentDir = dir;
+  vkCache.clear();
+}
+
+/** The deployment's keys, or streams/zk/circuits/build found from the sources or from dist/. */
 export function artifactsDir(): string {
-  if (process.env.TRUST_ZK_ARTIFACTS) return process.env.TRUST_ZK_ARTIFACTS;
+  if (deploymentDir) return deploymentDir;
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'streams/zk/circuits/build');

@@ -9,9 +9,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { CircuitName } from './artifacts';
+import { artifactsDir, type CircuitName } from './artifacts';
 import { NATIVE_BINARY_RELATIVE, NATIVE_BUILD_HINT, NativeProverProcess, nativeProverBinary, type ProverKind } from './native-prover';
-import type { ProveReply, ProveRequest } from './prover-worker';
+import { PROVER_CHILD_ARG, type ProveReply, type ProveRequest } from './prover-worker';
 import type { Groth16Proof } from './snarkjs';
 
 export interface ProveResult {
@@ -236,7 +236,7 @@ export class ProverPool {
 
   private snarkjsSlot(index: number, preload: CircuitName[]): Slot {
     const entry = workerEntry();
-    const worker = fork(entry.file, [], { execArgv: entry.execArgv, env: { ...process.env, TRUST_ZK_PROVER_CHILD: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const worker = fork(entry.file, [PROVER_CHILD_ARG, artifactsDir()], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let markReady!: () => void;
     const slot: Slot = {
       index,

@@ -3,8 +3,11 @@
  * (the pool's cache hint), proves with snarkjs and verifies every proof before handing it back.
  */
 import { readFileSync } from 'node:fs';
-import { artifactPaths, verificationKey, type CircuitName } from './artifacts';
+import { artifactPaths, useArtifactsDir, verificationKey, type CircuitName } from './artifacts';
 import { releaseCurves, snarkjs } from './snarkjs';
+
+/** argv of a prover child: this flag, then the artifacts directory the pool uses. */
+export const PROVER_CHILD_ARG = '--trust-zk-prover-child';
 
 export interface ProveRequest {
   id: number;
@@ -44,7 +47,8 @@ async function handle(req: ProveRequest): Promise<ProveReply> {
   }
 }
 
-if (process.send && process.env.TRUST_ZK_PROVER_CHILD === '1') {
+if (process.send && process.argv[2] === PROVER_CHILD_ARG) {
+  useArtifactsDir(process.argv[3]);
   // The pool may be gone already (a service stopping while this child starts): drop the reply, never crash on EPIPE.
   const send = (m: ProveReply) => {
     if (process.connected) process.send!(m, undefined, undefined, () => undefined);

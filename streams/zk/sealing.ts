@@ -3,7 +3,8 @@
  *   tenant key  = HMAC-SHA256(exchange secret, "zk-tenant-salt|" + tenant)   (the tenant's salt)
  *   queryTag    = HMAC-SHA256(tenant key, root + "|" + query)               (dedup / cache key)
  *   querySealed = AES-256-GCM(tenant key, query), base64(iv | tag | ciphertext), iv derived from the tag
- * The exchange secret comes from TRUST_ZK_SECRET (hex) or <data dir>/zk-secret (created once, 0600).
+ * The exchange secret is the deployment's (TRUST_ZK_SECRET, hex, read by connectors/config.ts) or
+ * <data dir>/zk-secret (created once, 0600).
  * Events and read models never hold a query in the clear; the queries reappear only in the
  * public signals returned to their own requester.
  */
@@ -17,8 +18,8 @@ export class TenantSealer {
     if (secret.length < 16) throw new Error('the ZK exchange secret must hold at least 16 bytes');
   }
 
-  static fromDataDir(dataDir: string, env: NodeJS.ProcessEnv = process.env): TenantSealer {
-    if (env.TRUST_ZK_SECRET) return new TenantSealer(Buffer.from(env.TRUST_ZK_SECRET, 'hex'));
+  static fromDataDir(dataDir: string, secretHex?: string): TenantSealer {
+    if (secretHex) return new TenantSealer(Buffer.from(secretHex, 'hex'));
     const file = join(dataDir, 'zk-secret');
     if (!existsSync(file)) {
       try {

@@ -17,6 +17,7 @@ import { coverage, formatCoverage } from '../../../streams/lac/usecases/coverage
 import { writeWeeklyReport, type WrittenReport } from '../../../projections/lac/report/email';
 import { buildWeeklyReport, isoWeekRange } from '../../../projections/lac/report/weekly';
 import { fail, openLiveReadModels } from '../open';
+import { smtpUrl } from '../../config';
 
 export function runCoverage(opts: { json?: boolean } = {}): { text: string; ok: boolean } {
   const r = coverage();
@@ -123,7 +124,7 @@ export function register(program: Command): void {
     .action(async (opts: WeeklyOptions) => {
       const db = openLiveReadModels();
       try {
-        const results = await runWeeklyReport(db, { ...opts, smtpUrl: process.env.SMTP_URL || undefined });
+        const results = await runWeeklyReport(db, { ...opts, smtpUrl: smtpUrl() });
         for (const r of results) {
           console.log(`${r.tenant}: ${r.written.html}, ${r.written.json}, ${r.written.eml}${r.written.sent ? ` — sent ${r.written.sent.messageId} to ${r.written.sent.accepted.join(', ')}` : ''}`);
         }

@@ -18,6 +18,7 @@ import { timelineOf } from '../../../projections/pcq/timeline/data';
 import { renderTimeline } from '../../../projections/pcq/timeline/render';
 import { publishTimeline } from '../../../projections/pcq/timeline/publish';
 import { fail, openLiveReadModels } from '../open';
+import { apiClientDefaults } from '../../config';
 
 export interface RunnerFile {
   runner?: string;
@@ -106,8 +107,8 @@ export function register(program: Command): void {
   pcq
     .command('import <file>')
     .description("ingest a CI runner's replays (same validation as POST /v1/pcq/replays); missing shard output is reported, not passed")
-    .option('--url <url>', 'the Trust Fabric service', process.env.TRUST_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`)
-    .option('--key <key>', 'a producer API key (default $TRUST_API_KEY)', process.env.TRUST_API_KEY)
+    .option('--url <url>', 'the Trust Fabric service (default $TRUST_URL, or this host on $PORT)', apiClientDefaults().url)
+    .option('--key <key>', 'a producer API key (default $TRUST_API_KEY)', apiClientDefaults().key)
     .action(async (file: string, opts: { url: string; key?: string }) => {
       try {
         if (!opts.key) throw new ValidationError([{ field: '--key', problem: 'is required (or set TRUST_API_KEY): a producer key made by `trust tenant add`' }]);

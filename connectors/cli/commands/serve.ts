@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadSloSpec } from '../../../projections/ops/slo-spec';
+import { loadSloSpec, sloSpecPath } from '../../../projections/ops/slo-spec';
 import { startSloSampler } from '../../../projections/ops/slo-sampler';
 import { listen } from '../../http/server';
 import { openConfiguredService } from '../../service';
@@ -14,7 +14,7 @@ export function register(program: Command): void {
       const service = await openConfiguredService(config).catch(fail);
       const running = await listen(service, config.port);
       // The service's own SLIs become SloSampled events: the SLO projection and /ui/ops/slo read them.
-      const sampler = startSloSampler(service.log, loadSloSpec());
+      const sampler = startSloSampler(service.log, loadSloSpec(sloSpecPath(config.paths.sloFile)), { intervalMs: config.sloSampleIntervalMs });
       const keys = (await service.readModels.get<{ n: number }>('SELECT count(*) AS n FROM api_keys'))?.n ?? 0;
       console.log(`trust: serving on http://127.0.0.1:${running.port} (log: ${config.logMode}, data: ${config.dataDir}, head: ${service.headSync()})`);
       if (keys === 0) console.log('trust: no API keys yet; make one with `trust tenant add <tenant> --role admin` or load the demo with `trust demo`');

@@ -18,6 +18,8 @@ import express, { type Request } from 'express';
 import { AuthError, NotFoundError, ValidationError } from '../../../schemas/errors';
 import { BUNDLES, ENGINE_CODES, paramsJsonSchema } from '../../../streams/lac/bundles/catalog';
 import { LacService, type Caller } from '../../../application/lac/lac-service';
+import { loadCostModel } from '../../../streams/lac/preview/cost';
+import { pathOverrides } from '../../config';
 import { localeOf } from '../../../streams/lac/model/i18n';
 import { parsePolicyText } from '../../../streams/lac/model/parse';
 import { storedPreview } from '../../../projections/lac/policies';
@@ -59,7 +61,9 @@ function isoParam(req: Request, name: string): number | undefined {
 }
 
 export const lacRoutes: RouteModule = (ctx) => {
-  const service = new LacService(ctx);
+  // The deployment's own cost model (LAC_COST_MODEL), or the checkout's.
+  const costFile = pathOverrides().lacCostModel;
+  const service = new LacService(ctx, costFile ? { costModel: loadCostModel(costFile) } : {});
   const router = express.Router();
   const yamlBody = express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '256kb' });
 

@@ -9,7 +9,8 @@ import { sloReport, type SloReport } from '../../../projections/ops/slo-report';
 import { renderSloDashboard } from '../../../projections/ops/slo-dashboard';
 import { alertsProjection, listAlerts } from '../../../projections/ops/alerts';
 import { alertPages, alertRoutes } from './ops-alerts';
-import { loadSloSpec, type SloSpec } from '../../../projections/ops/slo-spec';
+import { loadSloSpec, sloSpecPath, type SloSpec } from '../../../projections/ops/slo-spec';
+import { pathOverrides } from '../../config';
 import { AuthError, NotFoundError } from '../../../schemas/errors';
 import { asyncRoute, principalOf } from '../async-route';
 import type { ServiceContext } from '../context';
@@ -24,7 +25,7 @@ export interface OpsRouteOptions {
  * the SLO report computed now; `send` answers with it.
  */
 function sloRoute(ctx: ServiceContext, opts: OpsRouteOptions, path: string, send: (req: Request, res: Response, report: SloReport, spec: SloSpec) => Promise<void> | void): Router {
-  const spec = opts.spec ?? loadSloSpec();
+  const spec = opts.spec ?? loadSloSpec(sloSpecPath(pathOverrides().sloFile));
   const now = opts.now ?? Date.now;
   const r = Router();
   r.get(

@@ -15,7 +15,7 @@
  */
 import { Router } from 'express';
 import { NotFoundError } from '../../../schemas/errors';
-import { isCircuitName, verificationKey } from '../../../streams/zk/artifacts';
+import { isCircuitName, useArtifactsDir, verificationKey } from '../../../streams/zk/artifacts';
 import { ZkProverService } from '../../../streams/zk/exchange';
 import { makePlanner } from '../../../streams/zk/planner';
 import { TenantQuota } from '../../../streams/zk/quota';
@@ -40,13 +40,14 @@ import type { DomainModule, WorkerModule } from '../../registry';
  */
 export function zkProverWorker(options: ZkOptions = {}): WorkerModule {
   const opts = { ...zkOptionsFromEnv(), ...options };
+  useArtifactsDir(opts.artifacts);
   return (ctx: ServiceContext) => {
     let prover: ZkProverService | undefined;
     return {
       name: 'zk.prover',
       async start() {
         if (opts.workers <= 0 || prover) return;
-        prover = new ZkProverService(ctx.log, TenantSealer.fromDataDir(ctx.dataDir), {
+        prover = new ZkProverService(ctx.log, TenantSealer.fromDataDir(ctx.dataDir, opts.secretHex), {
           workers: opts.workers,
           retries: opts.retries,
           prover: opts.prover.kind,
@@ -65,11 +66,12 @@ export function zkProverWorker(options: ZkOptions = {}): WorkerModule {
 
 export function makeZkRoutes(options: ZkOptions = {}): RouteModule {
   const opts = { ...zkOptionsFromEnv(), ...options };
+  useArtifactsDir(opts.artifacts);
   return (ctx: ServiceContext) => {
     let sealerOnce: TenantSealer | undefined;
     const sealer = new Proxy({} as TenantSealer, {
       get: (_t, prop) => {
-        sealerOnce ??= TenantSealer.fromDataDir(ctx.dataDir);
+        sealerOnce ??= TenantSealer.fromDataDir(ctx.dataDir, opts.secretHex);
         const v = (sealerOnce as unknown as Record<string | symbol, unknown>)[prop];
         return typeof v === 'function' ? v.bind(sealerOnce) : v;
       },

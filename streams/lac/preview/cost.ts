@@ -18,7 +18,8 @@ export interface CostModel {
 
 export const DEFAULT_COST_MODEL_FILE = join(__dirname, '..', 'cost-model.json');
 
-export function loadCostModel(file = process.env.LAC_COST_MODEL || DEFAULT_COST_MODEL_FILE): CostModel {
+/** The cost model of this checkout, or the deployment's (LAC_COST_MODEL, read by connectors/config.ts). */
+export function loadCostModel(file: string = DEFAULT_COST_MODEL_FILE): CostModel {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<CostModel>;
   const rate = (r: unknown, at: string): CostRate => {
     const o = r as Partial<CostRate>;

@@ -48,7 +48,8 @@ const LEVELS: Record<LogLevelName, KafkaJS.logLevel> = {
 };
 
 export function kafkaClient(opts: KafkaClientOptions): Kafka {
-  const name = opts.logLevel ?? (process.env.TRUST_KAFKA_LOG as LogLevelName | undefined) ?? 'error';
+  // TRUST_KAFKA_LOG reaches here through the configuration (connectors/config.ts).
+  const name = opts.logLevel ?? 'error';
   const level = LEVELS[name] ?? KafkaJS.logLevel.ERROR;
   const secrets = opts.sasl ? [opts.sasl.password] : [];
   return new KafkaJS.Kafka({

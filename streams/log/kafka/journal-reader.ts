@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { KafkaConsumer, type Message } from '@confluentinc/kafka-javascript';
 import { PreconditionError, TransientError } from '../../../schemas/errors';
 import type { StoredEvent } from '../hash-chain';
-import { kafkaClient } from './client';
+import { kafkaClient, type LogLevelName } from './client';
 import { storedFromRecord } from './headers';
 
 export interface JournalOptions {
@@ -24,6 +24,7 @@ export interface JournalOptions {
   prefix?: string;
   /** Gives up (a TransientError) when the journal is not read to its end by then (default 5 min). */
   timeoutMs?: number;
+  logLevel?: LogLevelName;
 }
 
 export const journalTopic = (prefix = 'trust.log') => `${prefix}.journal`;
@@ -31,7 +32,7 @@ export const journalTopic = (prefix = 'trust.log') => `${prefix}.journal`;
 /** Every committed event of the journal, in position order, handed to `onEvents` a fetch at a time. */
 export async function readJournal(opts: JournalOptions, onEvents: (events: StoredEvent[]) => void): Promise<number> {
   const topic = journalTopic(opts.prefix);
-  const admin = kafkaClient({ brokers: opts.brokers, clientId: 'trust-journal-export' }).admin();
+  const admin = kafkaClient({ brokers: opts.brokers, clientId: 'trust-journal-export', logLevel: opts.logLevel }).admin();
   await admin.connect();
   let ends: { high: string; low: string }[];
   try {
