@@ -6,6 +6,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AuthError } from '../../schemas/errors';
+import { html } from '../../projections/html';
 
 export const SESSION_COOKIE = 'tf_key';
 
@@ -23,22 +24,21 @@ export const pageAuthorization = (req: Request): string | undefined => req.heade
 /** A relative /ui path to go back to after logging in (anything else goes to the console home). */
 const safeNext = (v: unknown): string => (typeof v === 'string' && /^\/ui\/[\w\-./?=&%#]*$/.test(v) && !v.startsWith('/ui/login') ? v : '/ui/');
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const loginPage = (next: string, problem?: string) => `<!doctype html>
+/** The sign-in page (exported for the escaping test). */
+export const renderLoginPage = (next: string, problem?: string) => html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Trust Fabric — sign in</title>
 <style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:4rem auto;color:#1f2937}input{width:100%;padding:.5rem;font:inherit}button{margin-top:1rem;padding:.5rem 1rem;font:inherit}.problem{color:#b91c1c}</style>
 </head><body><h1>Sign in</h1>
 <p>Paste your Trust Fabric API key (<code>trust tenant add</code> or <code>trust demo</code> printed it).</p>
-${problem ? `<p class="problem">${escapeHtml(problem)}</p>` : ''}
-<form method="post" action="/ui/login"><input type="hidden" name="next" value="${escapeHtml(next)}">
+${problem && html`<p class="problem">${problem}</p>`}
+<form method="post" action="/ui/login"><input type="hidden" name="next" value="${next}">
 <label for="key">API key</label><input id="key" name="key" type="password" autocomplete="off" required>
-<button type="submit">Open</button></form></body></html>`;
+<button type="submit">Open</button></form></body></html>`.toString();
 
 /** `/ui/login`: `check` throws an AuthError for a key that does not authenticate. */
 export function loginRoutes(check: (authorization: string) => Promise<unknown>): Router {
   const r = express.Router();
-  r.get('/login', (req, res) => void res.type('html').send(loginPage(safeNext(req.query.next))));
+  r.get('/login', (req, res) => void res.type('html').send(renderLoginPage(safeNext(req.query.next))));
   r.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), (req: Request, res: Response, fail: NextFunction) => {
     const key = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
     const next = safeNext(req.body?.next);
@@ -49,7 +49,7 @@ export function loginRoutes(check: (authorization: string) => Promise<unknown>):
       },
       (err) => {
         if (!(err instanceof AuthError)) return fail(err);
-        res.status(401).type('html').send(loginPage(next, 'That key is not valid (unknown or revoked).'));
+        res.status(401).type('html').send(renderLoginPage(next, 'That key is not valid (unknown or revoked).'));
       },
     );
   });

@@ -5,6 +5,7 @@
 import type { SloReport, SloStatus, WindowBurn } from './slo-report';
 import type { SloSpec } from './slo-spec';
 import type { AlertView } from './alerts';
+import { html, joinHtml, type Html } from '../html';
 
 export interface DashboardAlerts {
   /** Open alert occurrences Alertmanager delivered (firing or acknowledged, not resolved). */
@@ -15,25 +16,24 @@ export interface DashboardAlerts {
 
 const RUNBOOK = /^docs\/runbooks\/[A-Za-z0-9_-]+\.md$/;
 
-function alertsSection(d: DashboardAlerts): string {
-  const rows = d.alerts
-    .map((a) => {
-      const runbook = RUNBOOK.test(a.runbook) ? `<code data-runbook="${esc(a.runbook)}">${esc(a.runbook)}</code>` : esc(a.runbook || '—');
-      const ack = a.acknowledgedAt
-        ? `acknowledged by ${esc(a.acknowledgedBy ?? '')} at ${esc(a.acknowledgedAt)}`
-        : d.canAck
-          ? `<form method="post" action="/ui/ops/alerts/${esc(encodeURIComponent(a.id))}/ack"><button type="submit" class="ack" data-alert="${esc(a.id)}">Acknowledge</button></form>`
-          : 'not acknowledged';
-      return `<tr data-alert-id="${esc(a.id)}" class="${a.state}"><td><strong>${esc(a.alert)}</strong><br><small>${esc(a.summary)}</small></td><td>${esc(a.severity)}</td><td>${esc(a.state)}</td><td>${esc(a.receivedAt ?? a.startsAt)}</td><td>${runbook}</td><td>${ack}</td></tr>`;
-    })
-    .join('\n');
-  return `<section id="alerts" class="alerts">
+function alertRow(a: AlertView, canAck: boolean): Html {
+  const runbook = RUNBOOK.test(a.runbook) ? html`<code data-runbook="${a.runbook}">${a.runbook}</code>` : a.runbook || '—';
+  const ack = a.acknowledgedAt
+    ? `acknowledged by ${a.acknowledgedBy ?? ''} at ${a.acknowledgedAt}`
+    : canAck
+      ? html`<form method="post" action="/ui/ops/alerts/${encodeURIComponent(a.id)}/ack"><button type="submit" class="ack" data-alert="${a.id}">Acknowledge</button></form>`
+      : 'not acknowledged';
+  return html`<tr data-alert-id="${a.id}" class="${a.state}"><td><strong>${a.alert}</strong><br><small>${a.summary}</small></td><td>${a.severity}</td><td>${a.state}</td><td>${a.receivedAt ?? a.startsAt}</td><td>${runbook}</td><td>${ack}</td></tr>`;
+}
+
+function alertsSection(d: DashboardAlerts): Html {
+  const rows = joinHtml(d.alerts.map((a) => alertRow(a, d.canAck)), '\n');
+  return html`<section id="alerts" class="alerts">
   <h2>Alerts delivered by Alertmanager <small>${d.alerts.length} open</small></h2>
-  ${d.alerts.length ? `<table><thead><tr><th>alert</th><th>severity</th><th>state</th><th>delivered</th><th>runbook</th><th>on-call</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">No alert firing.</p>'}
+  ${d.alerts.length ? html`<table><thead><tr><th>alert</th><th>severity</th><th>state</th><th>delivered</th><th>runbook</th><th>on-call</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="muted">No alert firing.</p>`}
 </section>`;
 }
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
@@ -45,17 +45,17 @@ function budgetColour(remaining: number): string {
 }
 
 /** Horizontal gauge of the budget left (clamped to the bar; overspent shows as an empty red bar). */
-function budgetGauge(s: SloStatus): string {
+function budgetGauge(s: SloStatus): Html {
   const w = 320;
   const filled = Math.max(0, Math.min(1, s.budgetRemaining)) * w;
-  return `<svg class="gauge" width="${w}" height="18" viewBox="0 0 ${w} 18" role="img" aria-label="error budget remaining ${pct(s.budgetRemaining)}">
+  return html`<svg class="gauge" width="${w}" height="18" viewBox="0 0 ${w} 18" role="img" aria-label="error budget remaining ${pct(s.budgetRemaining)}">
   <rect x="0" y="0" width="${w}" height="18" rx="4" fill="#e8eaed"/>
   <rect x="0" y="0" width="${filled.toFixed(1)}" height="18" rx="4" fill="${budgetColour(s.budgetRemaining)}"/>
 </svg>`;
 }
 
 /** Burn rate per window on a log scale, with the alert factors as dashed lines. */
-function burnChart(s: SloStatus, spec: SloSpec): string {
+function burnChart(s: SloStatus, spec: SloSpec): Html {
   const width = 420;
   const height = 160;
   const left = 34;
@@ -66,29 +66,27 @@ function burnChart(s: SloStatus, spec: SloSpec): string {
   const top = Math.max(20, ...s.burnRates.map((b) => b.burnRate ?? 0));
   const y = (v: number): number => topPad + plotH - (Math.log10(1 + v) / Math.log10(1 + top)) * plotH;
   const slot = (width - left) / s.burnRates.length;
-  const bars = s.burnRates
-    .map((b: WindowBurn, i) => {
+  const bars = s.burnRates.map((b: WindowBurn, i) => {
       const x = left + i * slot + slot * 0.2;
       const v = b.burnRate ?? 0;
       const colour = v > Math.max(...factors) ? '#b3261e' : v > Math.min(...factors) ? '#e8710a' : '#1a73e8';
       const label = b.burnRate === null ? '–' : fmt(v);
-      return `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${(topPad + plotH - y(v)).toFixed(1)}" fill="${colour}"><title>${b.window}: burn ${label}x (${b.total} events)</title></rect>
+      return html`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${(topPad + plotH - y(v)).toFixed(1)}" fill="${colour}"><title>${b.window}: burn ${label}x (${b.total} events)</title></rect>
   <text x="${(x + slot * 0.3).toFixed(1)}" y="${height - 6}" text-anchor="middle">${b.window}</text>
   <text x="${(x + slot * 0.3).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" text-anchor="middle" class="v">${label}</text>`;
-    })
-    .join('\n  ');
-  const lines = [...new Set(factors)]
-    .map((f) => `<line x1="${left}" x2="${width}" y1="${y(f).toFixed(1)}" y2="${y(f).toFixed(1)}" class="factor"/><text x="${left - 4}" y="${(y(f) + 3).toFixed(1)}" text-anchor="end">${f}x</text>`)
-    .join('\n  ');
-  return `<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="burn rate per window">
+  });
+  const lines = [...new Set(factors)].map(
+    (f) => html`<line x1="${left}" x2="${width}" y1="${y(f).toFixed(1)}" y2="${y(f).toFixed(1)}" class="factor"/><text x="${left - 4}" y="${(y(f) + 3).toFixed(1)}" text-anchor="end">${f}x</text>`,
+  );
+  return html`<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="burn rate per window">
   <line x1="${left}" x2="${width}" y1="${topPad + plotH}" y2="${topPad + plotH}" stroke="#9aa0a6"/>
-  ${lines}
-  ${bars}
+  ${joinHtml(lines, '\n  ')}
+  ${joinHtml(bars, '\n  ')}
 </svg>`;
 }
 
 /** Budget left at the end of each of the last 30 days, with the 0% line. */
-function trendChart(s: SloStatus): string {
+function trendChart(s: SloStatus): Html {
   const width = 420;
   const height = 120;
   const pad = 8;
@@ -101,28 +99,28 @@ function trendChart(s: SloStatus): string {
   const pts = s.trend.map((p, i) => (p.budgetRemaining === null ? null : `${x(i).toFixed(1)},${y(p.budgetRemaining).toFixed(1)}`)).filter(Boolean);
   const first = s.trend[0]?.day ?? '';
   const last = s.trend[s.trend.length - 1]?.day ?? '';
-  return `<svg class="chart" width="${width}" height="${height + 14}" viewBox="0 0 ${width} ${height + 14}" role="img" aria-label="budget remaining, last ${s.trend.length} days">
+  return html`<svg class="chart" width="${width}" height="${height + 14}" viewBox="0 0 ${width} ${height + 14}" role="img" aria-label="budget remaining, last ${s.trend.length} days">
   <line x1="${left}" x2="${width - pad}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" class="zero"/><text x="${left - 4}" y="${(y(0) + 3).toFixed(1)}" text-anchor="end">0%</text>
   <line x1="${left}" x2="${width - pad}" y1="${y(1).toFixed(1)}" y2="${y(1).toFixed(1)}" stroke="#e8eaed"/><text x="${left - 4}" y="${(y(1) + 3).toFixed(1)}" text-anchor="end">100%</text>
-  ${pts.length ? `<polyline points="${pts.join(' ')}" fill="none" stroke="${budgetColour(s.budgetRemaining)}" stroke-width="2.5"/>` : `<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no traffic recorded yet</text>`}
-  ${pts.map((p) => `<circle cx="${p!.split(',')[0]}" cy="${p!.split(',')[1]}" r="2" fill="${budgetColour(s.budgetRemaining)}"/>`).join('')}
+  ${pts.length ? html`<polyline points="${pts.join(' ')}" fill="none" stroke="${budgetColour(s.budgetRemaining)}" stroke-width="2.5"/>` : html`<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no traffic recorded yet</text>`}
+  ${pts.map((p) => html`<circle cx="${p!.split(',')[0]}" cy="${p!.split(',')[1]}" r="2" fill="${budgetColour(s.budgetRemaining)}"/>`)}
   <text x="${left}" y="${height + 12}">${first}</text><text x="${width - pad}" y="${height + 12}" text-anchor="end">${last}</text>
 </svg>`;
 }
 
-function card(s: SloStatus, spec: SloSpec): string {
-  const badges = s.alerts
-    .map((a) => `<span class="badge ${a.firing ? 'firing' : 'ok'}" title="runbook: docs/runbooks/${a.alert}.md">${a.severity}: ${a.alert} ${a.firing ? 'FIRING' : 'ok'}</span>`)
-    .join(' ');
-  return `<section class="slo" id="${esc(s.slo)}">
-  <h2>${esc(s.slo)} <small>${esc(s.service)} · objective ${s.objective}% over ${esc(spec.window)}</small></h2>
-  <p class="desc">${esc(s.description)}</p>
+function card(s: SloStatus, spec: SloSpec): Html {
+  const badges = s.alerts.map(
+    (a) => html`<span class="badge ${a.firing ? 'firing' : 'ok'}" title="runbook: docs/runbooks/${a.alert}.md">${a.severity}: ${a.alert} ${a.firing ? 'FIRING' : 'ok'}</span>`,
+  );
+  return html`<section class="slo" id="${s.slo}">
+  <h2>${s.slo} <small>${s.service} · objective ${s.objective}% over ${spec.window}</small></h2>
+  <p class="desc">${s.description}</p>
   <p class="budget">Error budget remaining: <strong data-budget="${s.budgetRemaining}">${pct(s.budgetRemaining)}</strong>
      <span class="muted">(${s.window.total} events, ${s.window.errorRatio === null ? 'no errors recorded' : `${pct(s.window.errorRatio, 3)} bad`}; budget ${pct(s.errorBudget, 2)})</span></p>
   ${budgetGauge(s)}
-  <p>${badges}</p>
+  <p>${joinHtml(badges, ' ')}</p>
   <div class="charts">
-    <figure><figcaption>Burn rate per window (1x spends the budget exactly in ${esc(spec.window)})</figcaption>${burnChart(s, spec)}</figure>
+    <figure><figcaption>Burn rate per window (1x spends the budget exactly in ${spec.window})</figcaption>${burnChart(s, spec)}</figure>
     <figure><figcaption>Budget remaining, last ${s.trend.length} days</figcaption>${trendChart(s)}</figure>
   </div>
 </section>`;
@@ -131,7 +129,7 @@ function card(s: SloStatus, spec: SloSpec): string {
 export function renderSloDashboard(report: SloReport, spec: SloSpec, alerts: DashboardAlerts = { alerts: [], canAck: false }): string {
   const firing = report.slos.flatMap((s) => s.alerts.filter((a) => a.firing).map((a) => a.alert));
   const worst = report.slos.reduce((m, s) => Math.min(m, s.budgetRemaining), 1);
-  return `<!doctype html>
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -159,11 +157,11 @@ export function renderSloDashboard(report: SloReport, spec: SloSpec, alerts: Das
 </head>
 <body>
 <h1>Service level objectives</h1>
-<p class="muted">As of ${esc(report.asOf)} · window ${esc(report.window)} · from the service's own SloSampled events · objectives in infra/slo.yaml</p>
-<div class="summary">${firing.length ? `<strong>${firing.length} alert condition(s) met:</strong> ${firing.map(esc).join(', ')}.` : '<strong>No alert condition met.</strong>'} Lowest error budget remaining: <strong>${pct(worst)}</strong>.</div>
+<p class="muted">As of ${report.asOf} · window ${report.window} · from the service's own SloSampled events · objectives in infra/slo.yaml</p>
+<div class="summary">${firing.length ? html`<strong>${firing.length} alert condition(s) met:</strong> ${firing.join(', ')}.` : html`<strong>No alert condition met.</strong>`} Lowest error budget remaining: <strong>${pct(worst)}</strong>.</div>
 ${alertsSection(alerts)}
-${report.slos.map((s) => card(s, spec)).join('\n')}
+${joinHtml(report.slos.map((s) => card(s, spec)), '\n')}
 </body>
 </html>
-`;
+`.toString();
 }

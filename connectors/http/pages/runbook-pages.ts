@@ -7,7 +7,7 @@
 import express, { type Router } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { escapeHtml } from '../../../projections/lac/pages/promotion-page';
+import { html } from '../../../projections/html';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -18,9 +18,9 @@ export function runbooksDir(): string | undefined {
 
 export function renderRunbook(name: string, markdown: string): string {
   const title = /^#\s+(.+)$/m.exec(markdown)?.[1] ?? name;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · runbook · Trust Fabric</title>
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · runbook · Trust Fabric</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem;color:#1b1f24}pre{white-space:pre-wrap;font:15px/1.5 ui-monospace,monospace;background:#f6f8fa;padding:1rem;border-radius:6px}</style></head>
-<body><main><p><a href="/ui/">← Console</a> · runbook <code>docs/runbooks/${escapeHtml(name)}.md</code></p><h1>${escapeHtml(title)}</h1><pre data-runbook="${escapeHtml(name)}">${escapeHtml(markdown)}</pre></main></body></html>`;
+<body><main><p><a href="/ui/">← Console</a> · runbook <code>docs/runbooks/${name}.md</code></p><h1>${title}</h1><pre data-runbook="${name}">${markdown}</pre></main></body></html>`.toString();
 }
 
 export function runbookPages(): Router {
@@ -30,7 +30,7 @@ export function runbookPages(): Router {
     const name = req.params.name.replace(/\.md$/, '');
     const dir = runbooksDir();
     const file = dir && NAME.test(name) ? join(dir, `${name}.md`) : undefined;
-    if (!file || !existsSync(file)) return void res.status(404).type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No runbook</title></head><body><main><h1>No runbook ${escapeHtml(name)}</h1><p><a href="/ui/">Console</a></p></main></body></html>`);
+    if (!file || !existsSync(file)) return void res.status(404).type('html').send(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No runbook</title></head><body><main><h1>No runbook ${name}</h1><p><a href="/ui/">Console</a></p></main></body></html>`.toString());
     res.type('html').send(renderRunbook(name, readFileSync(file, 'utf8')));
   });
   return router;

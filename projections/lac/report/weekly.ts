@@ -7,7 +7,7 @@ import { ValidationError } from '../../../schemas/errors';
 import { coverage } from '../../../streams/lac/usecases/coverage';
 import { authorAnalytics, type AuthorAnalytics } from '../analytics';
 import { DAY_MS } from '../history';
-import { escapeHtml } from '../pages/promotion-page';
+import { html, type Html } from '../../html';
 
 export interface WeeklyReport {
   week: string;
@@ -73,15 +73,18 @@ export async function buildWeeklyReport(db: ReadModelQueries, tenant: string, we
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(0)}%`);
 const num = (x: number | null, unit = '') => (x === null ? '—' : `${Math.round(x * 10) / 10}${unit}`);
 
+/** Rows, or one row saying there are none. */
+const rowsOrNone = (rows: Html[]) => (rows.length ? rows : html`<tr><td>none</td></tr>`);
+
 export function renderWeeklyHtml(r: WeeklyReport): string {
   const a = r.authoring;
-  const kv = (k: string, v: string, id: string) => `<tr><th>${escapeHtml(k)}</th><td id="${id}">${escapeHtml(v)}</td></tr>`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>LAC weekly adoption ${escapeHtml(r.week)} — ${escapeHtml(r.tenant)}</title>
+  const kv = (k: string, v: string, id: string) => html`<tr><th>${k}</th><td id="${id}">${v}</td></tr>`;
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>LAC weekly adoption ${r.week} — ${r.tenant}</title>
 <style>body{font:15px/1.45 system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#1f2328;padding:0 1rem}table{border-collapse:collapse;width:100%;margin-bottom:1.25rem}th,td{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left}.ok{color:#1b7f3b}.miss{color:#b91c1c}</style></head>
 <body>
-<h1>LAC weekly adoption — ${escapeHtml(r.week)}</h1>
-<p>Tenant <b>${escapeHtml(r.tenant)}</b>, ${escapeHtml(r.from.slice(0, 10))} to ${escapeHtml(new Date(Date.parse(r.to) - 1).toISOString().slice(0, 10))}.</p>
+<h1>LAC weekly adoption — ${r.week}</h1>
+<p>Tenant <b>${r.tenant}</b>, ${r.from.slice(0, 10)} to ${new Date(Date.parse(r.to) - 1).toISOString().slice(0, 10)}.</p>
 <h2>Authoring</h2>
 <table>
 ${kv('authoring sessions', String(a.sessions), 'sessions')}
@@ -93,13 +96,13 @@ ${kv('new policies from bundles', `${pct(a.bundleShare)} (${a.newPoliciesFromBun
 ${kv('use-case coverage', `${pct(r.coverage.share)} (${r.coverage.covered}/${r.coverage.total}; target ${pct(r.coverage.target)})`, 'coverage')}
 </table>
 <h2>Validation errors by code</h2>
-<table>${Object.entries(a.errorsByCode).map(([c, n]) => `<tr><td>${escapeHtml(c)}</td><td>${n}</td></tr>`).join('') || '<tr><td>none</td></tr>'}</table>
+<table>${rowsOrNone(Object.entries(a.errorsByCode).map(([c, n]) => html`<tr><td>${c}</td><td>${n}</td></tr>`))}</table>
 <h2>Promotions</h2>
-<table>${r.promotions.map((p) => `<tr><td>${escapeHtml(p.policyId)}@${escapeHtml(p.version)}</td><td>${escapeHtml(p.riskLevel ?? '')}</td><td>${escapeHtml(p.at)}</td></tr>`).join('') || '<tr><td>none</td></tr>'}</table>
+<table>${rowsOrNone(r.promotions.map((p) => html`<tr><td>${p.policyId}@${p.version}</td><td>${p.riskLevel ?? ''}</td><td>${p.at}</td></tr>`))}</table>
 <h2>Access decisions</h2>
 <p id="decisions">${r.decisions.total} decisions: ${r.decisions.allowed} allowed, ${r.decisions.denied} denied.</p>
-<table>${r.decisions.byPolicy.map((p) => `<tr><td>${escapeHtml(p.policyId)}</td><td>${p.total}</td><td>${p.allowed} allowed</td><td>${p.denied} denied</td></tr>`).join('')}</table>
-</body></html>`;
+<table>${r.decisions.byPolicy.map((p) => html`<tr><td>${p.policyId}</td><td>${p.total}</td><td>${p.allowed} allowed</td><td>${p.denied} denied</td></tr>`)}</table>
+</body></html>`.toString();
 }
 
 export function renderWeeklyText(r: WeeklyReport): string {
