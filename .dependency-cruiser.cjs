@@ -6,6 +6,8 @@
  * scenario end to end; production code may not.
  */
 const notTests = '\\.test\\.ts$';
+// An example domain (examples/<name>/) keeps the same layer folders and is held to the same rules.
+const layer = (names) => `^(${names})/|^examples/[a-z0-9-]+/(${names})/`;
 
 module.exports = {
   forbidden: [
@@ -13,35 +15,35 @@ module.exports = {
       name: 'schemas-are-the-bottom',
       comment: 'schemas/ (envelope, codec, errors, generated types) imports nothing above it',
       severity: 'error',
-      from: { path: '^schemas/', pathNot: notTests },
-      to: { path: '^(streams|projections|application|connectors)/' },
+      from: { path: layer('schemas'), pathNot: notTests },
+      to: { path: layer('streams|projections|application|connectors') },
     },
     {
       name: 'streams-import-no-layer-above',
       comment: 'domains, the log and the runtime never import read models, the application layer or adapters',
       severity: 'error',
-      from: { path: '^streams/', pathNot: notTests },
-      to: { path: '^(projections|application|connectors)/' },
+      from: { path: layer('streams'), pathNot: notTests },
+      to: { path: layer('projections|application|connectors') },
     },
     {
       name: 'projections-import-no-layer-above',
       comment: 'read models and their queries never import the application layer or adapters',
       severity: 'error',
-      from: { path: '^projections/', pathNot: notTests },
-      to: { path: '^(application|connectors)/' },
+      from: { path: layer('projections'), pathNot: notTests },
+      to: { path: layer('application|connectors') },
     },
     {
       name: 'application-imports-no-adapter',
       comment: 'command handlers work on application/context.ts, whatever adapter calls them',
       severity: 'error',
-      from: { path: '^application/', pathNot: notTests },
-      to: { path: '^connectors/' },
+      from: { path: layer('application'), pathNot: notTests },
+      to: { path: layer('connectors') },
     },
     {
       name: 'domains-do-no-io',
       comment: 'a domain (lac, pcq, zk, ops) is pure logic: no database, web framework or Kafka client',
       severity: 'error',
-      from: { path: '^streams/(lac|pcq|zk|ops)/', pathNot: notTests },
+      from: { path: '^streams/(lac|pcq|zk|ops)/|^examples/[a-z0-9-]+/streams/', pathNot: notTests },
       to: { path: 'node_modules/(express|pg|better-sqlite3|kafkajs|@confluentinc/kafka-javascript)/' },
     },
     {

@@ -58,7 +58,7 @@ typecheck: install
 
 # The layers of DESIGN.md, imports pointing down (rules: .dependency-cruiser.cjs).
 check-layers: install
-	$(NODE_BIN)/depcruise --config .dependency-cruiser.cjs schemas streams projections application connectors
+	$(NODE_BIN)/depcruise --config .dependency-cruiser.cjs schemas streams projections application connectors examples
 
 # Unit and integration tests on the embedded log (no broker needed).
 test-unit: install

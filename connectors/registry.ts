@@ -58,3 +58,18 @@ export const allProjections = () => domains().flatMap((d) => d.projections);
 export const allRoutes = () => domains().flatMap((d) => d.routes);
 export const allPages = () => domains().flatMap((d) => d.pages ?? []);
 export const allWorkers = () => domains().flatMap((d) => d.workers ?? []);
+
+/**
+ * The registry's domains and these (an example domain, mounted by its test): what openService,
+ * startTestService and createApp take to run them all. Production lists domains in domains() alone.
+ */
+export function withDomains(extra: DomainModule[]) {
+  const all = [...domains(), ...extra];
+  return {
+    processors: all.flatMap((d) => d.processors),
+    projections: all.flatMap((d) => d.projections),
+    workers: all.flatMap((d) => d.workers ?? []),
+    routes: all.flatMap((d) => d.routes),
+    pages: all.flatMap((d) => d.pages ?? []),
+  };
+}

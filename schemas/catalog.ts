@@ -50,10 +50,12 @@ function schemasRoot(): string {
 
 const VERSIONED_FILE = /^([A-Za-z][A-Za-z0-9]*)\.v(\d+)\.avsc$/;
 
-export function loadCatalog(root: string = schemasRoot()): Catalog {
+/** The catalog of one schemas folder, or of several (the shipped one and an example domain's). */
+export function loadCatalog(roots: string | readonly string[] = schemasRoot()): Catalog {
   const entries = new Map<string, CatalogEntry>();
   const topics = new Map<string, TopicConfig>();
-  for (const file of readdirSync(join(root, 'catalog')).filter((f) => f.endsWith('.json')).sort()) {
+  const folders = typeof roots === 'string' ? [roots] : roots;
+  for (const root of folders) for (const file of readdirSync(join(root, 'catalog')).filter((f) => f.endsWith('.json')).sort()) {
     const fam = JSON.parse(readFileSync(join(root, 'catalog', file), 'utf8')) as FamilyFile;
     for (const [name, cfg] of Object.entries(fam.topics ?? {})) {
       topics.set(name, { partitions: cfg.partitions ?? 1, cleanup: cfg.cleanup ?? 'delete' });
@@ -71,9 +73,8 @@ export function loadCatalog(root: string = schemasRoot()): Catalog {
       });
     }
   }
-  const eventsDir = join(root, 'events');
-  for (const family of readdirSync(eventsDir).sort()) {
-    const dir = join(eventsDir, family);
+  for (const root of folders) for (const family of readdirSync(join(root, 'events')).sort()) {
+    const dir = join(root, 'events', family);
     for (const file of readdirSync(dir).sort()) {
       const m = VERSIONED_FILE.exec(file);
       if (!m) continue;
@@ -91,7 +92,19 @@ export function loadCatalog(root: string = schemasRoot()): Catalog {
 }
 
 let cached: Catalog | undefined;
-/** The catalog shipped with this build (loaded once). */
+const extraRoots: string[] = [];
+/** The catalog shipped with this build (loaded once), with the families of any root added below. */
 export function catalog(): Catalog {
-  return (cached ??= loadCatalog());
+  return (cached ??= loadCatalog([schemasRoot(), ...extraRoots]));
+}
+
+/**
+ * Event families kept outside schemas/ (an example domain's, under examples/), added to the catalog
+ * of this process: a test mounting that domain calls it before opening a service. The shipped
+ * catalog never lists them.
+ */
+export function addCatalogRoot(root: string): void {
+  if (extraRoots.includes(root)) return;
+  extraRoots.push(root);
+  cached = undefined;
 }

@@ -132,5 +132,7 @@ function problemsOf(type: avro.Type, payload: unknown, prefix: string): FieldPro
 
 let shared: Codec | undefined;
 export function codec(): Codec {
-  return (shared ??= new Codec());
+  // A family added to the catalog (addCatalogRoot) makes the next codec know it.
+  if (shared?.cat !== catalog()) shared = new Codec();
+  return shared;
 }
