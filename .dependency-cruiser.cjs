@@ -9,36 +9,25 @@ const notTests = '\\.test\\.ts$';
 // An example domain (examples/<name>/) keeps the same layer folders and is held to the same rules.
 const layer = (names) => `^(${names})/|^examples/[a-z0-9-]+/(${names})/`;
 
+/** The layers bottom up; each imports only those before it. */
+const LAYERS = [
+  ['schemas', 'schemas-are-the-bottom', 'schemas/ (envelope, codec, errors, generated types) imports nothing above it'],
+  ['streams', 'streams-import-no-layer-above', 'domains, the log and the runtime never import read models, the application layer or adapters'],
+  ['projections', 'projections-import-no-layer-above', 'read models and their queries never import the application layer or adapters'],
+  ['application', 'application-imports-no-adapter', 'command handlers work on application/context.ts, whatever adapter calls them'],
+  ['connectors'],
+];
+const importsNothingAbove = LAYERS.slice(0, -1).map(([folder, name, comment], i) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: layer(folder), pathNot: notTests },
+  to: { path: layer(LAYERS.slice(i + 1).map(([above]) => above).join('|')) },
+}));
+
 module.exports = {
   forbidden: [
-    {
-      name: 'schemas-are-the-bottom',
-      comment: 'schemas/ (envelope, codec, errors, generated types) imports nothing above it',
-      severity: 'error',
-      from: { path: layer('schemas'), pathNot: notTests },
-      to: { path: layer('streams|projections|application|connectors') },
-    },
-    {
-      name: 'streams-import-no-layer-above',
-      comment: 'domains, the log and the runtime never import read models, the application layer or adapters',
-      severity: 'error',
-      from: { path: layer('streams'), pathNot: notTests },
-      to: { path: layer('projections|application|connectors') },
-    },
-    {
-      name: 'projections-import-no-layer-above',
-      comment: 'read models and their queries never import the application layer or adapters',
-      severity: 'error',
-      from: { path: layer('projections'), pathNot: notTests },
-      to: { path: layer('application|connectors') },
-    },
-    {
-      name: 'application-imports-no-adapter',
-      comment: 'command handlers work on application/context.ts, whatever adapter calls them',
-      severity: 'error',
-      from: { path: layer('application'), pathNot: notTests },
-      to: { path: layer('connectors') },
-    },
+    ...importsNothingAbove,
     {
       name: 'domains-do-no-io',
       comment: 'a domain (lac, pcq, zk, ops) is pure logic: no database, web framework or Kafka client',
