@@ -18,10 +18,6 @@
  * flight and never writes a retried batch twice. A round that fails (a broker away longer than the
  * producer's message timeout, a fatal producer error) waits for every record in flight to settle,
  * drops the producer, and everything from the unchanged checkpoint is sent again by a new one.
- *
- * Rounds are read from the store and encoded on a worker thread by default (relay-reader.ts):
- * reading and encoding a round costs about as much of a thread as producing it, so on one thread
- * the two took turns; on two they overlap.
  */
 import type pg from 'pg';
 import type { Catalog } from '../../schemas/catalog';
@@ -29,7 +25,7 @@ import { kafkaClient, relayProducer, type Kafka, type LogLevelName, type Produce
 import { ensureTopics, topicConfigs } from '../log/kafka/topics';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
 import { LeasedLoop } from '../runtime/postgres/leased-loop';
-import { inThreadReader, ThreadReader, type PreparedRound, type RelayReader } from './relay-reader';
+import { roundReader, type PreparedRound } from './relay-reader';
 
 export interface RelayOptions {
   brokers: string[];
@@ -40,8 +36,6 @@ export interface RelayOptions {
   batchSize?: number;
   /** Rounds sent before the oldest must be acknowledged (default IN_FLIGHT). */
   inFlight?: number;
-  /** Read and encode rounds on a worker thread (default true; false: on the relay's own thread). */
-  readerThread?: boolean;
   logLevel?: LogLevelName;
 }
 
@@ -64,7 +58,7 @@ export class KafkaRelay extends LeasedLoop {
   /** The next round, read and encoded while the current one was being acknowledged. */
   private ahead: { from: number; round: Promise<PreparedRound | undefined> } | undefined;
   private producer: Producer | undefined;
-  private reader: RelayReader | undefined;
+  private readonly readRound: ReturnType<typeof roundReader>;
 
   constructor(
     private readonly log: PgEventLog,
@@ -72,6 +66,7 @@ export class KafkaRelay extends LeasedLoop {
     private readonly opts: RelayOptions,
   ) {
     super(relayCheckpoint(opts.prefix), log.connectionString, log.changes$, { idleMs: 1000 });
+    this.readRound = roundReader({ log, cat, registryUrl: opts.registryUrl, prefix: opts.prefix });
   }
 
   /** Create the catalog topics that are missing, connect the producer, start relaying (or standing by). */
@@ -86,8 +81,6 @@ export class KafkaRelay extends LeasedLoop {
     }
     await this.dropProducer(); // a connect that failed half-way is redone whole
     await this.producerReady();
-    const { log, cat, opts } = this;
-    this.reader ??= opts.readerThread === false ? inThreadReader({ log, cat, registryUrl: opts.registryUrl, prefix: opts.prefix }) : new ThreadReader({ connectionString: log.connectionString, registryUrl: opts.registryUrl, prefix: opts.prefix });
     this.start();
   }
 
@@ -123,11 +116,17 @@ export class KafkaRelay extends LeasedLoop {
     let next = from;
     let done = 0;
     // Acknowledged in order: the checkpoint moves past a round only once it and every round before it are on Kafka.
+    // Its write is not waited for here (the next round goes out meanwhile): the lease's connection runs
+    // queries in order, so the checkpoint only moves forward, and the call waits for every write before it returns.
+    const checkpoints: Promise<void>[] = [];
     const settleOldest = async () => {
       const r = inFlight.shift()!;
       await r.sent;
-      await session.query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [this.name, r.last]);
-      this.progress$.next(r.last);
+      const written = session
+        .query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [this.name, r.last])
+        .then(() => this.progress$.next(r.last));
+      written.catch(() => undefined); // awaited below
+      checkpoints.push(written);
       done += r.count;
     };
     try {
@@ -144,9 +143,10 @@ export class KafkaRelay extends LeasedLoop {
         if (inFlight.length >= (this.opts.inFlight ?? IN_FLIGHT)) await settleOldest();
       }
       while (inFlight.length) await settleOldest();
+      await Promise.all(checkpoints);
     } catch (e) {
       // Let every record of this call settle, then send from the checkpoint again with a new producer.
-      await Promise.allSettled(inFlight.map((r) => r.sent));
+      await Promise.allSettled([...inFlight.map((r) => r.sent), ...checkpoints]);
       await this.dropProducer();
       throw e;
     }
@@ -157,14 +157,11 @@ export class KafkaRelay extends LeasedLoop {
 
   /** The records of the events from `from` on (one round's worth), or undefined when there are none yet. */
   private prepare(from: number): Promise<PreparedRound | undefined> {
-    return this.reader!.read(from, this.opts.batchSize ?? 2000);
+    return this.readRound(from, this.opts.batchSize ?? 2000);
   }
 
   override async stop(): Promise<void> {
     await super.stop();
     await this.dropProducer();
-    const reader = this.reader;
-    this.reader = undefined;
-    await reader?.close();
   }
 }

@@ -2,7 +2,7 @@
  * A schema-registry outage under the running ingest bridge (the registry's JVM frozen with SIGSTOP,
  * so its state survives, then resumed): the bridge waits the outage out on its batch, reports it,
  * and stores the partner's record once afterwards; the record is never dead-lettered. The relay
- * (whose reader thread asks the registry for schema ids) waits it out the same way.
+ * (which asks the registry for schema ids before a round) waits it out the same way.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,7 +70,7 @@ d('schema registry outage under the ingest bridge', () => {
     }
   }, 180_000);
 
-  test('the relay waits for the registry: its reader thread reports the outage as transient, and every event is relayed after', async () => {
+  test('the relay waits for the registry: it reports the outage as transient, and every event is relayed after', async () => {
     const log = await PgEventLog.open({ connectionString: databaseUrl });
     const [appended] = await log.append([{ type: 'AnnotationAdded', stream: uniqueName('relay-outage'), tenant: 'acme', payload: { subject: 'fixture-1', text: 'relayed after an outage', author: 'ci', tags: [] } }]);
     const registryPid = Number(readFileSync(join(runDir!, 'registry.pid'), 'utf8'));
