@@ -30,6 +30,22 @@ export function releases(db: ReadModelQueries, tenant: string): Promise<ReleaseR
   return db.all<ReleaseRow>('SELECT release, tagged_at AS "taggedAt" FROM pcq_releases WHERE tenant = ? ORDER BY tagged_at, release', [tenant]);
 }
 
+export interface ListedRelease {
+  release: string;
+  /** When it was tagged (POST /v1/pcq/releases); null for a release that has replays but no tag yet. */
+  taggedAt: string | null;
+}
+/**
+ * The releases the workbench and the SDKs list: tagged ones in tag order, then releases that have
+ * replays but no tag, in the order their first replay arrived.
+ */
+export async function releaseList(db: ReadModelQueries, tenant: string): Promise<ListedRelease[]> {
+  const tagged = await releases(db, tenant);
+  const known = new Set(tagged.map((r) => r.release));
+  const replayed = await db.all<{ release: string }>('SELECT release, MIN(position) AS p FROM pcq_replays WHERE tenant = ? GROUP BY release ORDER BY p, release', [tenant]);
+  return [...tagged, ...replayed.filter((r) => !known.has(r.release)).map((r) => ({ release: r.release, taggedAt: null }))];
+}
+
 export interface AnomalyView {
   anomalyId: string;
   fixtureId: string;

@@ -107,6 +107,9 @@ test('PCQ: fixtures, releases, replays, anomalies, clusters, agreement, override
   expect((await call('GET', '/v1/pcq/clusters?release=1.0.0', producer)).status).toBe(200);
   expect((await call('GET', '/v1/pcq/clusters', producer)).status).toBe(400);
   expect((await call('GET', '/v1/pcq/agreement', producer)).status).toBe(200);
+  expect((await call('GET', '/v1/pcq/releases', producer)).body).toEqual({ tenant: 'acme', releases: [{ release: '1.0.0', taggedAt: '2026-11-01T00:00:00.000Z' }] });
+  expect((await call('GET', '/v1/pcq/releases?tenant=acme', admin)).body.releases.length).toBe(1);
+  expect((await call('GET', '/v1/pcq/releases?tenant=ops', producer)).status).toBe(403);
   if (anomalies.body.length > 0) {
     const id = anomalies.body[0].anomalyId;
     expect((await call('POST', `/v1/pcq/anomalies/${encodeURIComponent(id)}/label`, producer, { label: 'lib_pin_drift', by: 'ana', reason: 'numpy bumped' })).status).toBe(200);

@@ -205,6 +205,9 @@ func TestLivePcqAndLac(t *testing.T) {
 	must(c.GetFixture(ctx, "go-fx"))
 	must(c.ListClusters(ctx, "4.0.0"))
 	must(c.GetAgreement(ctx, ""))
+	if rel := must(c.ListPcqReleases(ctx, "")); !strings.Contains(fmt.Sprint(rel["releases"]), "4.0.0") {
+		t.Fatal(rel)
+	}
 	must(c.OverrideAnomalyLabel(ctx, anomalies[0]["anomalyId"].(string), JSON{"label": "regression", "by": "go", "reason": "real drop"}))
 	if s, err := c.ExportOverrides(ctx); err != nil || !strings.Contains(s, "regression") {
 		t.Fatal(s, err)

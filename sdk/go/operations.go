@@ -147,13 +147,19 @@ func (c *Client) TagRelease(ctx context.Context, release JSON, opts ...WriteOpti
 	return c.post(ctx, "/v1/pcq/releases", nil, release, wo(opts))
 }
 
-// AnomalyQuery filters ListAnomalies.
-type AnomalyQuery struct{ FixtureID, Release, Label string }
+// ListPcqReleases lists the tenant's releases: tagged ones in tag order, then those with replays but
+// no tag (taggedAt null). tenant "" is the caller's; auditors and admins may name another.
+func (c *Client) ListPcqReleases(ctx context.Context, tenant string) (JSON, error) {
+	return c.get(ctx, "/v1/pcq/releases", q("tenant", tenant))
+}
+
+// AnomalyQuery filters ListAnomalies; Tenant "" is the caller's (auditors and admins may name another).
+type AnomalyQuery struct{ FixtureID, Release, Label, Tenant string }
 
 // ListAnomalies lists anomalies with their label, confidence, runbook and diff.
 func (c *Client) ListAnomalies(ctx context.Context, f AnomalyQuery) ([]JSON, error) {
 	var out []JSON
-	return out, c.Do(ctx, Request{Method: "GET", Path: "/v1/pcq/anomalies", Query: q("fixtureId", f.FixtureID, "release", f.Release, "label", f.Label)}, &out)
+	return out, c.Do(ctx, Request{Method: "GET", Path: "/v1/pcq/anomalies", Query: q("fixtureId", f.FixtureID, "release", f.Release, "label", f.Label, "tenant", f.Tenant)}, &out)
 }
 
 // OverrideAnomalyLabel records a person's correction of a label ({label, by, reason}).
@@ -166,14 +172,23 @@ func (c *Client) GetFixture(ctx context.Context, fixtureID string) (JSON, error)
 	return c.get(ctx, "/v1/pcq/fixtures/"+seg(fixtureID), nil)
 }
 
-// ListClusters lists the anomaly clusters of a release.
-func (c *Client) ListClusters(ctx context.Context, release string) (JSON, error) {
-	return c.get(ctx, "/v1/pcq/clusters", q("release", release))
+// ListClusters lists the anomaly clusters of a release. An optional tenant: auditors and admins may read another.
+func (c *Client) ListClusters(ctx context.Context, release string, tenant ...string) (JSON, error) {
+	return c.get(ctx, "/v1/pcq/clusters", q("release", release, "tenant", first(tenant)))
 }
 
-// GetAgreement returns the cross-runtime agreement of a release ("" for the latest).
-func (c *Client) GetAgreement(ctx context.Context, release string) (JSON, error) {
-	return c.get(ctx, "/v1/pcq/agreement", q("release", release))
+// GetAgreement returns the cross-runtime agreement of a release ("" for the latest). An optional
+// tenant: auditors and admins may read another.
+func (c *Client) GetAgreement(ctx context.Context, release string, tenant ...string) (JSON, error) {
+	return c.get(ctx, "/v1/pcq/agreement", q("release", release, "tenant", first(tenant)))
+}
+
+// first is the optional trailing argument, or "".
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
 
 // ExportOverrides returns the TriageOverridden payloads as JSON lines.

@@ -4,21 +4,24 @@
  *   POST /pcq/replays                  record replays (one, an array, or {replays: [...]}; ?wait=true for read-your-writes)
  *   POST /pcq/replays/missing          a CI shard that timed out: its fixtures are missing replays
  *   POST /pcq/releases                 tag a release {release, taggedAt}
+ *   GET  /pcq/releases                 tagged releases in tag order, then untagged ones with replays
  *   GET  /pcq/anomalies?fixtureId=&release=&label=
  *   POST /pcq/anomalies/:id/label      a person's override {label, by, reason}
  *   GET  /pcq/fixtures/:id             manifest, latest checks, status
  *   GET  /pcq/clusters?release=        anomalies of a release grouped by label and differing inputs
  *   GET  /pcq/agreement?release=       share of fixtures agreeing across runtimes (target 95%)
  *   GET  /pcq/overrides                TriageOverridden payloads as JSON lines (training input of the next model)
+ * The reads of the workbench (releases, anomalies, clusters, agreement) take ?tenant= for auditors and admins.
  * and the page router (mounted under /ui, same keys): GET /pcq/timeline?tenant=&releases=5 (tenant: auditors and admins)
  */
 import { Router, type Request } from 'express';
 import { NotFoundError, ValidationError } from '../../../schemas/errors';
-import { agreement, clustersOf, fixtureDetail, listAnomalies } from '../../../projections/pcq/queries';
+import { agreement, clustersOf, fixtureDetail, listAnomalies, releaseList } from '../../../projections/pcq/queries';
 import { renderTimeline } from '../../../projections/pcq/timeline/render';
 import { timelineOf } from '../../../projections/pcq/timeline/data';
 import { overrideLabel, recordMissing, recordReplays, registerFixtures, tagRelease } from '../../../application/pcq/pcq-app';
 import { readableTenant } from '../../auth/api-keys';
+import { readTenantOf } from '../read-tenant';
 import { asyncRoute, principalOf } from '../async-route';
 import type { RouteModule, ServiceContext } from '../context';
 import type { DomainModule } from '../../registry';
@@ -43,10 +46,17 @@ export const pcqRoutes: RouteModule = (ctx: ServiceContext) => {
   );
   r.post('/pcq/releases', asyncRoute(async (req, res) => void res.status(201).json(await tagRelease(ctx, principalOf(req), req.body))));
   r.get(
+    '/pcq/releases',
+    asyncRoute(async (req, res) => {
+      const tenant = readTenantOf(req);
+      res.json({ tenant, releases: await releaseList(ctx.readModels, tenant) });
+    }),
+  );
+  r.get(
     '/pcq/anomalies',
     asyncRoute(async (req, res) => {
       // ?label= is one of the labels (the spec's PcqLabel, checked at the edge).
-      const rows = await listAnomalies(ctx.readModels, principalOf(req).tenant, { fixtureId: query(req, 'fixtureId'), release: query(req, 'release'), label: query(req, 'label') });
+      const rows = await listAnomalies(ctx.readModels, readTenantOf(req), { fixtureId: query(req, 'fixtureId'), release: query(req, 'release'), label: query(req, 'label') });
       res.json(
         rows.map((a) => ({
           anomalyId: a.anomalyId,
@@ -81,10 +91,10 @@ export const pcqRoutes: RouteModule = (ctx: ServiceContext) => {
     asyncRoute(async (req, res) => {
       const release = query(req, 'release');
       if (!release) throw new ValidationError([{ field: 'release', problem: 'is required, e.g. ?release=1.7.0' }]);
-      res.json({ release, clusters: await clustersOf(ctx.readModels, principalOf(req).tenant, release) });
+      res.json({ release, clusters: await clustersOf(ctx.readModels, readTenantOf(req), release) });
     }),
   );
-  r.get('/pcq/agreement', asyncRoute(async (req, res) => void res.json(await agreement(ctx.readModels, principalOf(req).tenant, query(req, 'release')))));
+  r.get('/pcq/agreement', asyncRoute(async (req, res) => void res.json(await agreement(ctx.readModels, readTenantOf(req), query(req, 'release')))));
   r.get(
     '/pcq/overrides',
     asyncRoute(async (req, res) => {

@@ -111,6 +111,7 @@ def test_live_pcq_and_lac(live):
     assert c.get_fixture("py-fx")["fixtureId"] == "py-fx"
     assert c.list_clusters("3.0.0")["release"] == "3.0.0"
     assert isinstance(c.get_agreement()["fixtures"], int)
+    assert "3.0.0" in [r["release"] for r in c.list_pcq_releases()["releases"]]
     c.override_anomaly_label(anomalies[0]["anomalyId"], {"label": "regression", "by": "py", "reason": "real drop"})
     assert "regression" in c.export_overrides()
     assert c.report_missing_replays({"release": "3.0.0", "runtime": {"device": "gpu", "os": "macos"}, "shard": "1/1", "fixtureIds": ["py-fx"]})["missing"] == 1

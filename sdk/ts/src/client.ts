@@ -192,7 +192,11 @@ export class TrustClient {
   tagRelease(release: { release: string; taggedAt: string }, opts: RequestOptions = {}): Promise<Json> {
     return this.request('POST', '/v1/pcq/releases', { body: release, ...opts });
   }
-  listAnomalies(query: { fixtureId?: string; release?: string; label?: string } = {}): Promise<Json[]> {
+  /** Tagged releases in tag order, then releases with replays but no tag (taggedAt null). `tenant`: auditors and admins. */
+  listPcqReleases(query: { tenant?: string } = {}): Promise<{ tenant: string; releases: { release: string; taggedAt: string | null }[] }> {
+    return this.request('GET', '/v1/pcq/releases', { query });
+  }
+  listAnomalies(query: { fixtureId?: string; release?: string; label?: string; tenant?: string } = {}): Promise<Json[]> {
     return this.request('GET', '/v1/pcq/anomalies', { query });
   }
   overrideAnomalyLabel(anomalyId: string, override: { label: string; by: string; reason: string }, opts: RequestOptions = {}): Promise<Json> {
@@ -201,10 +205,10 @@ export class TrustClient {
   getFixture(fixtureId: string): Promise<Json> {
     return this.request('GET', `/v1/pcq/fixtures/${encodeURIComponent(fixtureId)}`);
   }
-  listClusters(release: string): Promise<Json> {
-    return this.request('GET', '/v1/pcq/clusters', { query: { release } });
+  listClusters(release: string, query: { tenant?: string } = {}): Promise<Json> {
+    return this.request('GET', '/v1/pcq/clusters', { query: { release, ...query } });
   }
-  getAgreement(query: { release?: string } = {}): Promise<Json> {
+  getAgreement(query: { release?: string; tenant?: string } = {}): Promise<Json> {
     return this.request('GET', '/v1/pcq/agreement', { query });
   }
   /** TriageOverridden payloads as JSON lines (the raw text). */

@@ -49,6 +49,7 @@ describe('against a live service', () => {
     expect((await client.getFixture('ts-fx')).fixtureId).toBe('ts-fx');
     expect((await client.listClusters('2.0.0')).release).toBe('2.0.0');
     expect(typeof (await client.getAgreement()).fixtures).toBe('number');
+    expect((await client.listPcqReleases()).releases.map((r) => r.release)).toContain('2.0.0');
     await client.overrideAnomalyLabel(anomalies[0].anomalyId, { label: 'regression', by: 'ts', reason: 'real drop' });
     expect(await client.exportOverrides()).toContain('regression');
     expect((await client.reportMissingReplays({ release: '2.0.0', runtime: { device: 'gpu', os: 'macos' }, shard: '1/1', fixtureIds: ['ts-fx'] })).missing).toBe(1);

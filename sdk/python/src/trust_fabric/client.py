@@ -168,8 +168,13 @@ class TrustClient:
     def tag_release(self, release: Mapping[str, Any], *, idempotency_key: Optional[str] = None) -> Json:
         return self.request("POST", "/v1/pcq/releases", body=release, idempotency_key=idempotency_key)
 
-    def list_anomalies(self, *, fixture_id: Optional[str] = None, release: Optional[str] = None, label: Optional[str] = None) -> Json:
-        return self.request("GET", "/v1/pcq/anomalies", query={"fixtureId": fixture_id, "release": release, "label": label})
+    def list_pcq_releases(self, *, tenant: Optional[str] = None) -> Json:
+        """Tagged releases in tag order, then releases with replays but no tag (``taggedAt`` None). ``tenant``: auditors and admins."""
+        return self.request("GET", "/v1/pcq/releases", query={"tenant": tenant})
+
+    def list_anomalies(self, *, fixture_id: Optional[str] = None, release: Optional[str] = None, label: Optional[str] = None,
+                       tenant: Optional[str] = None) -> Json:
+        return self.request("GET", "/v1/pcq/anomalies", query={"fixtureId": fixture_id, "release": release, "label": label, "tenant": tenant})
 
     def override_anomaly_label(self, anomaly_id: str, override: Mapping[str, Any], *, idempotency_key: Optional[str] = None) -> Json:
         return self.request("POST", f"/v1/pcq/anomalies/{_seg(anomaly_id)}/label", body=override, idempotency_key=idempotency_key)
@@ -177,11 +182,11 @@ class TrustClient:
     def get_fixture(self, fixture_id: str) -> Json:
         return self.request("GET", f"/v1/pcq/fixtures/{_seg(fixture_id)}")
 
-    def list_clusters(self, release: str) -> Json:
-        return self.request("GET", "/v1/pcq/clusters", query={"release": release})
+    def list_clusters(self, release: str, *, tenant: Optional[str] = None) -> Json:
+        return self.request("GET", "/v1/pcq/clusters", query={"release": release, "tenant": tenant})
 
-    def get_agreement(self, *, release: Optional[str] = None) -> Json:
-        return self.request("GET", "/v1/pcq/agreement", query={"release": release})
+    def get_agreement(self, *, release: Optional[str] = None, tenant: Optional[str] = None) -> Json:
+        return self.request("GET", "/v1/pcq/agreement", query={"release": release, "tenant": tenant})
 
     def export_overrides(self) -> str:
         """TriageOverridden payloads as JSON lines (the raw text)."""
