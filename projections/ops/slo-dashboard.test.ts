@@ -1,5 +1,5 @@
 /** The SLO dashboard as a person sees it: headless Chromium renders it, the screenshot is not blank and shows the budget. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -40,6 +40,14 @@ test('the dashboard renders budgets, burn-rate bars and trends; a burning SLO sh
   expect(await page.locator('svg.chart').count()).toBe(2 * spec.slos.length);
   expect(await page.locator('#ingest-availability svg.chart rect').count()).toBe(7);
   expect(await page.locator('#ingest-availability polyline').count()).toBe(1);
+  // Each alert's badge links to its runbook page (/ui/runbooks/<alert>), and that runbook exists.
+  const badges = await page.locator('.slo a.badge').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.getAttribute('data-runbook')]));
+  expect(badges.length).toBe(report.slos.reduce((n, s) => n + s.alerts.length, 0));
+  expect(badges.length).toBeGreaterThan(0);
+  for (const [href, file] of badges) {
+    expect(href).toBe(`/ui/runbooks/${/^docs\/runbooks\/(\w+)\.md$/.exec(file!)![1]}`);
+    expect([file, existsSync(join(__dirname, '..', '..', file!))]).toEqual([file, true]);
+  }
 });
 
 test('with no traffic yet, every budget shows as whole and the trend says so', async () => {

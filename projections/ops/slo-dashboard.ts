@@ -14,10 +14,13 @@ export interface DashboardAlerts {
   canAck: boolean;
 }
 
-const RUNBOOK = /^docs\/runbooks\/[A-Za-z0-9_-]+\.md$/;
+const RUNBOOK = /^docs\/runbooks\/([A-Za-z0-9_-]+)\.md$/;
+/** docs/runbooks/<name>.md is served as a page at /ui/runbooks/<name> (connectors/http/pages/runbook-pages.ts). */
+const runbookPage = (name: string) => `/ui/runbooks/${encodeURIComponent(name)}`;
 
 function alertRow(a: AlertView, canAck: boolean): Html {
-  const runbook = RUNBOOK.test(a.runbook) ? html`<code data-runbook="${a.runbook}">${a.runbook}</code>` : a.runbook || '—';
+  const name = RUNBOOK.exec(a.runbook)?.[1];
+  const runbook = name ? html`<a href="${runbookPage(name)}" data-runbook="${a.runbook}">${a.runbook}</a>` : a.runbook || '—';
   const ack = a.acknowledgedAt
     ? `acknowledged by ${a.acknowledgedBy ?? ''} at ${a.acknowledgedAt}`
     : canAck
@@ -110,7 +113,7 @@ function trendChart(s: SloStatus): Html {
 
 function card(s: SloStatus, spec: SloSpec): Html {
   const badges = s.alerts.map(
-    (a) => html`<span class="badge ${a.firing ? 'firing' : 'ok'}" title="runbook: docs/runbooks/${a.alert}.md">${a.severity}: ${a.alert} ${a.firing ? 'FIRING' : 'ok'}</span>`,
+    (a) => html`<a class="badge ${a.firing ? 'firing' : 'ok'}" href="${runbookPage(a.alert)}" data-runbook="docs/runbooks/${a.alert}.md" title="runbook: docs/runbooks/${a.alert}.md">${a.severity}: ${a.alert} ${a.firing ? 'FIRING' : 'ok'}</a>`,
   );
   return html`<section class="slo" id="${s.slo}">
   <h2>${s.slo} <small>${s.service} · objective ${s.objective}% over ${spec.window}</small></h2>

@@ -39,6 +39,7 @@ test('a signed-in admin acknowledges a firing page from the SLO page', async () 
   const row = page.locator(`tr[data-alert-id="${id}"]`);
   await expect(row.innerText()).resolves.toContain('DecideLatencyFastBurn');
   await expect(row.locator('[data-runbook]').innerText()).resolves.toBe('docs/runbooks/DecideLatencyFastBurn.md');
+  await expect(row.locator('[data-runbook]').getAttribute('href')).resolves.toBe('/ui/runbooks/DecideLatencyFastBurn');
   await row.locator('button.ack').click();
   await page.waitForURL(/\/ui\/ops\/slo#alerts$/);
   await expect(page.locator(`tr[data-alert-id="${id}"]`).innerText()).resolves.toContain('acknowledged by ops');
