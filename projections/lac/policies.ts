@@ -7,6 +7,7 @@ import type {
   BlastRadiusPayload, PolicyDraftedPayload, PolicyPromotedPayload, PolicyValidatedPayload, PromotionBlockedPayload,
 } from '../../streams/lac/events/types';
 import type { ReadModelQueries, ReadModelTx } from '../store/port';
+import { lastDecisionPosition } from './history';
 
 export const POLICIES_DDL = `
 CREATE TABLE IF NOT EXISTS lac_policy_versions (
@@ -107,6 +108,24 @@ export interface StoredPreview {
   status: 'open' | 'blocked' | 'promoted';
   computedAt: string;
   body: BlastRadiusPayload;
+}
+
+/**
+ * Whether a recorded preview is stale by the rule promote applies (isCurrent in
+ * streams/lac/lifecycle/policy-lifecycle.ts), read from the read models: its version's document was
+ * edited since, another version was promoted since, or the policy recorded a newer decision.
+ * Null for an unknown preview.
+ */
+export async function previewIsStale(db: ReadModelQueries, previewId: string): Promise<boolean | null> {
+  const p = await db.get<{ tenant: string; policy_id: string; version: string; active_version: string | null; document_hash: string; as_of_position: number }>(
+    'SELECT tenant, policy_id, version, active_version, document_hash, as_of_position FROM lac_previews WHERE preview_id = ?',
+    [previewId],
+  );
+  if (!p) return null;
+  const version = await storedVersion(db, p.tenant, p.policy_id, p.version);
+  const active = await activeVersion(db, p.tenant, p.policy_id);
+  const current = version?.documentHash === p.document_hash && (p.active_version ?? null) === active && p.as_of_position >= (await lastDecisionPosition(db, p.tenant, p.policy_id));
+  return !current;
 }
 
 export async function storedPreview(db: ReadModelQueries, previewId: string): Promise<StoredPreview | null> {

@@ -8,7 +8,7 @@
  *   POST /lac/decide                                       {policy, request} → {decision, reasons, obligations, policy}
  *   POST /lac/policies/:id/versions/:version/preview       blast radius of a version against the active one
  *   POST /lac/policies/:id/versions/:version/promote       low risk promotes; otherwise 409 with the preview unless acknowledged
- *   GET  /lac/previews/:previewId                          a recorded preview
+ *   GET  /lac/previews/:previewId                          a recorded preview, with whether it is stale (promote's rule, from the read models)
  *   POST /lac/diff                                         {from, to} → the semantic diff of two versions (ids, {id, version} or documents); records nothing
  *   GET  /lac/analytics                                    author analytics with their breakdown by week, author and bundle (?from=&to= ISO dates)
  * The author's locale comes from Accept-Language (en, fr); the author and the session from
@@ -22,7 +22,7 @@ import { loadCostModel } from '../../../streams/lac/preview/cost';
 import { pathOverrides } from '../../config';
 import { localeOf } from '../../../streams/lac/model/i18n';
 import { parsePolicyText } from '../../../streams/lac/model/parse';
-import { storedPreview } from '../../../projections/lac/policies';
+import { previewIsStale, storedPreview } from '../../../projections/lac/policies';
 import { pageRequest } from '../../../projections/paging';
 import { analyticsView, policiesPage, policyView } from '../../../application/lac/queries';
 import { openAuthoringSession } from '../../../application/lac/sessions';
@@ -162,7 +162,7 @@ export const lacRoutes: RouteModule = (ctx) => {
       const principal = principalOf(req);
       // Producers see their own tenant's previews; auditors and admins read any tenant's (as GET /v1/events).
       if (!p || (principal.role === 'producer' && p.tenant !== principal.tenant)) throw new NotFoundError('preview', req.params.previewId);
-      res.json({ status: p.status, computedAt: p.computedAt, ...p.body });
+      res.json({ status: p.status, computedAt: p.computedAt, ...p.body, stale: (await previewIsStale(ctx.readModels, p.previewId)) ?? true });
     }),
   );
 

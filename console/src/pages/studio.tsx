@@ -159,20 +159,14 @@ function PreviewPanel({ session, policy, version, onChanged }: { session: Sessio
   const headers = { 'x-lac-session': authoringSession(policy.id) };
   const path = `/v1/lac/policies/${encodeURIComponent(policy.id)}/versions/${encodeURIComponent(version.version)}`;
   const stored = useAsync(
-    () => (version.lastPreviewId ? api<Preview & { status: string }>('GET', `/v1/lac/previews/${encodeURIComponent(version.lastPreviewId)}`) : Promise.resolve(null)),
+    () => (version.lastPreviewId ? api<Preview & { status: string; stale: boolean }>('GET', `/v1/lac/previews/${encodeURIComponent(version.lastPreviewId)}`) : Promise.resolve(null)),
     [version.lastPreviewId],
   );
   const shown = preview ?? stored.data ?? null;
-  // A preview is stale once this policy saw a newer decision, promotion or edit of this version
-  // (the rule promote applies): checked on the events after the preview's newest decision.
-  const staleness = useAsync(async () => {
-    if (!shown || version.state === 'promoted') return false;
-    const after = await api<{ events: { type: string; payload: { policyId?: string; version?: string } }[] }>(
-      'GET',
-      `/v1/events?tenant=${encodeURIComponent(readTenant(session))}&type=AccessDecided,PolicyPromoted,PolicyDrafted&from=${shown.asOfPosition + 1}&limit=1000`,
-    );
-    return after.events.some((e) => e.payload.policyId === policy.id && (e.type !== 'PolicyDrafted' || e.payload.version === version.version));
-  }, [shown?.previewId, version.state]);
+  // A recorded preview is stale once this policy saw a newer decision, promotion or edit of this version
+  // (the rule promote applies): the service says so (GET /v1/lac/previews/:id, from its read models).
+  // One this page just computed is the current one.
+  const isStale = !preview && version.state !== 'promoted' && stored.data?.stale === true;
   const run = async (what: string, fn: () => Promise<void>) => {
     setBusy(what);
     setError(undefined);
@@ -235,7 +229,7 @@ function PreviewPanel({ session, policy, version, onChanged }: { session: Sessio
           The preview you acknowledged ({stale}) is stale: newer decisions or changes came after it. The fresh preview is shown below; review it and acknowledge again.
         </p>
       )}
-      {shown && !stale && staleness.data && (
+      {shown && !stale && isStale && (
         <p class="stale" role="status" data-testid="stale-known">
           This preview is stale: newer decisions, a promotion or an edit came after it.{' '}
           {writable ? 'Recompute it before promoting.' : 'A producer or admin recomputes it before promoting.'}
