@@ -74,28 +74,6 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
   return (raw ? JSON.parse(raw) : undefined) as T;
 }
 
-export interface LogEvent<P = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  position: number;
-  id: string;
-  type: string;
-  stream: string;
-  tenant: string;
-  occurredAt: string;
-  payload: P;
-}
-
-/** Every event of these types of the tenant, oldest first (paging through GET /v1/events). */
-export async function eventsOf<P = any>(tenant: string, types: string[], max = 20_000): Promise<LogEvent<P>[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const out: LogEvent<P>[] = [];
-  let from = 1;
-  for (;;) {
-    const page = await api<{ events: LogEvent<P>[]; next: number }>('GET', `/v1/events?tenant=${encodeURIComponent(tenant)}&type=${types.join(',')}&from=${from}&limit=1000`);
-    out.push(...page.events);
-    if (page.events.length < 1000 || out.length >= max) return out;
-    from = page.next;
-  }
-}
-
 export const canWrite = (s: Session) => s.role !== 'auditor';
 
 /** Auditors and admins may read any tenant (the API's ?tenant=); producers only their own. */

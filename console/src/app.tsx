@@ -94,7 +94,7 @@ export function App() {
 
 /**
  * Auditors and admins read every tenant (the API's ?tenant=, as on GET /v1/events): the Studio,
- * analytics and ZK-TX pages then show the tenant named here, in this tab only. Producers read their own.
+ * analytics, PCQ workbench and ZK-TX pages then show the tenant named here, in this tab only. Producers read their own.
  */
 function TenantSwitch({ session, onSwitch }: { session: Session; onSwitch: (tenant: string) => void }) {
   const [value, setValue] = useState(readTenant(session));

@@ -192,8 +192,17 @@ test('1. an author builds a policy from two bundles, fixes a validation error, t
 test('2. a release owner filters anomalies, opens a cluster, overrides a label with a reason, and finds it in GET /v1/pcq/overrides', async () => {
   const owner = await svc.keyFor('demo', 'producer');
   const page = await signIn(owner);
+  const apiCalls: string[] = [];
+  page.on('request', (r) => void (r.url().includes('/ui/api/v1/') && apiCalls.push(new URL(r.url()).pathname)));
   await open(page, '#/pcq', '[data-testid=cluster]', 'pcq');
   await page.getByTestId('agreement-table').waitFor();
+  // The releases come from the read model's list endpoint, in its order, the newest chosen; the log is never scanned.
+  const listed = (await svc.request('GET', '/v1/pcq/releases', owner)).body.releases.map((r: { release: string }) => r.release);
+  expect(listed.length).toBeGreaterThan(1);
+  await expect(page.getByTestId('release').locator('option').allInnerTexts()).resolves.toEqual(listed);
+  await expect(page.getByTestId('release').inputValue()).resolves.toBe(listed.at(-1));
+  expect(apiCalls).toContain('/ui/api/v1/pcq/releases');
+  expect(apiCalls.filter((p) => p.startsWith('/ui/api/v1/events'))).toEqual([]);
   const before = await page.getByTestId('anomaly-count').innerText();
   const total = Number(/of (\d+) anomalies/.exec(before)![1]);
   expect(total).toBeGreaterThan(0);
@@ -317,13 +326,32 @@ test('4. an auditor reads every page; every button that changes something is abs
   expect(await page.getByTestId('submit-job').count()).toBe(0);
   await shot(page, 'j4-06-tenant-switch.png');
   await open(page, '#/studio', 'text=No policy yet.', 'studio (auditor reading partner)');
+  // The workbench follows the switch: the partner's one release (tagged here), none of demo's, read-only.
+  expect((await svc.request('POST', '/v1/pcq/releases', await svc.keyFor('partner', 'producer'), { release: 'partner-2026.1', taggedAt: '2026-11-02T00:00:00Z' })).status).toBe(201);
+  await open(page, '#/pcq', '[data-testid=anomaly-count]', 'pcq (auditor reading partner)');
+  await expect(page.getByTestId('release').locator('option').allInnerTexts()).resolves.toEqual(['partner-2026.1']);
+  await expect(page.getByTestId('anomaly-count').innerText()).resolves.toBe('0 of 0 anomalies in 0 clusters');
+  await expect(page.locator('[data-testid=agreement-table] tbody th').allInnerTexts()).resolves.toEqual(['partner-2026.1']);
+  await shot(page, 'j4-07-pcq-reading-partner.png');
   await page.getByTestId('read-tenant-input').fill('demo');
   await page.getByTestId('read-tenant-go').click();
   await open(page, '#/studio', '[data-testid=policies]', 'studio (auditor back on demo)');
   expect(await page.getByTestId('read-tenant').count()).toBe(0);
-  // The existing pages are in reach from the console.
+  await open(page, '#/pcq', '[data-testid=cluster]', 'pcq (auditor back on demo)');
+  expect(await page.getByTestId('release').locator('option').allInnerTexts()).not.toContain('partner-2026.1');
+  // The existing pages are in reach from the console; the SLO page's runbooks are links to their pages.
   await page.goto(`${svc.url}/ui/ops/slo`);
   await page.locator('h1').first().waitFor();
+  await axe(page, 'ops slo');
+  const opsRunbook = page.locator('a[data-runbook]').first();
+  const opsRunbookFile = (await opsRunbook.getAttribute('data-runbook'))!;
+  expect(opsRunbookFile).toMatch(/^docs\/runbooks\/\w+\.md$/);
+  await opsRunbook.click();
+  const opsRunbookName = /(\w+)\.md$/.exec(opsRunbookFile)![1];
+  await page.waitForURL(`${svc.url}/ui/runbooks/${opsRunbookName}`);
+  await expect(page.locator('h1').innerText()).resolves.toContain(opsRunbookName);
+  await axe(page, 'ops runbook page');
+  await shot(page, 'j4-08-ops-runbook.png');
 
   // Refused by the API even when sent from the console's own origin with a valid CSRF token.
   await page.goto(`${svc.url}/ui/`);

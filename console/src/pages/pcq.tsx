@@ -3,7 +3,7 @@
  * each anomaly's diff and runbook, the label override with a reason, agreement across runtimes.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { api, canWrite, eventsOf, type Session } from '../api';
+import { api, canWrite, readTenant, tenantQuery, type Session } from '../api';
 import type { Route } from '../app';
 import { Badge, ChartBox, ErrorBox, Loading, PALETTE, Section, pct, useAsync } from '../ui';
 
@@ -44,27 +44,27 @@ const clusterKey = (label: string, inputs: string[]) => JSON.stringify([label, i
 /** docs/runbooks/<name>.md → its page (/ui/runbooks/<name>), served behind the same keys. */
 const runbookHref = (path: string) => `/ui/runbooks/${encodeURIComponent(path.replace(/^.*\//, '').replace(/\.md$/, ''))}`;
 
+interface ReleaseList { tenant: string; releases: { release: string; taggedAt: string | null }[] }
+
+/** `?tenant=`/`&tenant=` when an auditor or admin reads another tenant (the header's switch). */
+const withTenant = (session: Session, path: string) => `${path}${tenantQuery(session, path.includes('?') ? '&' : '?')}`;
+
 export function PcqWorkbench({ session, route }: { session: Session; route: Route }) {
-  const releases = useAsync(async () => {
-    const tagged = await eventsOf<{ release: string; taggedAt: string }>(session.tenant, ['ReleaseTagged']);
-    const names = [...new Set(tagged.map((e) => e.payload.release))];
-    if (!names.length) {
-      const latest = await api<Agreement>('GET', '/v1/pcq/agreement');
-      if (latest.release) names.push(latest.release);
-    }
-    return names;
-  }, [session.tenant]);
-  const chosen = route.query.get('release') ?? releases.data?.[releases.data.length - 1];
+  const tenant = readTenant(session);
+  // The read model's release list (tagged in tag order, then untagged ones with replays): GET /v1/pcq/releases.
+  const releases = useAsync(async () => (await api<ReleaseList>('GET', withTenant(session, '/v1/pcq/releases'))).releases.map((r) => r.release), [tenant]);
+  const asked = route.query.get('release');
+  const chosen = asked && releases.data?.includes(asked) ? asked : releases.data?.[releases.data.length - 1];
   const setRelease = (r: string) => void (location.hash = `#/pcq?release=${encodeURIComponent(r)}`);
   return (
     <>
       <h1>PCQ workbench</h1>
       {releases.loading && <Loading what="releases" />}
       <ErrorBox error={releases.error} />
-      {releases.data && releases.data.length === 0 && <p>No release has replays yet.</p>}
+      {releases.data && releases.data.length === 0 && <p data-testid="no-release">No release of tenant {tenant} has replays yet.</p>}
       {releases.data && releases.data.length > 0 && (
         <>
-          <AgreementChart releases={releases.data} />
+          <AgreementChart session={session} releases={releases.data} key={tenant} />
           <p>
             <label>
               Release{' '}
@@ -74,17 +74,17 @@ export function PcqWorkbench({ session, route }: { session: Session; route: Rout
                 ))}
               </select>
             </label>{' '}
-            · <a href="/ui/pcq/timeline">Release timeline</a>
+            · <a href={`/ui/pcq/timeline${tenantQuery(session)}`}>Release timeline</a>
           </p>
-          {chosen && <ReleaseView session={session} release={chosen} key={chosen} />}
+          {chosen && <ReleaseView session={session} release={chosen} key={`${tenant}/${chosen}`} />}
         </>
       )}
     </>
   );
 }
 
-function AgreementChart({ releases }: { releases: string[] }) {
-  const rows = useAsync(() => Promise.all(releases.map((r) => api<Agreement>('GET', `/v1/pcq/agreement?release=${encodeURIComponent(r)}`))), [releases.join()]);
+function AgreementChart({ session, releases }: { session: Session; releases: string[] }) {
+  const rows = useAsync(() => Promise.all(releases.map((r) => api<Agreement>('GET', withTenant(session, `/v1/pcq/agreement?release=${encodeURIComponent(r)}`)))), [releases.join()]);
   return (
     <Section title="Agreement across runtimes" id="agreement">
       <ErrorBox error={rows.error} />
@@ -128,8 +128,8 @@ function ReleaseView({ session, release }: { session: Session; release: string }
   const data = useAsync(
     () =>
       Promise.all([
-        api<{ clusters: Cluster[] }>('GET', `/v1/pcq/clusters?release=${encodeURIComponent(release)}`),
-        api<Anomaly[]>('GET', `/v1/pcq/anomalies?release=${encodeURIComponent(release)}`),
+        api<{ clusters: Cluster[] }>('GET', withTenant(session, `/v1/pcq/clusters?release=${encodeURIComponent(release)}`)),
+        api<Anomaly[]>('GET', withTenant(session, `/v1/pcq/anomalies?release=${encodeURIComponent(release)}`)),
       ]),
     [release],
   );
@@ -256,7 +256,7 @@ function AnomalyItem({ anomaly: a, session, onChanged }: { anomaly: Anomaly; ses
               Runbook: <a href={runbookHref(a.runbook)} data-testid="runbook">{a.runbook}</a> ·{' '}
             </>
           )}
-          <a href={`/ui/pcq/timeline#${encodeURIComponent(timelineAnchor(a))}`}>{a.fixtureId} on the release timeline</a>
+          <a href={`/ui/pcq/timeline${tenantQuery(session)}#${encodeURIComponent(timelineAnchor(a))}`}>{a.fixtureId} on the release timeline</a>
         </p>
         {a.diff?.summary ? <p>{String(a.diff.summary)}</p> : null}
         {a.diff?.inputDiffs?.length ? (
@@ -276,7 +276,7 @@ function AnomalyItem({ anomaly: a, session, onChanged }: { anomaly: Anomaly; ses
         ) : null}
         <pre tabIndex={0} class="json">{JSON.stringify({ ...a.diff, inputDiffs: undefined, summary: undefined }, null, 2)}</pre>
       </details>
-      {canWrite(session) && !editing && (
+      {canWrite(session) && readTenant(session) === session.tenant && !editing && (
         <button type="button" onClick={() => setEditing(true)} data-testid="override-open">
           Override label
         </button>
