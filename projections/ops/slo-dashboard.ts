@@ -136,7 +136,6 @@ export function renderSloDashboard(report: SloReport, spec: SloSpec, alerts: Das
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="refresh" content="60">
 <title>Trust Fabric — SLOs</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #202124; background: #fff; }
@@ -148,7 +147,7 @@ export function renderSloDashboard(report: SloReport, spec: SloSpec, alerts: Das
   .desc { margin: 2px 0 8px; color: #3c4043; }
   .budget { font-size: 16px; margin: 6px 0; }
   .badge { display: inline-block; padding: 2px 8px; border-radius: 10px; font-size: 12px; text-decoration: none; margin-right: 6px; }
-  .badge.ok { background: #e6f4ea; color: #1e8e3e; } .badge.firing { background: #b3261e; color: #fff; }
+  .badge.ok { background: #e6f4ea; color: #137333; } .badge.firing { background: #b3261e; color: #fff; }
   .charts { display: flex; flex-wrap: wrap; gap: 24px; }
   figure { margin: 0; } figcaption { font-size: 12px; color: #5f6368; margin-bottom: 4px; }
   svg text { font: 11px system-ui, sans-serif; fill: #3c4043; } svg text.v { font-size: 10px; }
@@ -160,7 +159,7 @@ export function renderSloDashboard(report: SloReport, spec: SloSpec, alerts: Das
 </head>
 <body>
 <h1>Service level objectives</h1>
-<p class="muted">As of ${report.asOf} · window ${report.window} · from the service's own SloSampled events · objectives in infra/slo.yaml</p>
+<p class="muted">As of ${report.asOf} (<a href="/ui/ops/slo">reload</a>) · window ${report.window} · from the service's own SloSampled events · objectives in infra/slo.yaml</p>
 <div class="summary">${firing.length ? html`<strong>${firing.length} alert condition(s) met:</strong> ${firing.join(', ')}.` : html`<strong>No alert condition met.</strong>`} Lowest error budget remaining: <strong>${pct(worst)}</strong>.</div>
 ${alertsSection(alerts)}
 ${joinHtml(report.slos.map((s) => card(s, spec)), '\n')}
