@@ -30,7 +30,7 @@ kafka-clients:
 # --forceExit: a native client handle (librdkafka) or a server connection left open by a failed
 # test must not keep jest alive after its results are final; CI must not hang on it.
 test-kafka: install kafka-clients
-	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i --forceExit test/kafka test/distributed streams/log/kafka streams/runtime/kafka streams/log/postgres projections/store
+	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i --forceExit test/kafka test/distributed streams/log/kafka streams/runtime/kafka streams/log/postgres projections
 
 bench-kafka: build
 	bash infra/with-kafka.sh node dist/bench/kafka/bench-kafka.js

@@ -157,4 +157,13 @@ describe('PCQ routes end to end (HTTP replays → checks → labels → clusters
     expect((await h.request('GET', '/ui/pcq/timeline?tenant=acme', h.keyFor('globex'))).status).toBe(403);
     expect((await h.request('GET', '/ui/pcq/timeline?tenant=acme', h.keyFor('audit', 'auditor'))).text).toContain('<tr id="fx-c--mean_revenue" class="drifted">');
   });
+
+  // Last: its replay would change the counts the tests above assert.
+  test('a replay may send its optional fields as null (as the ReplayRecorded event holds them); a negative duration is 422', async () => {
+    const nulls = await h.request('POST', '/v1/pcq/replays', key, replay('r-nulls', 'fx-b', { durationMs: null, recordedAt: null, shard: null }));
+    expect(nulls.status).toBe(202);
+    const negative = await h.request('POST', '/v1/pcq/replays', key, replay('r-neg', 'fx-b', { durationMs: -1 }));
+    expect(negative.status).toBe(422);
+    expect(negative.body.details.problems.map((p: { field: string }) => p.field)).toEqual(['durationMs']);
+  });
 });
