@@ -25,7 +25,7 @@ export const MAX_PROBLEMS = 20;
 interface Checks {
   operation: Operation;
   /** undefined: the operation takes no JSON body the edge checks. */
-  body?: { required: boolean; validate: ValidateFunction };
+  body?: { required: boolean; validate: ValidateFunction; jsonOnly: boolean };
   query?: ValidateFunction;
   code: 'VALIDATION_FAILED' | 'SCHEMA_VIOLATION';
   phrasebook: (req: Request) => Phrasebook;
@@ -40,7 +40,8 @@ function compileBody(spec: OpenApi, o: Operation): Checks['body'] {
   const rb = spec.resolve(o.op.requestBody);
   const media = rb?.content?.['application/json'];
   if (!media || o.op['x-body-validation'] === 'application') return undefined;
-  return { required: !!rb.required, validate: spec.validator(`${o.operationId}:request`, media.schema ?? {}) };
+  const jsonOnly = Object.keys(rb.content).every((type) => type === 'application/json');
+  return { required: !!rb.required, validate: spec.validator(`${o.operationId}:request`, media.schema ?? {}), jsonOnly };
 }
 
 function compileQuery(spec: OpenApi, o: Operation): ValidateFunction | undefined {
@@ -72,8 +73,13 @@ const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined
 
 function bodyProblems(finder: ProblemFinder, req: Request, body: NonNullable<Checks['body']>): LocatedProblem[] {
   if (!hasBody(req)) return body.required ? [{ field: 'body', what: { kind: 'required', description: 'a JSON body' } }] : [];
-  // Another media type (a YAML policy draft) is parsed and checked by its route.
-  if (!req.is('application/json') || body.validate(req.body)) return [];
+  if (!req.is('application/json')) {
+    // Another media type the operation takes (a YAML policy draft) is parsed and checked by its route;
+    // one it does not take never reaches a route that expects parsed JSON.
+    if (!body.jsonOnly) return [];
+    return [{ field: 'body', what: { kind: 'other', message: `must be JSON (Content-Type: application/json), not ${req.headers['content-type'] ?? 'a body without a Content-Type'}` } }];
+  }
+  if (body.validate(req.body)) return [];
   return finder.find(body.validate.errors ?? []);
 }
 

@@ -80,6 +80,17 @@ describe('request validation at the HTTP edge', () => {
     expect(res.body.details.problems).toEqual([{ field: 'body', problem: 'is required: a JSON body' }]);
   });
 
+  test('a body of a media type the operation does not take is refused before any route; one it takes (a YAML draft) reaches its route', async () => {
+    const before = reached.length;
+    const text = await h.request('POST', '/v1/zk/sets', key, '{"setId":"s","leaves":["1"],"pepperVersion":1}', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(400);
+    expect(text.body.details.problems).toEqual([{ field: 'body', problem: 'must be JSON (Content-Type: application/json), not text/plain' }]);
+    expect(reached.length).toBe(before);
+    const yaml = await h.request('POST', '/v1/lac/policies', key, 'id: gate\nversion: 1.0.0\n', { 'content-type': 'application/yaml' });
+    expect(yaml.status).toBe(200);
+    expect(reached.length).toBe(before + 1);
+  });
+
   test('an optional body may be left out (a promotion without acknowledgment)', async () => {
     expect((await h.request('POST', '/v1/lac/policies/gate/versions/1.0.0/promote', key)).status).toBe(200);
   });
