@@ -9,10 +9,13 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
+/** The service's V8 flags, as `make run` starts it (the Makefile's SERVICE_NODE_FLAGS; the same default here). */
+const SERVICE_NODE_FLAGS = (process.env.SERVICE_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+
 function cliArgs(): string[] {
   const built = join(ROOT, 'dist', 'connectors', 'cli', 'main.js');
-  if (existsSync(built) && !process.env.TRUST_FROM_SOURCES) return [built];
-  return ['-r', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, 'connectors', 'cli', 'main.ts')];
+  if (existsSync(built) && !process.env.TRUST_FROM_SOURCES) return [...SERVICE_NODE_FLAGS, built];
+  return [...SERVICE_NODE_FLAGS, '-r', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, 'connectors', 'cli', 'main.ts')];
 }
 
 /** `trust tenant add <tenant> --role admin` on a data dir; returns the key (last line of output). */

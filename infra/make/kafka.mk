@@ -33,7 +33,7 @@ test-kafka: install kafka-clients
 	bash infra/with-kafka.sh $(NODE_BIN)/jest --ci -i --forceExit test/kafka test/distributed streams/log/kafka streams/runtime/kafka streams/log/postgres projections
 
 bench-kafka: build
-	bash infra/with-kafka.sh node dist/bench/kafka/bench-kafka.js
+	bash infra/with-kafka.sh node $(SERVICE_NODE_FLAGS) dist/bench/kafka/bench-kafka.js
 
 TEST_EXTRA += test-kafka
 BENCHES += bench-kafka

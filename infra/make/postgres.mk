@@ -16,6 +16,6 @@ pg-down:
 # append → processed latency. Starts its own PostgreSQL, Kafka and registry on free ports.
 .PHONY: bench-scale
 bench-scale: build system-deps
-	bash infra/with-kafka.sh node -r ./test/support/swc-register.js bench/scale/bench-scale.ts
+	bash infra/with-kafka.sh node $(SERVICE_NODE_FLAGS) -r ./test/support/swc-register.js bench/scale/bench-scale.ts
 
 BENCHES += bench-scale
