@@ -11,23 +11,8 @@ import { WEEK_COUNTERS } from './author-activity';
 
 export const TIME_TO_AUTHOR_TARGET_MINUTES = 6;
 
-export interface Activity {
-  opened: number;
-  sessions: number;
-  newPolicies: number;
-  newPoliciesFromBundles: number;
-  bundleShare: number | null;
-  drafts: number;
-  validationErrors: number;
-  previews: number;
-  blocked: number;
-  acknowledged: number;
-  promotions: number;
-  /** Sessions with a valid draft, and the median minutes from their opening to it. */
-  authored: number;
-  medianMinutesToAuthor: number | null;
-  medianMinutesToPromotion: number | null;
-}
+export type { Activity } from './author-activity-types';
+import type { Activity } from './author-activity-types';
 
 export interface AuthorBreakdown {
   timeToAuthor: { medianMinutes: number | null; sessions: number; targetMinutes: number; meetsTarget: boolean };

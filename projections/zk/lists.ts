@@ -7,33 +7,8 @@
 import type { ReadModelQueries } from '../store/port';
 import { pageOf, type Page, type PageRequest } from '../paging';
 
-export interface ListedJob {
-  jobId: string;
-  status: string;
-  counterparty: string;
-  setId: string;
-  pepperVersion: number;
-  requestedAt: string;
-  completedAt: string | null;
-  /** Requested → proof done or failed, in ms; null until then. */
-  latencyMs: number | null;
-  proveMs: number | null;
-  circuit: string | null;
-  /** The overlap answer once proved; null before (or on failure). */
-  overlap: boolean | null;
-  error: string | null;
-}
-
-export interface ListedSet {
-  setId: string;
-  root: string;
-  size: number;
-  depth: number;
-  pepperVersion: number;
-  stale: boolean;
-  commits: number;
-  committedAt: string;
-}
+export type { ListedJob, ListedSet } from './list-types';
+import type { ListedJob, ListedSet } from './list-types';
 
 interface JobListRow {
   job_id: string; status: string; counterparty: string; set_id: string; pepper_version: number; requested_at: string; check_index: number | null;

@@ -5,23 +5,7 @@
  */
 import { api, readTenant, tenantQuery, type Session } from '../api';
 import { Badge, ChartBox, ErrorBox, Loading, PALETTE, Section, pct, useAsync } from '../ui';
-
-interface Activity {
-  opened: number;
-  sessions: number;
-  newPolicies: number;
-  newPoliciesFromBundles: number;
-  bundleShare: number | null;
-  drafts: number;
-  validationErrors: number;
-  previews: number;
-  blocked: number;
-  acknowledged: number;
-  promotions: number;
-  authored: number;
-  medianMinutesToAuthor: number | null;
-  medianMinutesToPromotion: number | null;
-}
+import type { Activity } from '../../../projections/lac/author-activity-types';
 
 interface Analytics {
   sessions: number;

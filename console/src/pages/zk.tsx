@@ -8,21 +8,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, canWrite, readTenant, tenantQuery, type Page, type Session } from '../api';
 import { Badge, ErrorBox, Loading, Section, useAsync, when } from '../ui';
+import type { ListedJob, ListedSet } from '../../../projections/zk/list-types';
 
-interface ListedJob {
-  jobId: string;
-  status: string;
-  counterparty: string;
-  setId: string;
-  requestedAt: string;
-  completedAt: string | null;
-  latencyMs: number | null;
-  proveMs: number | null;
-  circuit: string | null;
-  overlap: boolean | null;
-  error: string | null;
-}
-interface ListedSet { setId: string; root: string; size: number; pepperVersion: number; stale: boolean; commits: number; committedAt: string }
 interface ProvedJob { result: { proof: unknown; publicSignals: string[]; circuit: string } | null }
 
 const LIMIT = 50;
