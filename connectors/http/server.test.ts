@@ -62,6 +62,14 @@ describe('HTTP service (embedded log)', () => {
     expect(again.body.duplicates).toEqual([true]);
   });
 
+  test('occurredAt is kept as the instant it names, in UTC; absent, it is the time of recording', async () => {
+    const res = await svc.request('POST', '/v1/events', producer, { events: [note('tz', { stream: 'tz', occurredAt: '2026-11-28T14:00:00.5+02:00' }), note('now', { stream: 'tz' })] });
+    expect(res.status).toBe(202);
+    const read = await svc.request('GET', '/v1/events?stream=tz', producer);
+    expect(read.body.events[0].occurredAt).toBe('2026-11-28T12:00:00.500Z');
+    expect(read.body.events[1].occurredAt).toBe(read.body.events[1].recordedAt);
+  });
+
   test('a batch is all or nothing, and the bad field is named', async () => {
     const before = await svc.service.log.head();
     const res = await svc.request('POST', '/v1/events', producer, { events: [note('ok'), note('bad', { payload: { subject: 'r', text: 7, author: 'ci' } })] });
@@ -74,14 +82,16 @@ describe('HTTP service (embedded log)', () => {
   test('bad input gets 4xx naming the problem, never 500', async () => {
     const cases: [unknown, number, string, RegExp][] = [
       ['{"type": ', 400, 'VALIDATION_FAILED', /body: is not valid JSON/],
-      [{ ...note('x'), type: 'NoSuchEvent' }, 422, 'UNKNOWN_EVENT_TYPE', /event\.type: unknown event type 'NoSuchEvent'/],
+      [{ ...note('x'), type: 'NoSuchEvent' }, 422, 'UNKNOWN_EVENT_TYPE', /^type: unknown event type 'NoSuchEvent'/],
       [{ ...note('x'), stream: undefined }, 400, 'VALIDATION_FAILED', /stream: is required/],
       [{ ...note('x'), expectedVersion: -1 }, 400, 'VALIDATION_FAILED', /expectedVersion: must be an integer from 0/],
+      [{ ...note('x'), expectedVersion: null }, 400, 'VALIDATION_FAILED', /^expectedVersion: must be an integer, not null/],
+      [{ events: [note('x'), { ...note('y'), stream: '' }] }, 400, 'VALIDATION_FAILED', /^events\[1\]\.stream: must not be empty/],
       [{ ...note('x'), occurredAt: 'yesterday' }, 400, 'VALIDATION_FAILED', /occurredAt: must be an ISO-8601/],
       [{ ...note('x'), colour: 'red' }, 400, 'VALIDATION_FAILED', /colour: is not a field here; allowed: id, type, stream/],
       [{ events: [] }, 400, 'VALIDATION_FAILED', /events: must hold at least 1 item/],
       [[1, 2], 400, 'VALIDATION_FAILED', /body: must be an object, not an array/],
-      [{ type: 'TenantKeyIssued', stream: 's', payload: { tenant: 'acme', keyId: 'k', role: 'admin', keyHash: 'h' } }, 422, 'SCHEMA_VIOLATION', /recorded by the service itself/],
+      [{ type: 'TenantKeyIssued', stream: 's', payload: { tenant: 'acme', keyId: 'k', role: 'admin', keyHash: 'h' } }, 422, 'SCHEMA_VIOLATION', /^type: 'TenantKeyIssued' is recorded by the service itself/],
     ];
     for (const [body, status, code, message] of cases) {
       const res = await svc.request('POST', '/v1/events', producer, body);
@@ -122,6 +132,23 @@ describe('HTTP service (embedded log)', () => {
     const p2 = await svc.request('GET', `/v1/events?stream=page&limit=2&from=${p1.body.next}`, producer);
     expect(p2.body.events.map((e: { payload: { text: string } }) => e.payload.text)).toEqual(['p3']);
     expect((await svc.request('GET', '/v1/events?limit=5000', producer)).status).toBe(400);
+    expect((await svc.request('GET', '/v1/events?from=0', producer)).body.message).toMatch(/^from: must be an integer from 1/);
+  });
+
+  test('list pages: limit and cursor are checked at the edge against the spec, the cursor also against this list', async () => {
+    const bad: [string, RegExp][] = [
+      ['/v1/zk/jobs?limit=0', /^limit: must be an integer from 1 to 200/],
+      ['/v1/lac/policies?limit=201', /^limit: /], // in LAC's phrasebook
+      ['/v1/zk/jobs?limit=ten', /^limit: must be an integer/],
+      ['/v1/zk/sets?cursor=a&cursor=b', /^cursor: /],
+      ['/v1/zk/jobs?cursor=not%20base64', /^cursor: /],
+      ['/v1/lac/policies?cursor=bm90LWEtY3Vyc29y', /^cursor: is not a cursor this list returned/],
+    ];
+    for (const [path, message] of bad) {
+      const res = await svc.request('GET', path, producer);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 400, code: 'VALIDATION_FAILED' });
+      expect(res.body.message).toMatch(message);
+    }
   });
 
   test('GET /v1/schemas lists every type with version, topic and Avro schema', async () => {
