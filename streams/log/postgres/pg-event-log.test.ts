@@ -118,6 +118,35 @@ if (url) {
       await log.close();
     });
 
+    test('requests that queue while the lock is held elsewhere join the waiting group when their streams are known; a new stream waits for the next', async () => {
+      const log = await PgEventLog.open({ connectionString: url });
+      const s = `${run}-late`;
+      await log.append([ev(s, 'known')]); // the cache now knows s
+      const other = await log.pool.connect(); // another instance, mid-commit
+      await other.query('BEGIN; SELECT position FROM log_head FOR UPDATE');
+      const first = log.append([ev(s, 'first')]);
+      // The group's lock message is waiting behind the other transaction (polled, not slept on).
+      for (;;) {
+        const waiting = await log.pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'BEGIN; SELECT position FROM log_head FOR UPDATE%'");
+        if (waiting.rowCount) break;
+      }
+      const late = log.append([ev(s, 'late')]);
+      const fresh = log.append([ev(`${s}-new`, 'fresh')]);
+      await other.query('COMMIT');
+      other.release();
+      await Promise.all([first, late, fresh]);
+      const txOf = async (stream: string) => (await log.pool.query('SELECT xmin::text AS tx, stream_version FROM events WHERE stream = $1 ORDER BY stream_version', [stream])).rows;
+      const [, one, two] = await txOf(s);
+      const [three] = await txOf(`${s}-new`);
+      expect([one.stream_version, two.stream_version]).toEqual([2, 3]);
+      expect(two.tx).toBe(one.tx); // the late request rode the waiting group's commit
+      expect(three.tx).not.toBe(one.tx); // its stream needed a lookup: the next group
+      const verifier = new ChainVerifier();
+      for (const e of await log.readStored({ stream: s })) verifier.check(e);
+      expect(verifier.breaks).toEqual([]);
+      await log.close();
+    });
+
     test('strings that look like SQL are stored verbatim: the group commit inlines values as escaped literals', async () => {
       const log = await PgEventLog.open({ connectionString: url });
       const hostile = [`${run}-it's`, `${run}-back\\slash\\'`, `${run}-"quoted", {braces}`, `${run}-'); DROP TABLE events; --`, `${run}-$1 $15 E'\\x00'`, `${run}-ends in $v`, `${run}-$v$ and $v0$ inside`];

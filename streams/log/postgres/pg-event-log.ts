@@ -31,6 +31,8 @@ import { StreamHeadCache } from './stream-head-cache';
 const UNIQUE_VIOLATION = '23505';
 /** The optimistic plan cannot decide: redo the group with every id and head looked up. */
 class RedoExact extends Error {}
+/** Adds to a group, under the lock, the queued requests whose streams `canPlan` can plan without a lookup. */
+type JoinLate = (canPlan: (streams: readonly string[]) => boolean) => void;
 
 export interface PgLogOptions {
   /** libpq connection URL (DATABASE_URL). */
@@ -53,6 +55,8 @@ export const HEAD_CHANNEL = 'trust_log_head';
 
 interface PendingAppend {
   events: PreparedEvent[];
+  /** The distinct streams it appends to. */
+  streams: string[];
   resolve: (r: AppendResult[]) => void;
   reject: (err: unknown) => void;
 }
@@ -110,7 +114,7 @@ export class PgEventLog implements EventLog {
     const prepared = this.prepare(events, 'events');
     if (prepared.length === 0) return [];
     const results = await new Promise<AppendResult[]>((resolve, reject) => {
-      this.queue.push({ events: prepared, resolve, reject });
+      this.queue.push({ events: prepared, streams: [...new Set(prepared.map((p) => p.event.stream))], resolve, reject });
       this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
     });
     countAppended(events.filter((_, i) => !results[i].duplicate).map((e) => e.type));
@@ -159,15 +163,13 @@ export class PgEventLog implements EventLog {
   /** Commit queued requests in groups, one transaction each, until the queue is empty. */
   private async flush(): Promise<void> {
     while (this.queue.length) {
-      const group: PendingAppend[] = [];
-      let size = 0;
-      while (this.queue.length && (group.length === 0 || size + this.queue[0].events.length <= this.maxGroupEvents)) {
-        const p = this.queue.shift()!;
-        group.push(p);
-        size += p.events.length;
-      }
+      const group = this.take(() => true, 0);
+      // Requests that queue while the lock is awaited (another instance committing) join this group
+      // when the cache knows their streams at the locked head: they ride this commit's fsync instead
+      // of waiting a whole round of the lock for the next one.
+      const join: JoinLate = (canPlan) => void group.push(...this.take(canPlan, group.reduce((n, p) => n + p.events.length, 0)));
       try {
-        const { outcomes, head } = await this.commitGroup(group);
+        const { outcomes, head } = await this.commitGroup(group, join);
         outcomes.forEach((o, i) => (o instanceof Error ? group[i].reject(o) : group[i].resolve(o)));
         // The head this commit set: no query needed to tell this instance's followers.
         if (outcomes.some((o) => !(o instanceof Error))) this.changes$.next(head);
@@ -178,17 +180,36 @@ export class PgEventLog implements EventLog {
     }
   }
 
+  /** Queued requests `accept` takes, in order, while the group stays within maxGroupEvents (the first always fits); the rest stay queued. */
+  private take(accept: (streams: readonly string[]) => boolean, size: number): PendingAppend[] {
+    const taken: PendingAppend[] = [];
+    for (let i = 0; i < this.queue.length; ) {
+      const p = this.queue[i];
+      const fits = size === 0 || size + p.events.length <= this.maxGroupEvents;
+      if (!fits) break;
+      if (!accept(p.streams)) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      taken.push(p);
+      size += p.events.length;
+    }
+    return taken;
+  }
+
   /**
    * One group in one transaction. Optimistically first: stream heads from this instance's cache
    * and no lookup of ids (new events are the rule); if an id turns out to be stored already (the
    * insert hits the unique index), the transaction is redone with every id and head looked up.
+   * `group` may grow by `join` once the lock is held; outcomes follow its final order.
    */
-  private async commitGroup(group: readonly Pick<PendingAppend, 'events'>[]): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number }> {
+  private async commitGroup(group: Pick<PendingAppend, 'events'>[], join: JoinLate): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number }> {
     const client = await this.pool.connect();
     try {
       for (const exact of [false, true]) {
         try {
-          const { outcomes, head, heads } = await this.commitPlans(client, group, exact, { begin: true, commit: true });
+          const { outcomes, head, heads } = await this.commitPlans(client, group, exact, { begin: true, commit: true, join });
           this.headCache.committed(head, heads);
           return { outcomes, head };
         } catch (err) {
@@ -208,28 +229,30 @@ export class PgEventLog implements EventLog {
    * row behind. `exact`: look every id and head up in the store (always so within a caller's
    * transaction, which cannot be redone here); else the heads come from this instance's cache.
    * `begin`/`commit`: open and close the transaction here (a group commit; BEGIN goes in the lock's
-   * message); else the caller's transaction is already open and stays open.
+   * message); else the caller's transaction is already open and stays open. `join`: on the
+   * optimistic path, add to `group` the queued requests whose streams the cache knows once locked.
    */
   private async commitPlans(
     client: pg.PoolClient | pg.Client,
-    group: readonly Pick<PendingAppend, 'events'>[],
+    group: Pick<PendingAppend, 'events'>[],
     exact: boolean,
-    own: { begin: boolean; commit: boolean } = { begin: false, commit: false },
+    own: { begin: boolean; commit: boolean; join?: JoinLate } = { begin: false, commit: false },
   ): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number; heads: Map<string, StreamHead> }> {
-    const all = group.flatMap((g) => g.events);
-    const streams = [...new Set(all.map((p) => p.event.stream))];
+    const streamsOf = () => [...new Set(group.flatMap((g) => g.events.map((p) => p.event.stream)))];
     let head: number;
     let ids: Map<string, KnownEvent>;
     let heads: Map<string, StreamHead>;
     if (exact) {
       head = await lockHead(client, own.begin);
-      ({ ids, heads } = await lookupKnown(client, [...new Set(all.map((p) => p.id))], streams));
+      ({ ids, heads } = await lookupKnown(client, [...new Set(group.flatMap((g) => g.events.map((p) => p.id)))], streamsOf()));
     } else {
       // The cache's path opens the transaction itself, in the lock's message.
       if (!own.begin) throw new Error('the optimistic append path runs in a transaction of its own');
-      const resolved = await this.headCache.lockAndResolve(client, streams);
-      head = resolved.head;
-      heads = resolved.missing.length ? new Map([...resolved.known, ...(await lookupKnown(client, [], resolved.missing)).heads]) : resolved.known;
+      const locked = await this.headCache.lockAndResolve(client, streamsOf());
+      own.join?.((streams) => locked.heads(streams).missing.length === 0);
+      const { known, missing } = locked.heads(streamsOf());
+      head = locked.head;
+      heads = missing.length ? new Map([...known, ...(await lookupKnown(client, [], missing)).heads]) : known;
       ids = new Map();
     }
     const view = { position: head, heads, ids };

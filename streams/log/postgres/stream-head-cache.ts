@@ -20,16 +20,25 @@ const LOCK_HEAD = 'SELECT position FROM log_head FOR UPDATE';
 type Client = pg.PoolClient | pg.Client;
 type Row = [string, number, string];
 
+/** The log head under the lock, and the stream heads as the cache knows them there. */
+export interface LockedHeads {
+  head: number;
+  /** Of these streams: the heads of those with events, and those to look up (the rest have no events yet). */
+  heads(streams: readonly string[]): { known: Map<string, StreamHead>; missing: string[] };
+}
+
 export class StreamHeadCache {
   private readonly heads = new Map<string, StreamHead>();
   /** The log head at which every entry is exact; -1 when nothing is known. */
   private at = -1;
 
   /**
-   * BEGIN and take the head lock; the log head, the heads of `streams` it knows and the streams it
-   * cannot answer (none have events; or, after more foreign events than it reads, those to look up).
+   * BEGIN and take the head lock, looking up the heads of `streams` it does not know in the same
+   * message. The answer tells the heads of any streams at this head: those of `streams` and of
+   * any other stream the cache knows, so requests that queued while the lock was awaited can join
+   * the group without another round trip when their streams are known.
    */
-  async lockAndResolve(client: Client, streams: readonly string[]): Promise<{ head: number; known: Map<string, StreamHead>; missing: string[] }> {
+  async lockAndResolve(client: Client, streams: readonly string[]): Promise<LockedHeads> {
     const unknown = streams.filter((s) => !this.heads.has(s));
     const catchUp = this.at >= 0;
     const statements = ['BEGIN', LOCK_HEAD];
@@ -45,14 +54,19 @@ export class StreamHeadCache {
     // Looked up and not found: no events yet; answer them without asking again.
     const looked = new Set(unknown);
     this.at = head;
-    const known = new Map<string, StreamHead>();
-    const missing: string[] = [];
-    for (const s of streams) {
-      const h = this.heads.get(s);
-      if (h) known.set(s, h);
-      else if (!looked.has(s)) missing.push(s);
-    }
-    return { head, known, missing };
+    return {
+      head,
+      heads: (of) => {
+        const known = new Map<string, StreamHead>();
+        const missing: string[] = [];
+        for (const s of of) {
+          const h = this.heads.get(s);
+          if (h) known.set(s, h);
+          else if (!looked.has(s)) missing.push(s);
+        }
+        return { known, missing };
+      },
+    };
   }
 
   /** After a commit that moved the log to `head`: the heads it wrote (and the lookups it made) are exact there. */
