@@ -2,6 +2,9 @@
 import type { ReadModelQueries, SqlValue } from '../store/port';
 import type { FixtureRegistered, MetricDelta } from '../../streams/pcq/events/types';
 import { clusterAnomalies, type Cluster } from '../../streams/pcq/clustering';
+import type { AgreementView, AnomalyView } from './view-types';
+
+export type { AgreementView, AnomalyView } from './view-types';
 
 export const AGREEMENT_TARGET = 0.95;
 
@@ -46,26 +49,6 @@ export async function releaseList(db: ReadModelQueries, tenant: string): Promise
   return [...tagged, ...replayed.filter((r) => !known.has(r.release)).map((r) => ({ release: r.release, taggedAt: null }))];
 }
 
-export interface AnomalyView {
-  anomalyId: string;
-  fixtureId: string;
-  release: string;
-  kind: string;
-  runtimes: string[];
-  label: string | null;
-  autoLabel: string | null;
-  confidence: number | null;
-  runbook: string | null;
-  needsReview: boolean;
-  modelVersion: string | null;
-  trigger: string | null;
-  supersedesLabel: string | null;
-  evidence: string[];
-  override: { by: string; reason: string } | null;
-  diff: Record<string, unknown>;
-  features: Record<string, number>;
-  detectedAt: string;
-}
 
 interface AnomalyRow {
   anomaly_id: string; fixture_id: string; release: string; kind: string; runtimes: string; diff: string; features: string; detected_at: string;
@@ -169,7 +152,7 @@ export async function fixtureDetail(db: ReadModelQueries, tenant: string, fixtur
 }
 
 /** Dashboard figure: share of fixtures whose replays agree across runtimes within tolerance. */
-export async function agreement(db: ReadModelQueries, tenant: string, release?: string) {
+export async function agreement(db: ReadModelQueries, tenant: string, release?: string): Promise<AgreementView> {
   const rel =
     release ??
     (await releases(db, tenant)).at(-1)?.release ??

@@ -6,27 +6,17 @@ import { useMemo, useState } from 'preact/hooks';
 import { api, canWrite, readTenant, tenantQuery, type Session } from '../api';
 import type { Route } from '../app';
 import { Badge, ChartBox, ErrorBox, Loading, PALETTE, Section, pct, useAsync } from '../ui';
+import type { Cluster } from '../../../streams/pcq/clustering';
+import type { AgreementView, AnomalyView } from '../../../projections/pcq/view-types';
 
 const LABELS = ['seed_drift', 'lib_pin_drift', 'data_skew', 'nondeterministic_reduction', 'infra_flake', 'regression'];
 
 interface InputDiff { field: string; reference: unknown; subject: unknown; pinned?: boolean }
-interface Anomaly {
-  anomalyId: string;
-  fixtureId: string;
-  release: string;
-  kind: string;
-  runtimes: string[];
-  label: string | null;
-  confidence: number | null;
-  runbook: string | null;
-  needsReview: boolean;
-  modelVersion: string | null;
-  trigger: string | null;
-  override: { label: string; by: string; reason: string } | null;
+/** The API's anomaly, its diff read as the service records it (inputDiffs, deltas, a summary). */
+type Anomaly = Omit<AnomalyView, 'diff'> & {
   diff: { inputDiffs?: InputDiff[]; deltas?: { metric: string; reference: number; subject: number; delta: number; tolerance?: number }[]; [k: string]: unknown };
-}
-interface Cluster { clusterId: string; release: string; label: string; inputs: string[]; count: number; fixtures: number }
-interface Agreement { release: string | null; fixtures: number; agreeing: number; missing: number; share: number | null; target: number; meetsTarget: boolean }
+};
+type Agreement = AgreementView;
 
 /** The same signature as the service's clustering (streams/pcq/clustering.ts). */
 const signatureOf = (diffs: InputDiff[] = []) =>

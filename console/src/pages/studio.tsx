@@ -9,6 +9,7 @@ import { api, ApiError, canWrite, readTenant, type Session } from '../api';
 import { href } from '../app';
 import { authoringSession, loadPolicies, loadPolicy, SAMPLE_REQUEST, type PolicySummary, type PolicyVersion } from '../lac';
 import { Badge, ChartBox, ErrorBox, Loading, PALETTE, Section, useAsync, when } from '../ui';
+import type { BlastRadiusComputed, ImpactCount } from '../../../schemas/generated/payloads';
 
 const STATE_KIND: Record<string, string> = { draft: 'grey', invalid: 'bad', validated: 'ok', previewed: 'info', blocked: 'warn', promoted: 'ok' };
 
@@ -115,34 +116,8 @@ export function StudioPolicy({ session, policyId, version }: { session: Session;
 
 // ---- preview, acknowledgment, promotion ---------------------------------------------------------
 
-interface Impact { name: string; allowToDeny: number; denyToAllow: number }
-export interface Preview {
-  previewId: string;
-  policyId: string;
-  version: string;
-  activeVersion: string | null;
-  asOfPosition: number;
-  windowFrom: string;
-  windowTo: string;
-  decisionsReplayed: number;
-  allowToDeny: number;
-  denyToAllow: number;
-  widenedSensitive: number;
-  impactedDatasets: Impact[];
-  impactedGroups: Impact[];
-  impactedUsers: Impact[];
-  impactedDatasetCount: number;
-  impactedGroupCount: number;
-  impactedUserCount: number;
-  currency: string;
-  costActive: number;
-  costCandidate: number;
-  costDelta: number;
-  riskScore: number;
-  riskLevel: 'low' | 'medium' | 'high' | 'critical';
-  samples: { subjectId: string; dataset: string; action: string; classification: string; from: string; to: string; count: number; codes: string[] }[];
-  semantic: { widenings: number; narrowings: number } | null;
-}
+/** A preview as the API answers it: the BlastRadiusComputed event's payload (the schema's generated type). */
+export type Preview = BlastRadiusComputed;
 
 const RISK_KIND: Record<string, string> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
 
@@ -259,7 +234,7 @@ function PreviewPanel({ session, policy, version, onChanged }: { session: Sessio
 }
 
 export function PreviewView({ preview: p, status }: { preview: Preview; status?: string }) {
-  const bars = (title: string, rows: Impact[]) => ({
+  const bars = (title: string, rows: ImpactCount[]) => ({
     type: 'bar' as const,
     data: {
       labels: rows.slice(0, 10).map((r) => r.name),
