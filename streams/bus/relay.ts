@@ -116,17 +116,17 @@ export class KafkaRelay extends LeasedLoop {
     let next = from;
     let done = 0;
     // Acknowledged in order: the checkpoint moves past a round only once it and every round before it are on Kafka.
-    // Its write is not waited for here (the next round goes out meanwhile): the lease's connection runs
-    // queries in order, so the checkpoint only moves forward, and the call waits for every write before it returns.
-    const checkpoints: Promise<void>[] = [];
+    // Its write is not waited for here (the next round goes out meanwhile): each write is chained after
+    // the one before (one query at a time on the lease's connection), so the checkpoint only moves
+    // forward, and the call waits for the last write before it returns.
+    let checkpoint: Promise<void> = Promise.resolve();
     const settleOldest = async () => {
       const r = inFlight.shift()!;
       await r.sent;
-      const written = session
-        .query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [this.name, r.last])
+      checkpoint = checkpoint
+        .then(() => session.query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [this.name, r.last]))
         .then(() => this.progress$.next(r.last));
-      written.catch(() => undefined); // awaited below
-      checkpoints.push(written);
+      checkpoint.catch(() => undefined); // awaited below
       done += r.count;
     };
     try {
@@ -143,10 +143,10 @@ export class KafkaRelay extends LeasedLoop {
         if (inFlight.length >= (this.opts.inFlight ?? IN_FLIGHT)) await settleOldest();
       }
       while (inFlight.length) await settleOldest();
-      await Promise.all(checkpoints);
+      await checkpoint;
     } catch (e) {
       // Let every record of this call settle, then send from the checkpoint again with a new producer.
-      await Promise.allSettled([...inFlight.map((r) => r.sent), ...checkpoints]);
+      await Promise.allSettled([...inFlight.map((r) => r.sent), checkpoint]);
       await this.dropProducer();
       throw e;
     }
