@@ -38,13 +38,23 @@ export function roundReader(src: ReaderSource): (from: number, limit: number) =>
     const rows = await relayRows(src.log.pool, from, limit, src.prefix);
     if (rows.length === 0) return undefined;
     if (wire) await wire.prepare(rows.map(topicOf));
+    // The round's values written end to end into one buffer (prefix, record): one allocation per round, not per event.
+    const prefixes = wire ? rows.map((r) => wire.prefixSync(topicOf(r), r.type)) : undefined;
+    let size = 0;
+    for (let i = 0; i < rows.length; i++) size += (prefixes ? prefixes[i].length : 0) + rows[i].payload.length;
+    const values = Buffer.allocUnsafe(size);
+    let at = 0;
     // Per catalog topic, in store order: one produce call takes them all.
     const byTopic = new Map<string, Message[]>();
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const start = at;
+      if (prefixes) at += prefixes[i].copy(values, at);
+      at += r.payload.copy(values, at);
       const topic = topicOf(r);
       let list = byTopic.get(topic);
       if (!list) byTopic.set(topic, (list = []));
-      list.push({ key: r.stream, value: wire ? wire.encodeSync(topic, r.type, r.payload) : r.payload, headers: { [ENVELOPE_HEADER]: r.header } });
+      list.push({ key: r.stream, value: values.subarray(start, at), headers: { [ENVELOPE_HEADER]: r.header } });
     }
     return { records: [...byTopic].map(([topic, messages]) => ({ topic, messages })), last: rows[rows.length - 1].position, count: rows.length };
   };

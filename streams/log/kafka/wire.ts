@@ -116,6 +116,11 @@ export class RegistryWire {
   }
 
   encodeSync(topic: string, type: string, recordBytes: Buffer): Buffer {
+    return Buffer.concat([this.prefixSync(topic, type), recordBytes]);
+  }
+
+  /** What precedes a record of `type` on `topic` in the wire format: magic byte, schema id, union branch. */
+  prefixSync(topic: string, type: string): Buffer {
     const key = `${topic}\u0000${type}`;
     let prefix = this.prefixes.get(key);
     if (!prefix) {
@@ -126,7 +131,7 @@ export class RegistryWire {
       prefix = Buffer.concat([header, zigzag(topicTypes(this.cat, topic).indexOf(type))]);
       this.prefixes.set(key, prefix);
     }
-    return Buffer.concat([prefix, recordBytes]);
+    return prefix;
   }
 
   /**

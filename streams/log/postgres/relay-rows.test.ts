@@ -29,6 +29,7 @@ const run = `${process.pid}-${Date.now().toString(36)}`;
       expect(r).toMatchObject({ type: e.type, stream: e.stream });
       expect(Buffer.compare(r.payload, e.payloadBytes)).toBe(0);
     });
+    expect(await relayRows(log.pool, (await log.head()) + 1, 10, prefix)).toEqual([]); // past the head: no round
   } finally {
     await log.close();
   }
