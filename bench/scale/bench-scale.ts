@@ -10,7 +10,7 @@
  * Needs DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL: `make bench-scale` starts them.
  *   BENCH_SCALE_N (append/relay events, default 50000), BENCH_SCALE_BIG (default 1000000),
  *   BENCH_SCALE_SMALL (default 10000), BENCH_SCALE_REQUESTS (per client, default 40),
- *   BENCH_SCALE_CLIENTS (default 8), BENCH_SCALE_RUNS (default 3), BENCH_SCALE_LATENCY_N (default 300)
+ *   BENCH_SCALE_CLIENTS (default 8), BENCH_SCALE_RUNS (default 5), BENCH_SCALE_LATENCY_N (default 300)
  */
 import { issueKey } from '../../connectors/auth/api-keys';
 import { PgReadModels } from '../../projections/store/postgres-store';
@@ -29,7 +29,7 @@ const BIG = Number(env.BENCH_SCALE_BIG ?? 1_000_000);
 const SMALL = Number(env.BENCH_SCALE_SMALL ?? 10_000);
 const REQUESTS = Number(env.BENCH_SCALE_REQUESTS ?? 40);
 const CLIENTS = Number(env.BENCH_SCALE_CLIENTS ?? 8);
-const RUNS = Number(env.BENCH_SCALE_RUNS ?? 3);
+const RUNS = Number(env.BENCH_SCALE_RUNS ?? 5);
 const LATENCY_N = Number(env.BENCH_SCALE_LATENCY_N ?? 300);
 const BATCH = 500;
 const HTTP_BATCH = 100;
