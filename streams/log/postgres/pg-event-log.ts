@@ -8,7 +8,8 @@
  * sequence problem of sequences plus concurrent transactions, which Marten fixed in 9.16.1, is designed out).
  * The lock makes appends one at a time across the deployment, so each instance commits in groups:
  * requests that arrive while a commit is in flight join the next one (one transaction, one fsync),
- * and one request's conflict refuses that request only.
+ * and those that arrive while that group still waits for the lock join it once it is granted (when
+ * the stream-head cache knows their streams there); one request's conflict refuses that request only.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
