@@ -57,6 +57,18 @@ export interface AgreementRow {
   prometheus: number | null;
 }
 
+/** What every drill measures: the page's timings, and whether the producer's events all landed once. */
+export interface DrillFigures {
+  detect_s: number | null;
+  ack_s: number | null;
+  resolve_s: number | null;
+  lost: number;
+  duplicated: number;
+  false_pages: number;
+  sent: number;
+  failed_attempts: number;
+}
+
 export interface AlertDrillResult {
   drill: 'error-burst' | 'latency-burst';
   run: string;
@@ -72,17 +84,9 @@ export interface AlertDrillResult {
   /** Every alert occurrence delivered during the run. */
   alerts: AlertView[];
   designedDetectSeconds: number | null;
-  figures: {
-    detect_s: number | null;
-    ack_s: number | null;
-    resolve_s: number | null;
-    lost: number;
-    duplicated: number;
-    false_pages: number;
+  figures: DrillFigures & {
     /** Alerts of any severity delivered during the quiet run and the blip. */
     quiet_deliveries: number;
-    sent: number;
-    failed_attempts: number;
     designed_detect_s: number | null;
   };
   agreement: AgreementRow[];
@@ -359,17 +363,7 @@ export interface KillDrillResult {
   faultStartedAt: string;
   restartedAt: string;
   alerts: AlertView[];
-  figures: {
-    detect_s: number | null;
-    ack_s: number | null;
-    resolve_s: number | null;
-    lost: number;
-    duplicated: number;
-    false_pages: number;
-    sent: number;
-    failed_attempts: number;
-    downtime_s: number;
-  };
+  figures: DrillFigures & { downtime_s: number };
   timeline: TimelineEntry[];
 }
 
