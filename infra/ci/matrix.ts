@@ -1,4 +1,5 @@
 /** The CI matrix (infra/ci/matrix.yaml) expanded into jobs, and the stable fixture → shard assignment. */
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -40,9 +41,21 @@ export function shardOf(fixtureId: string, shards: number): number {
   return h % shards;
 }
 
-/** CLI for the workflow: `node … infra/ci/matrix.ts jobs` prints the job list as JSON (GitHub Actions `fromJSON`). */
+/** CLI for the workflow: `… matrix.ts jobs` prints the job list as JSON (GitHub Actions `fromJSON`); `… matrix.ts shard <i> <fixture…>` the fixtures of shard i. */
 if (require.main === module) {
   const m = loadMatrix();
-  if (process.argv[2] === 'shard') console.log(JSON.stringify(process.argv.slice(4).filter((f) => shardOf(f, m.shards) === Number(process.argv[3]))));
-  else console.log(JSON.stringify({ include: jobs(m) }));
+  const program = new Command('matrix').description('the CI matrix (infra/ci/matrix.yaml) as JSON');
+  program
+    .command('jobs', { isDefault: true })
+    .description('every job: device, os, shard')
+    .action(() => console.log(JSON.stringify({ include: jobs(m) })));
+  program
+    .command('shard <index> [fixtures...]')
+    .description('the fixtures that shard <index> (0-based) runs')
+    .action((index: string, fixtures: string[]) => {
+      const i = Number(index);
+      if (!Number.isInteger(i) || i < 0 || i >= m.shards) program.error(`shard index must be a whole number from 0 to ${m.shards - 1}, got '${index}'`);
+      console.log(JSON.stringify(fixtures.filter((f) => shardOf(f, m.shards) === i)));
+    });
+  program.parse(process.argv);
 }

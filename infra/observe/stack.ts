@@ -13,6 +13,7 @@
  * `system` is made there with `trust tenant add`). The key is written to a 0600 file in the temp
  * dir and never printed.
  */
+import { Command } from 'commander';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -213,27 +214,25 @@ function portFrom(env: string | undefined, fallback: number, name: string): numb
   return p;
 }
 
-async function cli(argv: string[]): Promise<number> {
+async function down(): Promise<number> {
   const prometheusPort = portFrom(process.env.PROMETHEUS_PORT, 9090, 'PROMETHEUS_PORT');
-  const alertmanagerPort = portFrom(process.env.ALERTMANAGER_PORT, 9093, 'ALERTMANAGER_PORT');
-  if (argv[0] === 'down') {
-    const file = stateFile(prometheusPort);
-    if (!existsSync(file)) {
-      console.log(`observe: nothing running on PROMETHEUS_PORT=${prometheusPort}`);
-      return 0;
-    }
-    const state = JSON.parse(readFileSync(file, 'utf8')) as { pids: number[]; dir: string };
-    const deadline = Date.now() + 10000;
-    await Promise.all(state.pids.map((pid) => killAndWait(pid, deadline)));
-    rmSync(state.dir, { recursive: true, force: true });
-    rmSync(file, { force: true });
-    console.log(`observe: stopped Prometheus and Alertmanager, removed ${state.dir}`);
+  const file = stateFile(prometheusPort);
+  if (!existsSync(file)) {
+    console.log(`observe: nothing running on PROMETHEUS_PORT=${prometheusPort}`);
     return 0;
   }
-  if (argv[0] !== 'up') {
-    console.error('usage: stack.ts up|down');
-    return 2;
-  }
+  const state = JSON.parse(readFileSync(file, 'utf8')) as { pids: number[]; dir: string };
+  const deadline = Date.now() + 10000;
+  await Promise.all(state.pids.map((pid) => killAndWait(pid, deadline)));
+  rmSync(state.dir, { recursive: true, force: true });
+  rmSync(file, { force: true });
+  console.log(`observe: stopped Prometheus and Alertmanager, removed ${state.dir}`);
+  return 0;
+}
+
+async function up(): Promise<number> {
+  const prometheusPort = portFrom(process.env.PROMETHEUS_PORT, 9090, 'PROMETHEUS_PORT');
+  const alertmanagerPort = portFrom(process.env.ALERTMANAGER_PORT, 9093, 'ALERTMANAGER_PORT');
   if (existsSync(stateFile(prometheusPort))) {
     console.error(`observe: already up on PROMETHEUS_PORT=${prometheusPort} (make observe-down first)`);
     return 1;
@@ -264,11 +263,14 @@ async function cli(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err) => {
-      console.error(`observe: ${(err as Error).message}`);
-      process.exitCode = 1;
-    },
-  );
+  const report = (run: () => Promise<number>) => async () => {
+    process.exitCode = await run().catch((err: Error) => {
+      console.error(`observe: ${err.message}`);
+      return 1;
+    });
+  };
+  const program = new Command('stack').description('Prometheus and Alertmanager for the running service (make observe-up / observe-down)');
+  program.command('up').description('start both, scraping TRUST_URL, alerts to its webhook').action(report(up));
+  program.command('down').description('stop what `up` started on PROMETHEUS_PORT').action(report(down));
+  void program.parseAsync(process.argv);
 }

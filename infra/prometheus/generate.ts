@@ -3,6 +3,7 @@
  *   node -r ./test/support/swc-register.js infra/prometheus/generate.ts           (write)
  *   node -r ./test/support/swc-register.js infra/prometheus/generate.ts --check   (exit 1 when stale)
  */
+import { Command } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
@@ -44,10 +45,10 @@ export function staleFiles(dir: string, spec: SloSpec): string[] {
     .map(([file]) => file);
 }
 
-function main(argv: string[]): number {
+function main(opts: { check: boolean }): number {
   const dir = __dirname;
   const spec = loadSloSpec();
-  if (argv.includes('--check')) {
+  if (opts.check) {
     const stale = staleFiles(dir, spec);
     for (const f of stale) console.error(`stale: infra/prometheus/${f} does not match ${relative(process.cwd(), sloSpecPath())}; run make slo-rules`);
     return stale.length ? 1 : 0;
@@ -60,4 +61,11 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  const { check } = new Command('generate')
+    .description('write the Prometheus rules and their tests generated from infra/slo.yaml')
+    .option('--check', 'write nothing; exit 1 when a committed file differs from what slo.yaml generates', false)
+    .parse(process.argv)
+    .opts<{ check: boolean }>();
+  process.exitCode = main({ check });
+}
