@@ -6,34 +6,25 @@
  * the next appender (of any instance) take the lock. So a reader that has seen position p has
  * seen every position below p: no event can commit later at a lower position (the in-flight
  * sequence problem of sequences plus concurrent transactions, which Marten fixed in 9.16.1, is designed out).
- * The lock makes appends one at a time across the deployment, so each instance commits in groups:
- * requests that arrive while a commit is in flight join the next one (one transaction, one fsync),
- * and those that arrive while that group still waits for the lock join it once it is granted (when
- * the stream-head cache knows their streams there); one request's conflict refuses that request only.
+ * The lock makes appends one at a time across the deployment, so each instance commits in groups
+ * (`appender.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Observable, Subject } from 'rxjs';
 import { codec as sharedCodec, type Codec } from '../../../schemas/codec';
 import type { AppendResult, NewEvent, RecordedEvent } from '../../../schemas/envelope';
-import { isTransient, VersionConflictError } from '../../../schemas/errors';
+import { isTransient } from '../../../schemas/errors';
 import { countAppended } from '../../metrics';
 import type { StoredEvent } from '../hash-chain';
 import type { EventLog, ReadOptions, SubscribeOptions } from '../port';
 import { decodeStored, storedFromRow, type StoredRow } from '../stored-row';
-import { planAppend, type KnownEvent, type PreparedEvent, type StreamHead } from './append-plan';
+import type { PreparedEvent } from './append-plan';
+import { PgAppender } from './appender';
 import { migrate } from './migrations';
 import { asTransient } from './pg-errors';
 import { HeadWatcher } from './head-watcher';
-import { COLUMNS, insertRows, lookupKnown } from './statements';
-import { StreamHeadCache } from './stream-head-cache';
-
-/** SQLSTATE of a unique index refusing a row (here: an id already stored, found optimistically). */
-const UNIQUE_VIOLATION = '23505';
-/** The optimistic plan cannot decide: redo the group with every id and head looked up. */
-class RedoExact extends Error {}
-/** Adds to a group, under the lock, the queued requests whose streams `canPlan` can plan without a lookup. */
-type JoinLate = (canPlan: (streams: readonly string[]) => boolean) => void;
+import { COLUMNS, insertRows, lockHead } from './statements';
 
 export interface PgLogOptions {
   /** libpq connection URL (DATABASE_URL). */
@@ -53,15 +44,6 @@ export interface PgLogOptions {
 /** The channel every append notifies (payload: the new head), so tailing instances wake at once. */
 export const HEAD_CHANNEL = 'trust_log_head';
 
-
-interface PendingAppend {
-  events: PreparedEvent[];
-  /** The distinct streams it appends to. */
-  streams: string[];
-  resolve: (r: AppendResult[]) => void;
-  reject: (err: unknown) => void;
-}
-
 /** A transaction of the store that a caller (a processor runner) extends with its own statements. */
 export interface PgLogTransaction {
   client: pg.PoolClient | pg.Client;
@@ -75,12 +57,8 @@ export class PgEventLog implements EventLog {
   readonly connectionString: string;
   /** Emits the head whenever this instance or another one appended. */
   readonly changes$ = new Subject<number>();
-  private readonly maxGroupEvents: number;
-  private readonly now: () => Date;
-  private readonly queue: PendingAppend[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly appender: PgAppender;
   private readonly watcher: HeadWatcher;
-  private readonly headCache = new StreamHeadCache();
   private closed = false;
 
   private constructor(private readonly opts: PgLogOptions) {
@@ -90,8 +68,12 @@ export class PgEventLog implements EventLog {
     this.pool.on('connect', (client) => client.on('error', () => undefined)); // checked out when the server stops: the query fails, the process lives
     this.codec = opts.codec ?? sharedCodec();
     this.connectionString = opts.connectionString;
-    this.maxGroupEvents = opts.maxGroupEvents ?? 5000;
-    this.now = opts.now ?? (() => new Date());
+    this.appender = new PgAppender(this.pool, {
+      maxGroupEvents: opts.maxGroupEvents ?? 5000,
+      now: opts.now ?? (() => new Date()),
+      channel: HEAD_CHANNEL,
+      committed: (head) => this.changes$.next(head),
+    });
     this.watcher = new HeadWatcher(opts.connectionString, HEAD_CHANNEL, () => this.head(), this.changes$, opts.pollMs ?? 250);
   }
 
@@ -114,10 +96,7 @@ export class PgEventLog implements EventLog {
     this.assertWritable();
     const prepared = this.prepare(events, 'events');
     if (prepared.length === 0) return [];
-    const results = await new Promise<AppendResult[]>((resolve, reject) => {
-      this.queue.push({ events: prepared, streams: [...new Set(prepared.map((p) => p.event.stream))], resolve, reject });
-      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
-    });
+    const results = await this.appender.append(prepared);
     countAppended(events.filter((_, i) => !results[i].duplicate).map((e) => e.type));
     return results;
   }
@@ -135,9 +114,7 @@ export class PgEventLog implements EventLog {
       const tx: PgLogTransaction = {
         client: c,
         append: async (events, fieldPrefix = 'events') => {
-          const prepared = this.prepare(events, fieldPrefix);
-          const [plan] = (await this.commitPlans(c, [{ events: prepared }], true)).outcomes;
-          if (plan instanceof Error) throw plan;
+          const plan = await this.appender.appendWithin(c, this.prepare(events, fieldPrefix));
           for (const r of plan) if (!r.duplicate) appendedUpTo = Math.max(appendedUpTo, r.position);
           return plan;
         },
@@ -159,123 +136,6 @@ export class PgEventLog implements EventLog {
       const { schemaVersion, bytes } = this.codec.encode(event.type, event.payload, `${fieldPrefix}[${i}].payload`);
       return { event, id: event.id ?? randomUUID(), schemaVersion, bytes };
     });
-  }
-
-  /** Commit queued requests in groups, one transaction each, until the queue is empty. */
-  private async flush(): Promise<void> {
-    while (this.queue.length) {
-      const group = this.take(() => true, 0);
-      // Requests that queue while the lock is awaited (another instance committing) join this group
-      // when the cache knows their streams at the locked head: they ride this commit's fsync instead
-      // of waiting a whole round of the lock for the next one.
-      const join: JoinLate = (canPlan) => void group.push(...this.take(canPlan, group.reduce((n, p) => n + p.events.length, 0)));
-      try {
-        const { outcomes, head } = await this.commitGroup(group, join);
-        outcomes.forEach((o, i) => (o instanceof Error ? group[i].reject(o) : group[i].resolve(o)));
-        // The head this commit set: no query needed to tell this instance's followers.
-        if (outcomes.some((o) => !(o instanceof Error))) this.changes$.next(head);
-      } catch (err) {
-        const failure = asTransient(err, 'appending to the event store');
-        for (const p of group) p.reject(failure);
-      }
-    }
-  }
-
-  /** Queued requests `accept` takes, in order, while the group stays within maxGroupEvents (the first always fits); the rest stay queued. */
-  private take(accept: (streams: readonly string[]) => boolean, size: number): PendingAppend[] {
-    const taken: PendingAppend[] = [];
-    for (let i = 0; i < this.queue.length; ) {
-      const p = this.queue[i];
-      const fits = size === 0 || size + p.events.length <= this.maxGroupEvents;
-      if (!fits) break;
-      if (!accept(p.streams)) {
-        i++;
-        continue;
-      }
-      this.queue.splice(i, 1);
-      taken.push(p);
-      size += p.events.length;
-    }
-    return taken;
-  }
-
-  /**
-   * One group in one transaction. Optimistically first: stream heads from this instance's cache
-   * and no lookup of ids (new events are the rule); if an id turns out to be stored already (the
-   * insert hits the unique index), the transaction is redone with every id and head looked up.
-   * `group` may grow by `join` once the lock is held; outcomes follow its final order.
-   */
-  private async commitGroup(group: Pick<PendingAppend, 'events'>[], join: JoinLate): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number }> {
-    const client = await this.pool.connect();
-    try {
-      for (const exact of [false, true]) {
-        try {
-          const { outcomes, head, heads } = await this.commitPlans(client, group, exact, { begin: true, commit: true, join });
-          this.headCache.committed(head, heads);
-          return { outcomes, head };
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          if (exact || !(err instanceof RedoExact || (err as { code?: string }).code === UNIQUE_VIOLATION)) throw err;
-        }
-      }
-      throw new Error('unreachable');
-    } finally {
-      client.release();
-    }
-  }
-
-  /**
-   * Lock the head, plan every request against the stream heads and stored ids, insert the accepted
-   * rows, move the head and notify. A request that conflicts comes back as its error and leaves no
-   * row behind. `exact`: look every id and head up in the store (always so within a caller's
-   * transaction, which cannot be redone here); else the heads come from this instance's cache.
-   * `begin`/`commit`: open and close the transaction here (a group commit; BEGIN goes in the lock's
-   * message); else the caller's transaction is already open and stays open. `join`: on the
-   * optimistic path, add to `group` the queued requests whose streams the cache knows once locked.
-   */
-  private async commitPlans(
-    client: pg.PoolClient | pg.Client,
-    group: Pick<PendingAppend, 'events'>[],
-    exact: boolean,
-    own: { begin: boolean; commit: boolean; join?: JoinLate } = { begin: false, commit: false },
-  ): Promise<{ outcomes: (AppendResult[] | Error)[]; head: number; heads: Map<string, StreamHead> }> {
-    const streamsOf = () => [...new Set(group.flatMap((g) => g.events.map((p) => p.event.stream)))];
-    let head: number;
-    let ids: Map<string, KnownEvent>;
-    let heads: Map<string, StreamHead>;
-    if (exact) {
-      head = await lockHead(client, own.begin);
-      ({ ids, heads } = await lookupKnown(client, [...new Set(group.flatMap((g) => g.events.map((p) => p.id)))], streamsOf()));
-    } else {
-      // The cache's path opens the transaction itself, in the lock's message.
-      if (!own.begin) throw new Error('the optimistic append path runs in a transaction of its own');
-      const locked = await this.headCache.lockAndResolve(client, streamsOf());
-      own.join?.((streams) => locked.heads(streams).missing.length === 0);
-      const { known, missing } = locked.heads(streamsOf());
-      head = locked.head;
-      heads = missing.length ? new Map([...known, ...(await lookupKnown(client, [], missing)).heads]) : known;
-      ids = new Map();
-    }
-    const view = { position: head, heads, ids };
-    const recordedAt = this.now().toISOString();
-    const rows: StoredEvent[] = [];
-    const outcomes = group.map((g): AppendResult[] | Error => {
-      try {
-        const plan = planAppend(view, g.events, recordedAt);
-        for (const [k, v] of plan.heads) heads.set(k, v);
-        for (const [k, v] of plan.ids) ids.set(k, v);
-        view.position = plan.position;
-        rows.push(...plan.rows);
-        return plan.results;
-      } catch (err) {
-        return err as Error;
-      }
-    });
-    // A version conflict may be a retry of an event already stored (a duplicate, not a conflict): only the exact path can tell.
-    if (!exact && outcomes.some((o) => o instanceof VersionConflictError)) throw new RedoExact();
-    if (rows.length) await insertRows(client, rows, { head: view.position, channel: HEAD_CHANNEL });
-    if (own.commit) await client.query('COMMIT');
-    return { outcomes, head: view.position, heads };
   }
 
   /** Insert an already-hashed event exactly as exported (`trust events import` into an empty store). */
@@ -402,7 +262,7 @@ export class PgEventLog implements EventLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.flushing?.catch(() => undefined);
+    await this.appender.idle();
     await this.watcher.close();
     this.changes$.complete();
     await this.pool.end().catch(() => undefined);
@@ -430,13 +290,4 @@ export class PgEventLog implements EventLog {
   private assertWritable(): void {
     if (this.opts.readOnly) throw new Error('this PostgreSQL event log was opened read-only');
   }
-}
-
-const LOCK_HEAD = 'SELECT position FROM log_head FOR UPDATE';
-
-/** Lock the log head and read it; `begin`: open the transaction in the same round trip. */
-async function lockHead(client: pg.PoolClient | pg.Client, begin: boolean): Promise<number> {
-  if (!begin) return Number((await client.query(LOCK_HEAD)).rows[0].position);
-  const [, locked] = (await client.query(`BEGIN; ${LOCK_HEAD}`)) as unknown as pg.QueryResult[];
-  return Number(locked.rows[0].position);
 }

@@ -19,6 +19,16 @@ export const COLUMNS = 'position, id, type, stream, stream_version, tenant, occu
 
 type Client = pg.PoolClient | pg.Client;
 
+/** Locks the one row every append waits for: positions are handed out one holder at a time. */
+export const LOCK_HEAD = 'SELECT position FROM log_head FOR UPDATE';
+
+/** Lock the log head and read it; `begin`: open the transaction in the same round trip. */
+export async function lockHead(client: Client, begin: boolean): Promise<number> {
+  if (!begin) return Number((await client.query(LOCK_HEAD)).rows[0].position);
+  const [, locked] = (await client.query(`BEGIN; ${LOCK_HEAD}`)) as unknown as pg.QueryResult[];
+  return Number(locked.rows[0].position);
+}
+
 /** Joined to `h(stream)`: the last (stream_version, hash) of each stream that has events. */
 const LAST_OF_STREAM = 'CROSS JOIN LATERAL (SELECT stream_version, hash FROM events WHERE stream = h.stream ORDER BY stream_version DESC LIMIT 1) e';
 

@@ -10,12 +10,11 @@
  */
 import type pg from 'pg';
 import type { StreamHead } from './append-plan';
-import { lastOfStreamsInlined } from './statements';
+import { LOCK_HEAD, lastOfStreamsInlined } from './statements';
 
 /** Past this many foreign events, reading them costs more than looking the streams up: start over. */
 const MAX_CATCH_UP = 20_000;
 const MAX_STREAMS = 200_000;
-const LOCK_HEAD = 'SELECT position FROM log_head FOR UPDATE';
 
 type Client = pg.PoolClient | pg.Client;
 type Row = [string, number, string];
