@@ -22,7 +22,7 @@
  */
 import { fold, visibleLength } from '../model/fold';
 import { REQUEST_LIMITS } from '../model/request';
-import { ACTIONS, LEVELS, type Effect, type Policy } from '../model/types';
+import { ACTIONS, LEVELS, type AccessRequest, type Action, type Effect, type Level, type Policy } from '../model/types';
 
 export type ScalarDim =
   | 'action' | 'classification' | 'clearance' | 'subjectId' | 'subjectTenant' | 'resourceTenant' | 'dataset' | 'region'
@@ -263,4 +263,33 @@ function otherIndex(atoms: string[], k: StringConstants): number {
   const i = atoms.findIndex((v) => !k.exact.has(v) && !folds.has(fold(v)));
   if (i < 0) throw new Error('no "any other" atom could be built');
   return i;
+}
+
+/** A point of the abstraction: an atom index per scalar dimension (unset: its first atom), the atoms present per set dimension. */
+export interface Assignment {
+  scalars: Partial<Record<ScalarDim, number>>;
+  sets: Partial<Record<SetDim, number[]>>;
+}
+
+/**
+ * The concrete request made of the representatives of a point's atoms. Fields: one per name atom, and
+ * one per tag atom under a fresh name of the "any other" class, which then stands for that name atom.
+ */
+export function materialise(abs: Abstraction, a: Assignment): AccessRequest {
+  const v = (dim: ScalarDim) => abs.scalars[dim][a.scalars[dim] ?? 0];
+  const set = (dim: SetDim) => (a.sets[dim] ?? []).map((i) => abs.sets[dim][i]);
+  const fields: AccessRequest['resource']['fields'] = [];
+  const tags = a.sets.fieldTags ?? [];
+  for (const i of a.sets.fieldNames ?? []) if (i !== abs.otherOf.fieldNames || tags.length === 0) fields.push({ name: abs.sets.fieldNames[i], tags: [] });
+  tags.forEach((t, n) => fields.push({ name: abs.freshNames[n], tags: [abs.sets.fieldTags[t]] }));
+  const r: AccessRequest = {
+    subject: { id: v('subjectId') as string, tenant: v('subjectTenant') as string, groups: set('groups'), clearance: v('clearance') as Level },
+    action: v('action') as Action,
+    resource: { dataset: v('dataset') as string, tenant: v('resourceTenant') as string, classification: v('classification') as Level, region: v('region') as string, fields },
+    context: {},
+  };
+  if (v('license') !== undefined) r.resource.license = v('license') as string;
+  for (const k of ['purpose', 'reason', 'destinationRegion'] as const) if (v(k) !== undefined) r.context[k] = v(k) as string;
+  for (const k of ['hops', 'rows', 'aggregateGroupSize'] as const) if (v(k) !== undefined) r.context[k] = v(k) as number;
+  return r;
 }
