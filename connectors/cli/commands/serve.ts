@@ -4,6 +4,7 @@ import { startSloSampler } from '../../../projections/ops/slo-sampler';
 import { listen } from '../../http/server';
 import { openConfiguredService } from '../../service';
 import { cliConfig, fail } from '../open';
+import { holdServeLock } from '../serve-lock';
 
 export function register(program: Command): void {
   program
@@ -11,13 +12,20 @@ export function register(program: Command): void {
     .description('run the HTTP service and the stream processors (PORT, TRUST_DATA_DIR, TRUST_MODE=embedded|distributed)')
     .action(async () => {
       const config = cliConfig();
+      // Embedded mode: this process owns the data directory (distributed instances keep nothing there).
+      let releaseLock = (): void => undefined;
+      if (config.logMode !== 'distributed') {
+        try {
+          releaseLock = holdServeLock(config.dataDir);
+        } catch (err) {
+          fail(err);
+        }
+      }
       const service = await openConfiguredService(config).catch(fail);
       const running = await listen(service, config.port);
       // The service's own SLIs become SloSampled events: the SLO projection and /ui/ops/slo read them.
       const sampler = startSloSampler(service.log, loadSloSpec(sloSpecPath(config.paths.sloFile)), { intervalMs: config.sloSampleIntervalMs });
       const keys = (await service.readModels.get<{ n: number }>('SELECT count(*) AS n FROM api_keys'))?.n ?? 0;
-      console.log(`trust: serving on http://127.0.0.1:${running.port} (log: ${config.logMode}, data: ${config.dataDir}, head: ${service.headSync()})`);
-      if (keys === 0) console.log('trust: no API keys yet; make one with `trust tenant add <tenant> --role admin` or load the demo with `trust demo`');
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;
@@ -32,6 +40,7 @@ export function register(program: Command): void {
         sampler
           .stop()
           .then(() => running.stop())
+          .then(releaseLock)
           .then(
             () => process.exit(0),
             (err) => {
@@ -42,5 +51,8 @@ export function register(program: Command): void {
       };
       process.on('SIGTERM', () => shutdown('SIGTERM'));
       process.on('SIGINT', () => shutdown('SIGINT'));
+      // Said once a signal would drain it: a supervisor may stop it the moment it reads this line.
+      console.log(`trust: serving on http://127.0.0.1:${running.port} (log: ${config.logMode}, data: ${config.dataDir}, head: ${service.headSync()})`);
+      if (keys === 0) console.log('trust: no API keys yet; make one with `trust tenant add <tenant> --role admin` or load the demo with `trust demo`');
     });
 }
