@@ -12,7 +12,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAlertDrill, runKillDrill } from './alert-drill';
+import { runAlertDrill } from './alert-drill';
+import { runKillDrill } from './kill-drill';
 import { renderDrillPostmortem } from './postmortem';
 
 const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));

@@ -16,9 +16,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSloSpec } from '../../projections/ops/slo-spec';
-import { issueAdminKey, ROOT, startServe, stopServe } from '../load/service-process';
+import { issueAdminKey, issueKey, ROOT, startServe, stopServe } from '../load/service-process';
 import { alertVerdict, eventsOnLog, retryUnacknowledged, steadyLoad, type DrillTarget } from './drill';
-import { observeDrill, type ObservedDrill } from './alert-drill';
+import { acknowledgeAll, byDelivery, listAlerts, pollUntil, postFaultMarker, round2, startDrillStack, untilResolved } from './live-drill-kit';
 
 const START = join(ROOT, 'infra', 'kafka', 'start.sh');
 const STOP = join(ROOT, 'infra', 'kafka', 'stop.sh');
@@ -33,6 +33,44 @@ const KAFKA_PORT = process.env.CHAOS_KAFKA_PORT ?? '29092';
 function run(script: string, ...args: string[]): void {
   const r = spawnSync('bash', [script, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KAFKA_PORT, PG_PORT, PG_RUN_DIR } });
   if (r.status !== 0) throw new Error(`${script} exited with ${r.status}`);
+}
+
+/**
+ * The live stack around the service this drill started itself (CHAOS_OBSERVE=1): Prometheus and
+ * Alertmanager on the drill profile, a webhook key made in the service's data directory, fault
+ * markers, the scripted on-call, and the figures at the end.
+ */
+interface ObservedDrill {
+  markFault(tag: 'fault-start' | 'fault-end', text: string): Promise<void>;
+  /** Waits (bounded) for the first page after the fault, acknowledges every page, waits for the first to resolve. */
+  pageFigures(faultStart: number, faultEnd: number, waitMs: number): Promise<{ detect_s: number | null; ack_s: number | null; resolve_s: number | null; pages: string[] }>;
+  stop(): Promise<void>;
+}
+
+async function observeDrill(base: string, port: number, dataDir: string, adminKey: string, runId: string): Promise<ObservedDrill> {
+  const stack = await startDrillStack(base, port, issueKey(dataDir, 'system', 'producer'), {});
+  const alerts = () => listAlerts(base, adminKey);
+  return {
+    async markFault(tag, text) {
+      // The service may still be recovering from the fault: retried until stored (same id, idempotent).
+      await pollUntil(`the ${tag} marker`, Date.now() + 60000, async () => postFaultMarker(base, adminKey, runId, tag, text).then(() => true, () => undefined), 500);
+    },
+    async pageFigures(faultStart, faultEnd, waitMs) {
+      const first = await pollUntil('a page', Date.now() + waitMs, async () => (await alerts()).find((a) => a.severity === 'page'), 500).catch(() => undefined);
+      if (!first) return { detect_s: null, ack_s: null, resolve_s: null, pages: [] };
+      const pages = (await alerts()).filter((a) => a.severity === 'page').sort(byDelivery);
+      const page = pages[0];
+      const acked = await acknowledgeAll(base, adminKey, pages);
+      const resolved = await untilResolved('the page to resolve', Date.now() + 120000, alerts, page.id);
+      return {
+        detect_s: round2((Date.parse(page.receivedAt!) - faultStart) / 1000),
+        ack_s: acked?.ackSeconds ?? null,
+        resolve_s: round2((Date.parse(resolved.resolvedAt!) - faultEnd) / 1000),
+        pages: [...new Set(pages.map((p) => p.alert))],
+      };
+    },
+    stop: () => stack.stop(),
+  };
 }
 
 function skip(reason: string): void {

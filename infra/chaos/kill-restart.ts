@@ -3,7 +3,7 @@
  * same port and data directory, let the producer retry what was not acknowledged, then audit the
  * log. Prints the result and a last JSON line; saves it under infra/chaos/reports/.
  *   CHAOS_RPS (default 150), CHAOS_SECONDS (default 12), CHAOS_KILL_AT (default 4 s), CHAOS_DOWN_MS (default 0)
- * With CHAOS_OBSERVE=1 it runs on the live alert path instead (infra/chaos/alert-drill.ts runKillDrill:
+ * With CHAOS_OBSERVE=1 it runs on the live alert path instead (infra/chaos/kill-drill.ts runKillDrill:
  * Prometheus + Alertmanager, drill profile): no page for a quick restart, TrustInstanceDown paged,
  * acknowledged and resolved for an outage over a minute (CHAOS_DOWN_MS=70000).
  */
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSloSpec } from '../../projections/ops/slo-spec';
 import { issueAdminKey, startServe, stopServe, type ServiceProcess } from '../load/service-process';
-import { runKillDrill } from './alert-drill';
+import { runKillDrill } from './kill-drill';
 import { alertVerdict, instanceDownVerdict, eventsOnLog, probeUntilDown, retryUnacknowledged, steadyLoad, type DrillResult, type DrillTarget } from './drill';
 
 async function observed(): Promise<void> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertDrillResult, LogEvent } from './alert-drill';
+import type { AlertDrillResult } from './alert-drill';
+import type { LogEvent } from './live-drill-kit';
 import { renderDrillPostmortem, timelineRows } from './postmortem';
 
 const ev = (type: string, occurredAt: string, payload: Record<string, unknown>): LogEvent => ({ id: `${type}-${occurredAt}`, type, stream: 's', occurredAt, payload });

@@ -4,7 +4,8 @@
  * fault-end), AlertFired, AlertAcknowledged, AlertResolved — and the header, impact figures and
  * SLOs hit from the drill's audit. The prose sections stay for people to write. Pure.
  */
-import type { AlertDrillResult, LogEvent } from './alert-drill';
+import type { AlertDrillResult } from './alert-drill';
+import type { LogEvent } from './live-drill-kit';
 
 const hhmmss = (iso: string): string => iso.slice(11, 19);
 const secondsBetween = (from: string | undefined, to: string): string => (from ? `${Math.round((Date.parse(to) - Date.parse(from)) / 10) / 100} s` : '–');
