@@ -23,6 +23,8 @@ describe('HTTP service (embedded log)', () => {
     const metrics = await svc.request('GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
+    // Every background component as /healthz sees it: working.
+    expect(metrics.body).toContain('trust_component_failing{component="projection:tenancy.api-keys"} 0');
     const none = await svc.request('GET', '/v1/events');
     expect(none).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
     const bad = await svc.request('GET', '/v1/events', 'tf_000000000000_' + 'x'.repeat(43));

@@ -9,7 +9,7 @@ import type { Principal, RouteModule } from './context';
 import { errorHandler, notFound } from './errors';
 import { loginRoutes, pageAuthorization, redirectToLogin } from './page-session';
 import { consoleRoutes } from './console';
-import { httpMetrics } from './metrics';
+import { componentHealth, httpMetrics, serveComponentMetrics } from './metrics';
 import { FaultInjector, faultRoutes } from './fault-injection';
 import { eventRoutes } from './routes/events';
 import { apiRouter } from './api-router';
@@ -35,12 +35,12 @@ export function createApp(service: Service, opts: AppOptions = {}): Express {
   app.use(express.json({ limit: service.config.maxBodyBytes, strict: false }));
 
   app.get('/healthz', (_req, res) => {
-    const lagging = [...service.processors, ...service.projections].filter((l) => l.lastError);
-    res.status(lagging.length ? 503 : 200).json({
-      status: lagging.length ? 'degraded' : 'ok',
+    const failing = componentHealth(service).filter((c) => c.failing).map((c) => c.name);
+    res.status(failing.length ? 503 : 200).json({
+      status: failing.length ? 'degraded' : 'ok',
       log: service.config.logMode,
       head: service.headSync(),
-      failing: lagging.map((l) => l.name),
+      failing,
     });
   });
   app.get('/metrics', async (_req, res) => {
@@ -88,6 +88,7 @@ export interface RunningServer {
 export async function listen(service: Service, port: number, opts: AppOptions = {}): Promise<RunningServer> {
   const app = createApp(service, opts);
   await service.start();
+  const unwatch = serveComponentMetrics(service);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, () => resolve(s));
     s.once('error', reject);
@@ -100,6 +101,7 @@ export async function listen(service: Service, port: number, opts: AppOptions = 
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      unwatch();
       await service.close();
     })());
   const address = server.address();

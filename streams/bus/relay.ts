@@ -21,6 +21,7 @@
  */
 import type pg from 'pg';
 import type { Catalog } from '../../schemas/catalog';
+import { processedEvents } from '../metrics';
 import { kafkaClient, relayProducer, type Kafka, type LogLevelName, type Producer } from '../log/kafka/client';
 import { ensureTopics, topicConfigs } from '../log/kafka/topics';
 import type { PgEventLog } from '../log/postgres/pg-event-log';
@@ -105,6 +106,7 @@ export class KafkaRelay extends LeasedLoop {
   protected async round(session: pg.Client): Promise<number> {
     const res = await session.query('SELECT position FROM checkpoints WHERE name = $1', [this.name]);
     const from = (res.rows.length ? Number(res.rows[0].position) : 0) + 1;
+    this.resumeFrom(from - 1);
     // The round read ahead by the last call, if it starts here; else read now.
     let prepared = this.ahead?.from === from ? this.ahead.round : undefined;
     this.ahead = undefined;
@@ -125,7 +127,10 @@ export class KafkaRelay extends LeasedLoop {
       await r.sent;
       checkpoint = checkpoint
         .then(() => session.query('INSERT INTO checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [this.name, r.last]))
-        .then(() => this.progress$.next(r.last));
+        .then(() => {
+          processedEvents.inc({ processor: this.name }, r.count);
+          this.progress$.next(r.last);
+        });
       checkpoint.catch(() => undefined); // awaited below
       done += r.count;
     };
@@ -150,8 +155,7 @@ export class KafkaRelay extends LeasedLoop {
       await this.dropProducer();
       throw e;
     }
-    if (done === 0) this.progress$.next(from - 1);
-    else this.ahead = { from: next, round: prepared };
+    if (done > 0) this.ahead = { from: next, round: prepared };
     return done;
   }
 

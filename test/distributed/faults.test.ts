@@ -22,6 +22,12 @@ const outage = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pg = (action: 'start' | 'stop') => execFileSync('bash', [join(INFRA, 'postgres', `${action}.sh`)], { env: process.env, stdio: 'ignore' });
 const kafka = (action: 'start' | 'stop') => execFileSync('bash', [join(INFRA, 'kafka', `${action}.sh`), ...(action === 'stop' ? ['--keep-data'] : [])], { env: process.env, stdio: 'ignore' });
 
+/** A sample's value on a /metrics page (NaN when the series is absent). */
+function metric(page: string, name: string, label: string, value: string): number {
+  const line = page.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`${label}="${value}"`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+}
+
 d('servers failing under a distributed instance', () => {
   const prefix = uniqueName('trust.faults');
   const tenant = prefix.replace(/\W/g, '');
@@ -33,6 +39,7 @@ d('servers failing under a distributed instance', () => {
   const statuses: Record<number, number> = {};
   let retryAfterSeen = false;
   let seq = 0;
+  const scrape = async () => (await fetch(`${svc.url}/metrics`)).text();
 
   /** One batch, sent until it is acknowledged (503 and refused connections are retried with the same ids). */
   async function ingest(batch = 20): Promise<void> {
@@ -98,11 +105,18 @@ d('servers failing under a distributed instance', () => {
     expect(health).toBe(200);
   }, 120_000);
 
-  test('the broker stopped mid-ingest: appends go on, and the relay publishes every event once it is back', async () => {
+  test('the broker stopped mid-ingest: appends go on, the relay shows its lag and its failure on /metrics, and publishes every event once it is back', async () => {
     kafka('stop');
     const before = acked.size;
     for (let i = 0; i < 10; i++) await ingest();
     expect(acked.size).toBe(before + 200);
+    // What an SRE's alerts read (infra/prometheus/instance-rules.yml): the relay's lag grows with
+    // the appends it cannot publish, and it reports failing once the producer gives a round up.
+    const relay = `relay:${prefix}`;
+    const lag = async () => metric(await scrape(), 'trust_processor_lag_events', 'processor', relay);
+    expect(await eventually(lag, (n) => n >= 200, 10_000)).toBeGreaterThanOrEqual(200);
+    const failing = async () => metric(await scrape(), 'trust_component_failing', 'component', relay);
+    expect(await eventually(failing, (n) => n === 1, 90_000)).toBe(1);
     kafka('start');
     const ids = new Set([...acked.keys()]);
     const published = async () => {
@@ -116,7 +130,9 @@ d('servers failing under a distributed instance', () => {
     };
     const got = await eventually(published, (p) => new Set(p).size >= ids.size, 90_000);
     expect(new Set(got)).toEqual(ids);
-  }, 180_000);
+    expect(await eventually(lag, (n) => n === 0, 30_000)).toBe(0);
+    expect(await eventually(failing, (n) => n === 0, 30_000)).toBe(0);
+  }, 240_000);
 
   test('an instance started while the broker is down serves at once; its bus connects when the broker is back', async () => {
     const prefix2 = uniqueName('trust.late-bus');

@@ -2,10 +2,17 @@
  * The loop every leased job runs (the relay, each processor, each projection): take the lease or
  * stand by, run rounds on the lease's connection while there is work, wake on the log's changes,
  * wait out a server outage and try again. Errors are logged once per distinct failure.
+ *
+ * The lease holder reports its lag (`trust_processor_lag_events`: the log's head, followed through
+ * every instance's appends, minus its committed progress) whenever either moves, so the lag keeps
+ * growing while its rounds fail (the relay with Kafka away) instead of freezing at the last
+ * success. A failed round gives the lease up and takes it again, and the lag stays reported
+ * meanwhile; an instance reports none once another holds the lease.
  */
 import type pg from 'pg';
-import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, skip, type Observable, type Subscription } from 'rxjs';
 import { isTransient } from '../../../schemas/errors';
+import { processorLag } from '../../metrics';
 import { Lease } from './lease';
 
 export interface LeasedLoopOptions {
@@ -13,6 +20,8 @@ export interface LeasedLoopOptions {
   standbyMs?: number;
   /** How long to wait for a change before looking again when caught up (ms). */
   idleMs?: number;
+  /** Its `processor` label on the lag gauge (default: its name). */
+  lagLabel?: string;
 }
 
 export abstract class LeasedLoop {
@@ -26,6 +35,13 @@ export abstract class LeasedLoop {
   /** A change arrived while a round ran: the next idle returns at once. */
   private pending = false;
   private changes: Subscription | undefined;
+  private progress: Subscription | undefined;
+  /** The highest log head seen on `changes$`. */
+  private head = 0;
+  /** This instance runs the rounds (it held the lease last; another has not taken it since). */
+  private owner = false;
+  /** A round has said where the committed checkpoint is (until then the lag is not known). */
+  private progressKnown = false;
 
   constructor(
     readonly name: string,
@@ -46,7 +62,16 @@ export abstract class LeasedLoop {
 
   start(): void {
     this.stopping = false;
-    this.changes = this.changes$.subscribe(() => (this.wake ? this.wake() : (this.pending = true)));
+    this.changes = this.changes$.subscribe((head) => {
+      this.observeHead(head);
+      this.reportLag();
+      if (this.wake) this.wake();
+      else this.pending = true;
+    });
+    this.progress = this.progress$.pipe(skip(1)).subscribe(() => {
+      this.progressKnown = true;
+      this.reportLag();
+    });
     this.loop = this.run();
   }
 
@@ -54,6 +79,8 @@ export abstract class LeasedLoop {
     while (!this.stopping) {
       try {
         const session = await this.lease.acquire();
+        this.owner = !!session;
+        this.reportLag();
         if (!session) {
           await this.idle(this.loopOpts.standbyMs ?? 1000);
           continue;
@@ -72,6 +99,22 @@ export abstract class LeasedLoop {
         await this.idle(500);
       }
     }
+  }
+
+  /** The committed checkpoint a round starts from: progress as it stands, even if the round then fails. */
+  protected resumeFrom(checkpoint: number): void {
+    this.progress$.next(checkpoint);
+  }
+
+  /** A head a round read from the store (it may be ahead of the last notification). */
+  protected observeHead(head: number): void {
+    this.head = Math.max(this.head, head);
+  }
+
+  private reportLag(): void {
+    const label = { processor: this.loopOpts.lagLabel ?? this.name };
+    if (!this.owner) processorLag.remove(label);
+    else if (this.progressKnown) processorLag.set(label, Math.max(0, this.head - this.progress$.value));
   }
 
   private idle(ms: number): Promise<void> {
@@ -94,7 +137,10 @@ export abstract class LeasedLoop {
     this.stopping = true;
     this.wake?.();
     this.changes?.unsubscribe();
+    this.progress?.unsubscribe();
     await this.loop;
     this.lease.release();
+    this.owner = false;
+    this.reportLag();
   }
 }

@@ -12,7 +12,6 @@
  */
 import type pg from 'pg';
 import type { PgEventLog } from '../../log/postgres/pg-event-log';
-import { processorLag } from '../../metrics';
 import type { ProcessorDefinition } from '../processor';
 import { checkpointName } from '../processor-runner';
 import { commitProcessorBatch } from './commit-batch';
@@ -29,20 +28,21 @@ export class PgProcessorRunner<S> extends LeasedLoop {
     readonly def: ProcessorDefinition<S>,
     private readonly opts: PgProcessorOptions = {},
   ) {
-    super(checkpointName(def.name), log.connectionString, log.changes$);
+    super(checkpointName(def.name), log.connectionString, log.changes$, { lagLabel: def.name });
   }
 
   protected async round(session: pg.Client): Promise<number> {
     const cp = await session.query('SELECT position FROM checkpoints WHERE name = $1', [this.name]);
     let checkpoint = cp.rows.length ? Number(cp.rows[0].position) : 0;
+    this.resumeFrom(checkpoint);
     const head = await this.log.head();
+    this.observeHead(head);
     const batchSize = this.opts.batchSize ?? 500;
     const events = await this.log.read({ from: checkpoint + 1, types: this.def.inputs, limit: batchSize });
     if (events.length) checkpoint = events[events.length - 1].position;
     // Nothing of interest up to the head: move the checkpoint there so lag reads true.
     if (events.length < batchSize) checkpoint = Math.max(checkpoint, head);
     await commitProcessorBatch(this.log, session, this.def, events, this.opts, (s) => this.log.setCheckpoint(this.name, checkpoint, s));
-    processorLag.set({ processor: this.def.name }, Math.max(0, head - checkpoint));
     this.progress$.next(checkpoint);
     return events.length;
   }
