@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { once } from 'node:events';
 import { createWriteStream, writeSync } from 'node:fs';
 import { exportEvents, historyOf, importEvents } from '../../audit/export';
 import { fail, openHistory, openJournalCopy } from '../open';
@@ -52,11 +53,12 @@ export function register(program: Command): void {
       try {
         if (opts.out) {
           const out = createWriteStream(opts.out);
-          const n = await exportEvents(historyOf(log), (l) => out.write(l), opts);
+          // Waits for the file to drain before the next page is read: memory stays flat on a long history.
+          const n = await exportEvents(historyOf(log), (lines) => (out.write(lines) ? undefined : once(out, 'drain').then(() => undefined)), opts);
           await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
           console.error(`exported ${n} events to ${opts.out}`);
         } else {
-          await exportEvents(historyOf(log), (l) => writeSync(1, l), opts);
+          await exportEvents(historyOf(log), (lines) => void writeSync(1, lines), opts);
         }
       } catch (err) {
         fail(err);

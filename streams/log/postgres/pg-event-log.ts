@@ -138,14 +138,20 @@ export class PgEventLog implements EventLog {
     });
   }
 
-  /** Insert an already-hashed event exactly as exported (`trust events import` into an empty store). */
-  async insertStored(events: readonly StoredEvent[]): Promise<void> {
+  /**
+   * Insert already-hashed events exactly as exported (`trust events import` into an empty store),
+   * in one transaction: `fill` hands them over in chunks; if it throws, nothing is stored.
+   */
+  async insertStored(fill: (insert: (events: readonly StoredEvent[]) => Promise<void>) => Promise<void>): Promise<void> {
     this.assertWritable();
     await this.transaction(async ({ client }) => {
-      const head = await lockHead(client, false);
-      if (events.length === 0) return;
-      await insertRows(client, events);
-      await client.query('UPDATE log_head SET position = greatest(position, $1)', [Math.max(head, ...events.map((e) => e.position))]);
+      let head = await lockHead(client, false);
+      await fill(async (events) => {
+        if (events.length === 0) return;
+        await insertRows(client, events);
+        head = Math.max(head, events[events.length - 1].position);
+      });
+      await client.query('UPDATE log_head SET position = greatest(position, $1)', [head]);
     });
   }
 
