@@ -1,7 +1,7 @@
 /** The configuration module: TRUST_ZK_PROVER and friends (issue 15). */
 import { resolve } from 'node:path';
 import { PreconditionError, ValidationError } from '../schemas/errors';
-import { apiClientDefaults, kafkaJournalOptions, loadConfig, zkProverConfig } from './config';
+import { apiClientDefaults, checkServeConfig, kafkaJournalOptions, loadConfig, zkProverConfig } from './config';
 
 describe('TRUST_ZK_PROVER', () => {
   it('defaults to the native prover, one thread unless told, the binary make builds', () => {
@@ -43,6 +43,32 @@ describe('kafkaJournalOptions (the v1.1 journal to export)', () => {
   });
   test('without a prefix the v1.1 default applies', () => {
     expect(kafkaJournalOptions({ KAFKA_BROKERS: 'a:1' }).prefix).toBeUndefined();
+  });
+});
+
+describe('what trust serve needs in distributed mode', () => {
+  const distributed = { TRUST_MODE: 'distributed', DATABASE_URL: 'postgres://trust@db:5432/trust', KAFKA_BROKERS: 'k:9092' };
+  const problems = (env: NodeJS.ProcessEnv) => {
+    try {
+      checkServeConfig(loadConfig(env), env);
+      return [];
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      return (err as ValidationError).problems.map((p) => p.field);
+    }
+  };
+  const secret = 'ab'.repeat(32);
+
+  test('without the registry and the shared exchange secret it names both; with them it serves', () => {
+    expect(problems(distributed)).toEqual(['SCHEMA_REGISTRY_URL', 'TRUST_ZK_SECRET']);
+    expect(problems({ ...distributed, SCHEMA_REGISTRY_URL: 'http://r:8081', TRUST_ZK_SECRET: secret })).toEqual([]);
+  });
+  test('embedded mode needs neither (the secret lives in the data directory)', () => {
+    expect(problems({})).toEqual([]);
+  });
+  test('a secret that is not hex, odd or shorter than 16 bytes is refused in any mode', () => {
+    for (const bad of ['zz'.repeat(32), 'abc', 'ab'.repeat(15)]) expect(() => loadConfig({ TRUST_ZK_SECRET: bad })).toThrow(/TRUST_ZK_SECRET: must be hex digits/);
+    expect(loadConfig({ TRUST_ZK_SECRET: secret }).port).toBe(8080);
   });
 });
 

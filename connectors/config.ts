@@ -99,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!KAFKA_LOG_LEVELS.includes(kafkaLogLevel)) problems.push({ field: 'TRUST_KAFKA_LOG', problem: `must be one of ${KAFKA_LOG_LEVELS.join(', ')}` });
   const zkClaimLeaseMs = Number(env.TRUST_ZK_CLAIM_LEASE_MS || 15_000);
   if (!Number.isInteger(zkClaimLeaseMs) || zkClaimLeaseMs < 100) problems.push({ field: 'TRUST_ZK_CLAIM_LEASE_MS', problem: 'must be a whole number of milliseconds, at least 100' });
+  const secret = zkSecretHex(env);
+  if (secret !== undefined && !/^(?:[0-9a-fA-F]{2}){16,}$/.test(secret)) problems.push({ field: 'TRUST_ZK_SECRET', problem: 'must be hex digits, an even number of them and at least 32 (16 bytes; `openssl rand -hex 32` makes one)' });
   if (logMode === 'distributed') {
     if (!env.KAFKA_BROKERS) problems.push({ field: 'KAFKA_BROKERS', problem: 'is required in distributed mode (host:port[,host:port]; `make kafka-up` starts a local broker)' });
     if (!env.DATABASE_URL) problems.push({ field: 'DATABASE_URL', problem: 'is required in distributed mode (postgres://user@host:port/db; `make pg-up` starts a local cluster)' });
@@ -127,6 +129,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** TRUST_ZK_SECRET: the exchange secret (hex) sealing the tenants' queries; absent, a secret kept in the data directory. */
 export const zkSecretHex = (env: NodeJS.ProcessEnv = process.env): string | undefined => env.TRUST_ZK_SECRET || undefined;
+
+/**
+ * What `trust serve` needs besides what every command needs. In distributed mode: the registry
+ * (records reach Kafka in the Confluent wire format whichever instance holds the relay), and the
+ * deployment's exchange secret — a query sealed at one instance's intake is unsealed by whichever
+ * instance proves it, and a secret kept per data directory would differ per instance.
+ */
+export function checkServeConfig(config: Config, env: NodeJS.ProcessEnv = process.env): void {
+  if (config.logMode !== 'distributed') return;
+  const problems: { field: string; problem: string }[] = [];
+  if (!config.schemaRegistryUrl) problems.push({ field: 'SCHEMA_REGISTRY_URL', problem: 'is required to serve in distributed mode (a Confluent-compatible registry; `make registry-up` starts one)' });
+  if (!zkSecretHex(env)) {
+    problems.push({
+      field: 'TRUST_ZK_SECRET',
+      problem: "is required to serve in distributed mode: every instance seals and unseals tenants' queries with it, so all share one (`openssl rand -hex 32`; moving from embedded mode, the old data directory's zk-secret)",
+    });
+  }
+  if (problems.length) throw new ValidationError(problems);
+}
 
 /** SMTP_URL: where `trust lac report` sends its e-mail (absent: the .eml is written, nothing sent). */
 export const smtpUrl = (env: NodeJS.ProcessEnv = process.env): string | undefined => env.SMTP_URL || undefined;

@@ -1,8 +1,12 @@
 /** `trust serve` instances of one distributed deployment, for the bench: start, key, load, stop. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe, stopServe, type ServiceProcess } from '../../infra/load/service-process';
+
+/** The exchange secret the bench's instances share (`trust serve` requires one in distributed mode). */
+const ZK_SECRET = randomBytes(32).toString('hex');
 
 export interface Deployment {
   databaseUrl: string;
@@ -26,6 +30,7 @@ export async function startInstance(d: Deployment, extra: Record<string, string>
     KAFKA_BROKERS: d.brokers,
     SCHEMA_REGISTRY_URL: d.registryUrl,
     TRUST_KAFKA_PREFIX: d.prefix,
+    TRUST_ZK_SECRET: ZK_SECRET,
     TRUST_ZK_WORKERS: '0',
     TRUST_SLO_SAMPLE_SECONDS: '3600',
     ...extra,

@@ -1,17 +1,18 @@
 /**
  * Chaos drill on the distributed mode: the service runs on PostgreSQL + Kafka (TRUST_MODE=distributed,
- * a PostgreSQL cluster and a broker of the drill's own); mid-load the broker is stopped for 10 s
+ * a PostgreSQL cluster, a broker and a schema registry of the drill's own); mid-load the broker is stopped for 10 s
  * (infra/kafka/stop.sh, then start.sh), while the producer keeps sending and retries what was not
  * acknowledged. Since the store of record is PostgreSQL, ingest should not notice: the relay
  * publishes what was stored meanwhile once the broker is back. Audits as kill-restart does: recovery time (broker back →
  * first 202), time to detect, events lost and duplicates (both must be 0), the alert verdict.
  * Skips with a clear message when the Kafka scripts or the Kafka mode are not available.
- *   CHAOS_KAFKA_PORT (default 29092, a broker of the drill's own), CHAOS_RPS (100), CHAOS_SECONDS (25), CHAOS_KILL_AT (5), CHAOS_BROKER_DOWN_S (10)
+ *   CHAOS_KAFKA_PORT (default 29092, a broker of the drill's own), CHAOS_PG_PORT (25432), CHAOS_REGISTRY_PORT (28081), CHAOS_RPS (100), CHAOS_SECONDS (25), CHAOS_KILL_AT (5), CHAOS_BROKER_DOWN_S (10)
  * With CHAOS_OBSERVE=1 it runs on the live alert path (Prometheus + Alertmanager, drill profile:
  * windows / 60, so 10 s of outage weighs like 10 min): it marks the fault on the log, waits for the
  * page, acknowledges it as the scripted on-call and reports detect_s, ack_s and resolve_s too.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +27,16 @@ const PG_START = join(ROOT, 'infra', 'postgres', 'start.sh');
 const PG_STOP = join(ROOT, 'infra', 'postgres', 'stop.sh');
 const PG_PORT = process.env.CHAOS_PG_PORT ?? '25432';
 const PG_RUN_DIR = mkdtempSync(join(tmpdir(), 'trust-chaos-pg-'));
+const REGISTRY_START = join(ROOT, 'infra', 'registry', 'start.sh');
+const REGISTRY_STOP = join(ROOT, 'infra', 'registry', 'stop.sh');
+const SCHEMA_REGISTRY_PORT = process.env.CHAOS_REGISTRY_PORT ?? '28081';
+const SCHEMA_REGISTRY_RUN_DIR = mkdtempSync(join(tmpdir(), 'trust-chaos-registry-'));
 
 // A port of its own, so the drill never stops a broker someone else is using.
 const KAFKA_PORT = process.env.CHAOS_KAFKA_PORT ?? '29092';
 
 function run(script: string, ...args: string[]): void {
-  const r = spawnSync('bash', [script, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KAFKA_PORT, PG_PORT, PG_RUN_DIR } });
+  const r = spawnSync('bash', [script, ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KAFKA_PORT, PG_PORT, PG_RUN_DIR, SCHEMA_REGISTRY_PORT, SCHEMA_REGISTRY_RUN_DIR } });
   if (r.status !== 0) throw new Error(`${script} exited with ${r.status}`);
 }
 
@@ -85,9 +90,16 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.CHAOS_SECONDS ?? 25);
   const stopAt = Number(process.env.CHAOS_KILL_AT ?? 5);
   const downS = Number(process.env.CHAOS_BROKER_DOWN_S ?? 10);
-  const env = { TRUST_MODE: 'distributed', KAFKA_BROKERS: `127.0.0.1:${KAFKA_PORT}`, DATABASE_URL: `postgres://trust@127.0.0.1:${PG_PORT}/trust` };
+  const env = {
+    TRUST_MODE: 'distributed',
+    KAFKA_BROKERS: `127.0.0.1:${KAFKA_PORT}`,
+    DATABASE_URL: `postgres://trust@127.0.0.1:${PG_PORT}/trust`,
+    SCHEMA_REGISTRY_URL: `http://127.0.0.1:${SCHEMA_REGISTRY_PORT}/apis/ccompat/v7`,
+    TRUST_ZK_SECRET: randomBytes(32).toString('hex'),
+  };
   run(START);
   run(PG_START);
+  run(REGISTRY_START);
   const dataDir = mkdtempSync(join(tmpdir(), 'trust-chaos-kafka-'));
   // `trust tenant add` (issueAdminKey) reads the same environment.
   Object.assign(process.env, env);
@@ -152,8 +164,10 @@ async function main(): Promise<void> {
     if (svc) await stopServe(svc);
     run(STOP);
     run(PG_STOP);
+    run(REGISTRY_STOP);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(PG_RUN_DIR, { recursive: true, force: true });
+    rmSync(SCHEMA_REGISTRY_RUN_DIR, { recursive: true, force: true });
   }
 }
 

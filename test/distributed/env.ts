@@ -4,6 +4,7 @@
  * skipped, so `jest` on a machine without servers stays green.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ export const databaseUrl = process.env.DATABASE_URL ?? '';
 export const describeDistributed: jest.Describe = databaseUrl && kafkaBrokers.length && registryUrl ? describe : describe.skip;
 
 /** The environment of one instance of a deployment (its own data directory and port). */
+/** The exchange secret every test instance shares (`trust serve` requires one in distributed mode). */
+const DEPLOYMENT_SECRET = randomBytes(32).toString('hex');
+
 export function instanceEnv(prefix: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -22,6 +26,7 @@ export function instanceEnv(prefix: string, extra: Record<string, string> = {}):
     KAFKA_BROKERS: kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: registryUrl,
     TRUST_KAFKA_PREFIX: prefix,
+    TRUST_ZK_SECRET: DEPLOYMENT_SECRET,
     TRUST_DATA_DIR: mkdtempSync(join(tmpdir(), 'tf-dist-')),
     PORT: '0',
     ...extra,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadSloSpec, sloSpecPath } from '../../../projections/ops/slo-spec';
 import { startSloSampler } from '../../../projections/ops/slo-sampler';
 import { listen } from '../../http/server';
+import { checkServeConfig } from '../../config';
 import { openConfiguredService } from '../../service';
 import { cliConfig, fail } from '../open';
 import { holdServeLock } from '../serve-lock';
@@ -12,14 +13,13 @@ export function register(program: Command): void {
     .description('run the HTTP service and the stream processors (PORT, TRUST_DATA_DIR, TRUST_MODE=embedded|distributed)')
     .action(async () => {
       const config = cliConfig();
-      // Embedded mode: this process owns the data directory (distributed instances keep nothing there).
       let releaseLock = (): void => undefined;
-      if (config.logMode !== 'distributed') {
-        try {
-          releaseLock = holdServeLock(config.dataDir);
-        } catch (err) {
-          fail(err);
-        }
+      try {
+        checkServeConfig(config);
+        // Embedded mode: this process owns the data directory (distributed instances keep nothing there).
+        if (config.logMode !== 'distributed') releaseLock = holdServeLock(config.dataDir);
+      } catch (err) {
+        fail(err);
       }
       const service = await openConfiguredService(config).catch(fail);
       const running = await listen(service, config.port);
