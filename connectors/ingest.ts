@@ -19,7 +19,9 @@ export type EnvelopeJson = Omit<NewEvent, 'tenant'> & { tenant?: string };
 
 /** Where a batch's i-th event is named: `events[i]`, or the body itself for one event (as the edge names it). */
 export type FieldOf = (i: number, field: string) => string;
-export const batchField: FieldOf = (i, field) => `events[${i}].${field}`;
+/** The i-th event's fields under a list named `list`: `events[2].payload`, `fixtures[0].type`. */
+export const fieldsUnder = (list: string): FieldOf => (i, field) => `${list}[${i}].${field}`;
+export const batchField = fieldsUnder('events');
 export const singleField: FieldOf = (_i, field) => field;
 
 /**
@@ -66,7 +68,7 @@ export function assertCanWrite(principal: Principal): void {
 export function makeIngest(log: EventLog, codec: Codec) {
   return async (principal: Principal, events: readonly NewEvent[], fieldPrefix = 'events'): Promise<AppendResult[]> => {
     assertCanWrite(principal);
-    checkEvents(events, principal, codec, (i, field) => `${fieldPrefix}[${i}].${field}`);
+    checkEvents(events, principal, codec, fieldsUnder(fieldPrefix));
     return log.append(events);
   };
 }

@@ -16,7 +16,6 @@ interface InputDiff { field: string; reference: unknown; subject: unknown; pinne
 type Anomaly = Omit<AnomalyView, 'diff'> & {
   diff: { inputDiffs?: InputDiff[]; deltas?: { metric: string; reference: number; subject: number; delta: number; tolerance?: number }[]; [k: string]: unknown };
 };
-type Agreement = AgreementView;
 
 /** The same signature as the service's clustering (streams/pcq/clustering.ts). */
 const signatureOf = (diffs: InputDiff[] = []) =>
@@ -74,7 +73,7 @@ export function PcqWorkbench({ session, route }: { session: Session; route: Rout
 }
 
 function AgreementChart({ session, releases }: { session: Session; releases: string[] }) {
-  const rows = useAsync(() => Promise.all(releases.map((r) => api<Agreement>('GET', withTenant(session, `/v1/pcq/agreement?release=${encodeURIComponent(r)}`)))), [releases.join()]);
+  const rows = useAsync(() => Promise.all(releases.map((r) => api<AgreementView>('GET', withTenant(session, `/v1/pcq/agreement?release=${encodeURIComponent(r)}`)))), [releases.join()]);
   return (
     <Section title="Agreement across runtimes" id="agreement">
       <ErrorBox error={rows.error} />
